@@ -1,0 +1,1 @@
+//! Kota domain types and rules.

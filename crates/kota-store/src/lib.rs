@@ -1,0 +1,1 @@
+//! Kota storage.

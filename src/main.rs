@@ -1,0 +1,2 @@
+//! The `kota` command.
+fn main() {}
