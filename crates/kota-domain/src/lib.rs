@@ -1,1 +1,15 @@
-//! Kota domain types and rules.
+//! Kota's domain: the network, its framework, cities, action plans, projects, partners and
+//! events, with the rules that keep them valid. Pure: no I/O, no database, no HTTP.
+
+pub mod city;
+pub mod event;
+pub mod framework;
+pub mod ids;
+pub mod network;
+pub mod page;
+pub mod partner;
+pub mod project;
+pub mod provenance;
+pub mod seed;
+pub mod views;
+pub mod vocabulary;

@@ -1,1 +1,142 @@
-//! Kota storage.
+//! Kota's storage: one interface over embedded SQLite and PostgreSQL.
+//!
+//! Both backends run the same SQL (written with `$n` placeholders, which SQLite accepts too)
+//! through [`with_pool!`]; each has its own migrations folder, kept in step.
+
+mod args;
+pub mod filter;
+mod import;
+mod read;
+mod rows;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use import::ImportSummary;
+
+/// Errors from storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed a statement.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// Migrations could not be applied.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database address is not one Kota can use.
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    /// A stored value does not read back as a domain value.
+    #[error("corrupt stored value in {table}.{column}: `{value}`")]
+    Corrupt {
+        /// Table.
+        table: &'static str,
+        /// Column.
+        column: &'static str,
+        /// The value found.
+        value: String,
+    },
+}
+
+/// Result of a storage operation.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The database Kota keeps its data in.
+#[derive(Debug, Clone)]
+pub enum Store {
+    /// An embedded SQLite file.
+    Sqlite(SqlitePool),
+    /// A PostgreSQL database.
+    Postgres(PgPool),
+}
+
+/// Runs the same code on whichever pool the store holds: `with_pool!(store, pool => body)`.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://PATH` or `postgres://…`), creating an SQLite file
+    /// that does not exist yet.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            let store = Self::Postgres(pool);
+            store.warn_on_non_utf8_ctype().await?;
+            Ok(store)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Ok(Self::Sqlite(pool))
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_owned()))
+        }
+    }
+
+    /// Which backend this is: `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies the migrations that have not been applied yet. Safe to run from several
+    /// processes at once on PostgreSQL (the migrator takes a database lock).
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self {
+            Self::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Self::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Closes all connections, waiting for those in use.
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await);
+    }
+
+    async fn warn_on_non_utf8_ctype(&self) -> StoreResult<()> {
+        if let Self::Postgres(pool) = self {
+            let ctype: String = sqlx::query_scalar("SHOW lc_ctype").fetch_one(pool).await?;
+            let lower = ctype.to_lowercase();
+            if !(lower.contains("utf8") || lower.contains("utf-8")) {
+                tracing::warn!(
+                    lc_ctype = %ctype,
+                    "this PostgreSQL database does not use a UTF-8 ctype: text in Thai, Lao, Khmer \
+                     and Burmese will not be searchable; create it with LC_CTYPE 'C.UTF-8'"
+                );
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! Member cities and their action plans.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::provenance::Source;
+
+crate::vocabulary! {
+    /// A role a city plays in its country, as documented in network material.
+    pub enum CityRole {
+        /// National capital.
+        Capital = ("capital", "Capital"),
+        /// Administrative centre.
+        Administrative = ("administrative", "Administrative centre"),
+        /// Commercial centre.
+        Commercial = ("commercial", "Commercial centre"),
+        /// Tourism destination.
+        Tourism = ("tourism", "Tourism destination"),
+    }
+}
+
+/// The evidence for one of a city's roles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RoleEvidence {
+    /// The role.
+    pub role: CityRole,
+    /// What the source says.
+    pub basis: String,
+    /// The source.
+    pub source: Source,
+    /// Whether the evidence is uncertain.
+    pub uncertain: bool,
+}
+
+/// A partnership between the city and a partner documented outside the network's reports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentedTwinning {
+    /// Programme under which the pair was made.
+    pub programme: String,
+    /// The local entity of the city.
+    pub local_entity: String,
+    /// The partner on the other side.
+    pub partner: String,
+    /// The source.
+    pub source: Source,
+}
+
+/// A member city of the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct City {
+    /// Stable id.
+    pub id: Uuid,
+    /// URL slug, accepted wherever the id is.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Other names the city goes by.
+    pub aliases: Vec<String>,
+    /// Member state (ISO 3166-1 alpha-2).
+    pub country_iso2: String,
+    /// Latitude (WGS 84).
+    pub latitude: f64,
+    /// Longitude (WGS 84).
+    pub longitude: f64,
+    /// A note on the coordinates, when they stand for a nearby place.
+    pub location_note: Option<String>,
+    /// Population, when known.
+    pub population: Option<i64>,
+    /// Year of the population figure, when the source gives it.
+    pub population_year: Option<i32>,
+    /// Where the population figure comes from.
+    pub population_source: Option<Source>,
+    /// GeoNames id of the place.
+    pub geonames_id: Option<i64>,
+    /// The GeoNames name of the place the coordinates and population belong to.
+    pub geonames_name: Option<String>,
+    /// Year the city joined the network.
+    pub joined_year: i32,
+    /// Cohort as written (e.g. `pilot (2018)`).
+    pub cohort: String,
+    /// Document recording the city's membership.
+    pub joined_source: Source,
+    /// Documented roles.
+    pub roles: Vec<CityRole>,
+    /// Roles from less certain sources.
+    pub roles_uncertain: Vec<CityRole>,
+    /// Evidence for each role.
+    pub role_evidence: Vec<RoleEvidence>,
+    /// Designation of the city's Chief Smart City Officer (no personal data).
+    pub csco_designation: Option<String>,
+    /// Where the designation comes from.
+    pub csco_source: Option<Source>,
+    /// Partnerships documented for the city outside network reports.
+    pub documented_twinnings: Vec<DocumentedTwinning>,
+    /// Whether facts about the city are uncertain.
+    pub uncertain: bool,
+}
+
+/// A city named in a list, with what is needed to link to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CityRef {
+    /// Stable id.
+    pub id: Uuid,
+    /// URL slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Member state.
+    pub country_iso2: String,
+}
+
+/// One version of a city's Smart City Action Plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ActionPlan {
+    /// The city.
+    pub city_id: Uuid,
+    /// Version number, from 1.
+    pub version: i32,
+    /// Year of the plan.
+    pub year: i32,
+    /// The city's vision.
+    pub vision: String,
+    /// Focus areas of the framework the plan names (ids).
+    pub focus_areas: Vec<String>,
+    /// Focus areas as the plan writes them.
+    pub focus_areas_as_written: Vec<String>,
+    /// Land area as the plan reports it.
+    pub land_area_as_reported: Option<String>,
+    /// Population as the plan reports it.
+    pub population_as_reported: Option<String>,
+    /// Designation of the Chief Smart City Officer at the time.
+    pub csco_designation: Option<String>,
+    /// A note on the plan's figures.
+    pub note: Option<String>,
+    /// Document behind it.
+    pub source: Source,
+}

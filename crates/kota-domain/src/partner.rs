@@ -1,0 +1,130 @@
+//! External partners: dialogue-partner governments and agencies, development banks and
+//! donors, private firms, academia and civil society.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::city::CityRef;
+use crate::provenance::Source;
+
+crate::vocabulary! {
+    /// The kind of organisation a partner is.
+    pub enum PartnerKind {
+        /// A dialogue-partner government, ministry, agency or government programme.
+        Government = ("government", "Government or agency"),
+        /// A development bank, donor or trust fund.
+        DevelopmentFinance = ("development_finance", "Development bank or donor"),
+        /// A UN agency or intergovernmental organisation.
+        International = ("international", "International organisation"),
+        /// A private firm, consultancy or business alliance.
+        PrivateFirm = ("private_firm", "Private firm"),
+        /// A public-private platform.
+        PublicPrivate = ("public_private", "Public-private platform"),
+        /// A university or research institute.
+        Academia = ("academia", "Academia"),
+        /// A non-governmental organisation.
+        CivilSociety = ("civil_society", "Civil society"),
+    }
+}
+
+impl PartnerKind {
+    /// The kind a description in the network's material stands for
+    /// (e.g. `multilateral bank`, `UN agency`, `private/consultancy`).
+    pub fn from_description(description: &str) -> Option<Self> {
+        let d = description.to_lowercase();
+        let has = |w: &str| d.contains(w);
+        Some(if has("public-private") {
+            Self::PublicPrivate
+        } else if has("bank") || has("trust fund") || has("donor") {
+            Self::DevelopmentFinance
+        } else if has("un agency") || has("intergovernmental") {
+            Self::International
+        } else if has("government") {
+            Self::Government
+        } else if has("private") || has("company") || has("firm") {
+            Self::PrivateFirm
+        } else if has("academ") || has("university") {
+            Self::Academia
+        } else if has("ngo") || has("civil society") {
+            Self::CivilSociety
+        } else {
+            return None;
+        })
+    }
+}
+
+/// An external partner of the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Partner {
+    /// Stable id.
+    pub id: Uuid,
+    /// URL slug, accepted wherever the id is.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Kind of organisation.
+    pub kind: PartnerKind,
+    /// Kind as the source describes it.
+    pub kind_as_reported: String,
+    /// Home country or organisation.
+    pub home: String,
+    /// Focus areas it supports (ids).
+    pub focus_areas: Vec<String>,
+    /// Documented activities.
+    pub activities: Vec<String>,
+    /// Member cities it supports.
+    pub cities: Vec<CityRef>,
+    /// Sources.
+    pub sources: Vec<Source>,
+    /// Whether facts about the partner are uncertain.
+    pub uncertain: bool,
+    /// Which facts are uncertain.
+    pub uncertain_fields: Vec<String>,
+    /// A note.
+    pub note: Option<String>,
+}
+
+/// A partner named in a list, with what is needed to link to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PartnerRef {
+    /// Stable id.
+    pub id: Uuid,
+    /// URL slug.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Kind of organisation.
+    pub kind: PartnerKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_in_the_data_map_to_kinds() {
+        let cases = [
+            ("government agency", PartnerKind::Government),
+            ("government (dialogue partner)", PartnerKind::Government),
+            ("government programme", PartnerKind::Government),
+            ("multilateral bank", PartnerKind::DevelopmentFinance),
+            (
+                "trust fund (Australia-funded, ADB-implemented)",
+                PartnerKind::DevelopmentFinance,
+            ),
+            ("UN agency", PartnerKind::International),
+            ("intergovernmental", PartnerKind::International),
+            ("private company", PartnerKind::PrivateFirm),
+            ("private/consultancy", PartnerKind::PrivateFirm),
+            ("private-sector alliance", PartnerKind::PrivateFirm),
+            ("public-private platform", PartnerKind::PublicPrivate),
+            ("academic", PartnerKind::Academia),
+            ("NGO", PartnerKind::CivilSociety),
+        ];
+        for (text, kind) in cases {
+            assert_eq!(PartnerKind::from_description(text), Some(kind), "{text}");
+        }
+        assert_eq!(PartnerKind::from_description("spaceship"), None);
+    }
+}

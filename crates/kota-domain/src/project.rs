@@ -1,0 +1,89 @@
+//! City projects: the pipeline each city keeps and partners respond to.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::city::CityRef;
+use crate::provenance::Source;
+
+crate::vocabulary! {
+    /// A project's status as the network's monitoring reports state it, kept in their words.
+    pub enum ReportedStatus {
+        /// Listed as ongoing or in planning.
+        OngoingOrPlanning = ("ongoing_or_planning", "Ongoing or planning"),
+        /// Listed as completed.
+        Completed = ("completed", "Completed"),
+    }
+}
+
+crate::vocabulary! {
+    /// A project's stage, as a city officer sets it.
+    pub enum Stage {
+        /// An idea.
+        Idea = ("idea", "Idea"),
+        /// In planning.
+        Planning = ("planning", "Planning"),
+        /// Feasibility study.
+        Feasibility = ("feasibility", "Feasibility"),
+        /// Seeking or securing funding.
+        Funding = ("funding", "Funding"),
+        /// Being implemented.
+        Implementation = ("implementation", "Implementation"),
+        /// Completed.
+        Completed = ("completed", "Completed"),
+        /// Stalled.
+        Stalled = ("stalled", "Stalled"),
+    }
+}
+
+crate::vocabulary! {
+    /// Where a project record comes from.
+    pub enum ProjectOrigin {
+        /// A priority project of the city's 2018 Smart City Action Plan.
+        ActionPlan2018 = ("action_plan_2018", "2018 action-plan priority"),
+        /// A project listed in a network monitoring and evaluation report.
+        MonitoringReport = ("monitoring_report", "Monitoring report"),
+        /// A project entered by the city.
+        City = ("city", "Entered by the city"),
+    }
+}
+
+/// A city project.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Project {
+    /// Stable id.
+    pub id: Uuid,
+    /// URL slug, accepted wherever the id is.
+    pub slug: String,
+    /// The city that runs it.
+    pub city: CityRef,
+    /// Title.
+    pub title: String,
+    /// Description, when one is given.
+    pub description: Option<String>,
+    /// Focus areas of the framework (ids).
+    pub focus_areas: Vec<String>,
+    /// Where the record comes from.
+    pub origin: ProjectOrigin,
+    /// Status as the monitoring reports state it (none when no report lists it).
+    pub reported_status: Option<ReportedStatus>,
+    /// Years of the monitoring reports that list the project.
+    pub report_years: Vec<i32>,
+    /// A note on the reported status (e.g. not listed after a given year).
+    pub status_note: Option<String>,
+    /// Stage set by a city officer; none until one sets it.
+    pub stage: Option<Stage>,
+    /// How the focus area was determined, when that needs saying.
+    pub focus_area_note: Option<String>,
+    /// Focus area by report year, when reports classified it differently over time.
+    pub focus_area_history: BTreeMap<String, String>,
+    /// Titles the project had in earlier reports.
+    pub earlier_titles: Vec<String>,
+    /// Whether facts about the project are uncertain.
+    pub uncertain: bool,
+    /// Document behind it.
+    pub source: Source,
+}

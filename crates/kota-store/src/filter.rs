@@ -1,0 +1,70 @@
+//! What a list may be filtered by. Values are already checked: ids and slugs resolved,
+//! vocabularies parsed.
+
+use kota_domain::city::CityRole;
+use kota_domain::partner::PartnerKind;
+use kota_domain::project::{ReportedStatus, Stage};
+use uuid::Uuid;
+
+/// Filters for the list of cities.
+#[derive(Debug, Clone, Default)]
+pub struct CityFilter {
+    /// Member state (ISO alpha-2).
+    pub country: Option<String>,
+    /// A documented role.
+    pub role: Option<CityRole>,
+    /// A focus area of the city's plan or projects.
+    pub focus_area: Option<String>,
+    /// Year the city joined (its cohort).
+    pub cohort: Option<i32>,
+    /// Text the name or an alias contains.
+    pub q: Option<String>,
+}
+
+/// A project's status as the filters know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// As reported by the monitoring reports.
+    Reported(ReportedStatus),
+    /// Listed in no report with a status.
+    Unreported,
+}
+
+/// Filters for the list of projects.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    /// The city.
+    pub city: Option<Uuid>,
+    /// Member state.
+    pub country: Option<String>,
+    /// A focus area.
+    pub focus_area: Option<String>,
+    /// Reported status.
+    pub status: Option<StatusFilter>,
+    /// Stage set by the city.
+    pub stage: Option<Stage>,
+    /// Text the title contains.
+    pub q: Option<String>,
+}
+
+/// Filters for the list of partners.
+#[derive(Debug, Clone, Default)]
+pub struct PartnerFilter {
+    /// Kind of organisation.
+    pub kind: Option<PartnerKind>,
+    /// A focus area it supports.
+    pub focus_area: Option<String>,
+    /// A city it supports.
+    pub city: Option<Uuid>,
+    /// Text the name contains.
+    pub q: Option<String>,
+}
+
+/// Filters for the list of events.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Year the event starts in.
+    pub year: Option<i32>,
+    /// The city it was held in.
+    pub city: Option<Uuid>,
+}

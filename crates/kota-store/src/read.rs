@@ -1,0 +1,593 @@
+//! Reading the network: lists with filters and pages, single records by id or slug, and the
+//! composite views pages show.
+
+use std::collections::HashMap;
+
+use kota_domain::city::{City, CityRef};
+use kota_domain::event::Event;
+use kota_domain::framework::{Framework, FrameworkElement};
+use kota_domain::network::{Chairmanship, MemberState, NetworkCounts, NetworkDocument};
+use kota_domain::page::{Page, PageRequest};
+use kota_domain::partner::{Partner, PartnerRef};
+use kota_domain::project::{Project, ReportedStatus};
+use kota_domain::views::CityDetail;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::args::{Arg, Sql, bind_args, contains_pattern};
+use crate::filter::{CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter};
+use crate::rows::{
+    CITY_COLUMNS, ChairRow, CityRefRow, CityRow, EVENT_COLUMNS, ElementRow, FocusAreaRow,
+    OutcomeRow, PARTNER_COLUMNS, PROJECT_COLUMNS, PartnerRefRow, PartnerRow, PlanRow, ProjectRow,
+    StateRow,
+};
+use crate::{Store, StoreResult, with_pool};
+
+/// How a record is looked up: by its UUID, or else by its slug.
+fn key_condition(sql: &mut Sql, alias: &str, key: &str) -> String {
+    match Uuid::parse_str(key) {
+        Ok(id) => format!("{alias}.id = {}", sql.arg(Arg::Id(id))),
+        Err(_) => format!("{alias}.slug = {}", sql.arg(Arg::Text(key.to_owned()))),
+    }
+}
+
+fn limit_offset(sql: &mut Sql, page: PageRequest) {
+    let limit = sql.arg(Arg::Int(i64::from(page.limit)));
+    let offset = sql.arg(Arg::Int(i64::try_from(page.offset).unwrap_or(i64::MAX)));
+    sql.push(&format!(" LIMIT {limit} OFFSET {offset}"));
+}
+
+fn count_of(total: i64) -> u64 {
+    u64::try_from(total).unwrap_or(0)
+}
+
+impl Store {
+    /// Whether the network has been loaded (any member state stored).
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        let n: i64 = with_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM member_states").fetch_one(pool).await)?;
+        Ok(n == 0)
+    }
+
+    /// How many states, cities, projects, partners and events the network has.
+    pub async fn counts(&self) -> StoreResult<NetworkCounts> {
+        let row: (i64, i64, i64, i64, i64) = with_pool!(self, pool => sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM member_states), (SELECT COUNT(*) FROM cities), \
+             (SELECT COUNT(*) FROM projects), (SELECT COUNT(*) FROM partners), \
+             (SELECT COUNT(*) FROM events)",
+        ).fetch_one(pool).await)?;
+        Ok(NetworkCounts {
+            member_states: count_of(row.0),
+            cities: count_of(row.1),
+            projects: count_of(row.2),
+            partners: count_of(row.3),
+            events: count_of(row.4),
+        })
+    }
+
+    /// The framework: outcomes, focus areas, urban systems and enablers, in order.
+    pub async fn framework(&self) -> StoreResult<Framework> {
+        let (outcomes, areas, elements): (Vec<OutcomeRow>, Vec<FocusAreaRow>, Vec<ElementRow>) = with_pool!(self, pool => {
+            let o = sqlx::query_as("SELECT id, name, definition, source FROM strategic_outcomes ORDER BY position").fetch_all(pool).await?;
+            let f = sqlx::query_as("SELECT id, name, name_in_reports, definition, subcategories, source FROM focus_areas ORDER BY position").fetch_all(pool).await?;
+            let e = sqlx::query_as("SELECT kind, name, definition, examples, source FROM framework_elements ORDER BY kind DESC, position").fetch_all(pool).await?;
+            StoreResult::Ok((o, f, e))
+        })?;
+        Ok(Framework {
+            outcomes: outcomes.into_iter().map(Into::into).collect(),
+            focus_areas: areas.into_iter().map(Into::into).collect(),
+            elements: elements
+                .into_iter()
+                .map(FrameworkElement::try_from)
+                .collect::<StoreResult<_>>()?,
+        })
+    }
+
+    /// Member states in the order the network lists them.
+    pub async fn member_states(&self) -> StoreResult<Vec<MemberState>> {
+        let rows: Vec<StateRow> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT iso2, name, income_group, income_group_year, income_group_source, \
+             income_group_uncertain, national_representative, note FROM member_states ORDER BY position",
+        ).fetch_all(pool).await)?;
+        rows.into_iter().map(MemberState::try_from).collect()
+    }
+
+    /// One member state by ISO alpha-2 code.
+    pub async fn member_state(&self, iso2: &str) -> StoreResult<Option<MemberState>> {
+        Ok(self
+            .member_states()
+            .await?
+            .into_iter()
+            .find(|s| s.iso2 == iso2))
+    }
+
+    /// Cities that pass the filter, by name.
+    pub async fn cities(&self, filter: &CityFilter, page: PageRequest) -> StoreResult<Page<City>> {
+        let mut sql = Sql::default();
+        let mut conditions = Vec::new();
+        if let Some(country) = &filter.country {
+            conditions.push(format!(
+                "c.country_iso2 = {}",
+                sql.arg(Arg::Text(country.clone()))
+            ));
+        }
+        if let Some(role) = filter.role {
+            let p = sql.arg(Arg::Text(role.as_str().to_owned()));
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM city_roles r WHERE r.city_id = c.id AND r.role = {p})"
+            ));
+        }
+        if let Some(area) = &filter.focus_area {
+            let p = sql.arg(Arg::Text(area.clone()));
+            conditions.push(format!(
+                "(EXISTS (SELECT 1 FROM projects p JOIN project_focus_areas pf ON pf.project_id = p.id \
+                 WHERE p.city_id = c.id AND pf.focus_area_id = {p}) \
+                 OR EXISTS (SELECT 1 FROM action_plan_focus_areas af WHERE af.city_id = c.id AND af.focus_area_id = {p}))"
+            ));
+        }
+        if let Some(year) = filter.cohort {
+            conditions.push(format!(
+                "c.joined_year = {}",
+                sql.arg(Arg::Int(year.into()))
+            ));
+        }
+        if let Some(q) = &filter.q {
+            let p = sql.arg(Arg::Text(contains_pattern(q)));
+            conditions.push(format!("(LOWER(c.name) LIKE {p} ESCAPE '\\' OR LOWER(CAST(c.aliases AS TEXT)) LIKE {p} ESCAPE '\\')"));
+        }
+        let where_sql = {
+            let mut w = Sql::default();
+            w.push_where(&conditions);
+            w.text
+        };
+        let total: i64 = {
+            let text = format!("SELECT COUNT(*) FROM cities c{where_sql}");
+            with_pool!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(pool).await)?
+        };
+        sql.text = format!("SELECT {CITY_COLUMNS} FROM cities c{where_sql} ORDER BY c.name, c.id");
+        limit_offset(&mut sql, page);
+        let rows: Vec<CityRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let items = self.cities_with_roles(rows).await?;
+        Ok(Page {
+            items,
+            total: count_of(total),
+            limit: page.limit,
+            offset: page.offset,
+        })
+    }
+
+    async fn cities_with_roles(&self, rows: Vec<CityRow>) -> StoreResult<Vec<City>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut sql = Sql::default();
+        let list = sql.id_list(&ids);
+        sql.text = format!(
+            "SELECT city_id, role, uncertain FROM city_roles WHERE city_id IN {list} ORDER BY city_id, position"
+        );
+        let roles: Vec<(Uuid, String, bool)> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let mut by_city: HashMap<Uuid, Vec<(String, bool)>> = HashMap::new();
+        for (id, role, uncertain) in roles {
+            by_city.entry(id).or_default().push((role, uncertain));
+        }
+        rows.into_iter()
+            .map(|r| {
+                let roles = by_city.remove(&r.id).unwrap_or_default();
+                r.into_city(roles)
+            })
+            .collect()
+    }
+
+    /// One city by id or slug.
+    pub async fn city(&self, key: &str) -> StoreResult<Option<City>> {
+        let mut sql = Sql::default();
+        let cond = key_condition(&mut sql, "c", key);
+        sql.text = format!("SELECT {CITY_COLUMNS} FROM cities c WHERE {cond}");
+        let rows: Vec<CityRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        Ok(self.cities_with_roles(rows).await?.into_iter().next())
+    }
+
+    /// A city with its state, current plan, projects, partners and events.
+    pub async fn city_detail(&self, key: &str) -> StoreResult<Option<CityDetail>> {
+        let Some(city) = self.city(key).await? else {
+            return Ok(None);
+        };
+        let Some(state) = self.member_state(&city.country_iso2).await? else {
+            return Ok(None);
+        };
+        let plan: Option<PlanRow> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT city_id, version, year, vision, focus_areas_as_written, land_area_as_reported, \
+             population_as_reported, csco_designation, note, source FROM action_plans \
+             WHERE city_id = $1 ORDER BY version DESC LIMIT 1",
+        ).bind(city.id).fetch_optional(pool).await)?;
+        let action_plan = match plan {
+            Some(plan) => {
+                let areas: Vec<String> = with_pool!(self, pool => sqlx::query_scalar(
+                    "SELECT focus_area_id FROM action_plan_focus_areas WHERE city_id = $1 AND version = $2 ORDER BY position",
+                ).bind(city.id).bind(plan_version(&plan)).fetch_all(pool).await)?;
+                Some(plan.into_plan(areas))
+            }
+            None => None,
+        };
+        let projects = self
+            .projects(
+                &ProjectFilter {
+                    city: Some(city.id),
+                    ..Default::default()
+                },
+                PageRequest::all(),
+            )
+            .await?
+            .items;
+        let partner_rows: Vec<PartnerRefRow> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT pa.id, pa.slug, pa.name, pa.kind FROM partners pa \
+             JOIN partner_cities pc ON pc.partner_id = pa.id WHERE pc.city_id = $1 ORDER BY pa.name",
+        ).bind(city.id).fetch_all(pool).await)?;
+        let partners = partner_rows
+            .into_iter()
+            .map(PartnerRef::try_from)
+            .collect::<StoreResult<_>>()?;
+        let events = self
+            .events(
+                &EventFilter {
+                    city: Some(city.id),
+                    ..Default::default()
+                },
+                PageRequest::all(),
+            )
+            .await?
+            .items;
+        Ok(Some(CityDetail {
+            city,
+            state,
+            action_plan,
+            projects,
+            partners,
+            events,
+        }))
+    }
+
+    /// Projects that pass the filter, by city and title.
+    pub async fn projects(
+        &self,
+        filter: &ProjectFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Project>> {
+        let mut sql = Sql::default();
+        let mut conditions = Vec::new();
+        if let Some(city) = filter.city {
+            conditions.push(format!("p.city_id = {}", sql.arg(Arg::Id(city))));
+        }
+        if let Some(country) = &filter.country {
+            conditions.push(format!(
+                "c.country_iso2 = {}",
+                sql.arg(Arg::Text(country.clone()))
+            ));
+        }
+        if let Some(area) = &filter.focus_area {
+            let p = sql.arg(Arg::Text(area.clone()));
+            conditions.push(format!("EXISTS (SELECT 1 FROM project_focus_areas pf WHERE pf.project_id = p.id AND pf.focus_area_id = {p})"));
+        }
+        match filter.status {
+            Some(StatusFilter::Reported(status)) => {
+                let p = sql.arg(Arg::Text(status.as_str().to_owned()));
+                conditions.push(format!("p.reported_status = {p}"));
+            }
+            Some(StatusFilter::Unreported) => conditions.push("p.reported_status IS NULL".into()),
+            None => {}
+        }
+        if let Some(stage) = filter.stage {
+            conditions.push(format!(
+                "p.stage = {}",
+                sql.arg(Arg::Text(stage.as_str().to_owned()))
+            ));
+        }
+        if let Some(q) = &filter.q {
+            let p = sql.arg(Arg::Text(contains_pattern(q)));
+            conditions.push(format!("LOWER(p.title) LIKE {p} ESCAPE '\\'"));
+        }
+        let mut w = Sql::default();
+        w.push_where(&conditions);
+        let from = format!(
+            "FROM projects p JOIN cities c ON c.id = p.city_id{}",
+            w.text
+        );
+        let total: i64 = {
+            let text = format!("SELECT COUNT(*) {from}");
+            with_pool!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(pool).await)?
+        };
+        sql.text = format!("SELECT {PROJECT_COLUMNS} {from} ORDER BY c.name, p.title, p.id");
+        limit_offset(&mut sql, page);
+        let rows: Vec<ProjectRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let items = self.projects_with_focus_areas(rows).await?;
+        Ok(Page {
+            items,
+            total: count_of(total),
+            limit: page.limit,
+            offset: page.offset,
+        })
+    }
+
+    /// One project by id or slug.
+    pub async fn project(&self, key: &str) -> StoreResult<Option<Project>> {
+        let mut sql = Sql::default();
+        let cond = key_condition(&mut sql, "p", key);
+        sql.text = format!(
+            "SELECT {PROJECT_COLUMNS} FROM projects p JOIN cities c ON c.id = p.city_id WHERE {cond}"
+        );
+        let rows: Vec<ProjectRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        Ok(self
+            .projects_with_focus_areas(rows)
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn projects_with_focus_areas(&self, rows: Vec<ProjectRow>) -> StoreResult<Vec<Project>> {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut areas = self
+            .tags("project_focus_areas", "project_id", "focus_area_id", &ids)
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                let a = areas.remove(&r.id).unwrap_or_default();
+                r.into_project(a)
+            })
+            .collect()
+    }
+
+    /// The `value` column of a child table for each parent id, in stored order.
+    async fn tags(
+        &self,
+        table: &str,
+        parent: &str,
+        value: &str,
+        ids: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, Vec<String>>> {
+        let mut out: HashMap<Uuid, Vec<String>> = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let mut sql = Sql::default();
+        let list = sql.id_list(ids);
+        sql.text = format!(
+            "SELECT {parent}, {value} FROM {table} WHERE {parent} IN {list} ORDER BY {parent}, position"
+        );
+        let rows: Vec<(Uuid, String)> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        for (id, v) in rows {
+            out.entry(id).or_default().push(v);
+        }
+        Ok(out)
+    }
+
+    /// Partners that pass the filter, by name.
+    pub async fn partners(
+        &self,
+        filter: &PartnerFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Partner>> {
+        let mut sql = Sql::default();
+        let mut conditions = Vec::new();
+        if let Some(kind) = filter.kind {
+            conditions.push(format!(
+                "pa.kind = {}",
+                sql.arg(Arg::Text(kind.as_str().to_owned()))
+            ));
+        }
+        if let Some(area) = &filter.focus_area {
+            let p = sql.arg(Arg::Text(area.clone()));
+            conditions.push(format!("EXISTS (SELECT 1 FROM partner_focus_areas pf WHERE pf.partner_id = pa.id AND pf.focus_area_id = {p})"));
+        }
+        if let Some(city) = filter.city {
+            let p = sql.arg(Arg::Id(city));
+            conditions.push(format!("EXISTS (SELECT 1 FROM partner_cities pc WHERE pc.partner_id = pa.id AND pc.city_id = {p})"));
+        }
+        if let Some(q) = &filter.q {
+            let p = sql.arg(Arg::Text(contains_pattern(q)));
+            conditions.push(format!("LOWER(pa.name) LIKE {p} ESCAPE '\\'"));
+        }
+        let mut w = Sql::default();
+        w.push_where(&conditions);
+        let total: i64 = {
+            let text = format!("SELECT COUNT(*) FROM partners pa{}", w.text);
+            with_pool!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(pool).await)?
+        };
+        sql.text = format!(
+            "SELECT {PARTNER_COLUMNS} FROM partners pa{} ORDER BY pa.name, pa.id",
+            w.text
+        );
+        limit_offset(&mut sql, page);
+        let rows: Vec<PartnerRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let items = self.partners_with_links(rows).await?;
+        Ok(Page {
+            items,
+            total: count_of(total),
+            limit: page.limit,
+            offset: page.offset,
+        })
+    }
+
+    /// One partner by id or slug.
+    pub async fn partner(&self, key: &str) -> StoreResult<Option<Partner>> {
+        let mut sql = Sql::default();
+        let cond = key_condition(&mut sql, "pa", key);
+        sql.text = format!("SELECT {PARTNER_COLUMNS} FROM partners pa WHERE {cond}");
+        let rows: Vec<PartnerRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        Ok(self.partners_with_links(rows).await?.into_iter().next())
+    }
+
+    async fn partners_with_links(&self, rows: Vec<PartnerRow>) -> StoreResult<Vec<Partner>> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut areas = self
+            .tags("partner_focus_areas", "partner_id", "focus_area_id", &ids)
+            .await?;
+        let mut sql = Sql::default();
+        let list = sql.id_list(&ids);
+        sql.text = format!(
+            "SELECT pc.partner_id, c.id, c.slug, c.name, c.country_iso2 FROM partner_cities pc \
+             JOIN cities c ON c.id = pc.city_id WHERE pc.partner_id IN {list} ORDER BY pc.partner_id, pc.position"
+        );
+        let links: Vec<(Uuid, Uuid, String, String, String)> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let mut cities: HashMap<Uuid, Vec<CityRef>> = HashMap::new();
+        for (partner, id, slug, name, country_iso2) in links {
+            cities.entry(partner).or_default().push(CityRef {
+                id,
+                slug,
+                name,
+                country_iso2,
+            });
+        }
+        rows.into_iter()
+            .map(|r| {
+                let a = areas.remove(&r.id).unwrap_or_default();
+                let c = cities.remove(&r.id).unwrap_or_default();
+                r.into_partner(a, c)
+            })
+            .collect()
+    }
+
+    /// Events that pass the filter, newest first.
+    pub async fn events(
+        &self,
+        filter: &EventFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<Event>> {
+        let mut sql = Sql::default();
+        let mut conditions = Vec::new();
+        if let Some(year) = filter.year {
+            let first_day =
+                |y: i32| chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
+            let from = sql.arg(Arg::Date(first_day(year)));
+            let to = sql.arg(Arg::Date(first_day(year + 1)));
+            conditions.push(format!("e.starts_on >= {from} AND e.starts_on < {to}"));
+        }
+        if let Some(city) = filter.city {
+            conditions.push(format!("e.city_id = {}", sql.arg(Arg::Id(city))));
+        }
+        let mut w = Sql::default();
+        w.push_where(&conditions);
+        let from = format!(
+            "FROM events e LEFT JOIN cities c ON c.id = e.city_id{}",
+            w.text
+        );
+        let total: i64 = {
+            let text = format!("SELECT COUNT(*) {from}");
+            with_pool!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(pool).await)?
+        };
+        sql.text = format!("SELECT {EVENT_COLUMNS} {from} ORDER BY e.starts_on DESC, e.name");
+        limit_offset(&mut sql, page);
+        let rows: Vec<crate::rows::EventRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let items = rows
+            .into_iter()
+            .map(Event::try_from)
+            .collect::<StoreResult<_>>()?;
+        Ok(Page {
+            items,
+            total: count_of(total),
+            limit: page.limit,
+            offset: page.offset,
+        })
+    }
+
+    /// One event by id or slug.
+    pub async fn event(&self, key: &str) -> StoreResult<Option<Event>> {
+        let mut sql = Sql::default();
+        let cond = key_condition(&mut sql, "e", key);
+        sql.text = format!(
+            "SELECT {EVENT_COLUMNS} FROM events e LEFT JOIN cities c ON c.id = e.city_id WHERE {cond}"
+        );
+        let row: Option<crate::rows::EventRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(pool).await)?;
+        row.map(Event::try_from).transpose()
+    }
+
+    /// Chairmanship by year, oldest first.
+    pub async fn chairmanship(&self) -> StoreResult<Vec<Chairmanship>> {
+        let rows: Vec<ChairRow> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT year, chair, state_iso2, source FROM chairmanship ORDER BY year",
+        ).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// A network-level document by key.
+    pub async fn document(&self, key: &str) -> StoreResult<Option<NetworkDocument>> {
+        let body: Option<Json<serde_json::Value>> = with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT body FROM network_documents WHERE key = $1",
+        ).bind(key).fetch_optional(pool).await)?;
+        Ok(body.map(|b| NetworkDocument {
+            key: key.to_owned(),
+            body: b.0,
+        }))
+    }
+
+    /// A city's reference (id, slug, name, country) by id or slug.
+    pub async fn city_ref(&self, key: &str) -> StoreResult<Option<CityRef>> {
+        let mut sql = Sql::default();
+        let cond = key_condition(&mut sql, "c", key);
+        sql.text =
+            format!("SELECT c.id, c.slug, c.name, c.country_iso2 FROM cities c WHERE {cond}");
+        let row: Option<CityRefRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(pool).await)?;
+        Ok(row.map(Into::into))
+    }
+
+    /// How many member cities each member state has, by ISO code.
+    pub async fn cities_per_state(&self) -> StoreResult<HashMap<String, u64>> {
+        let rows: Vec<(String, i64)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT country_iso2, COUNT(*) FROM cities GROUP BY country_iso2",
+        ).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(|(k, n)| (k, count_of(n))).collect())
+    }
+
+    /// The years cities joined in (the cohorts), oldest first.
+    pub async fn cohort_years(&self) -> StoreResult<Vec<i32>> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT DISTINCT joined_year FROM cities ORDER BY joined_year",
+        ).fetch_all(pool).await)?)
+    }
+
+    /// The years events start in, newest first.
+    pub async fn event_years(&self) -> StoreResult<Vec<i32>> {
+        let starts: Vec<chrono::NaiveDate> = with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT DISTINCT starts_on FROM events ORDER BY starts_on DESC",
+        ).fetch_all(pool).await)?;
+        let mut years: Vec<i32> = starts.iter().map(chrono::Datelike::year).collect();
+        years.dedup();
+        Ok(years)
+    }
+
+    /// Every city as a reference, by name.
+    pub async fn city_refs(&self) -> StoreResult<Vec<CityRef>> {
+        let rows: Vec<CityRefRow> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT c.id, c.slug, c.name, c.country_iso2 FROM cities c ORDER BY c.name",
+        ).fetch_all(pool).await)?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// How many projects of each reported status, for statistics (`None`: not reported).
+    pub async fn project_status_counts(&self) -> StoreResult<Vec<(Option<ReportedStatus>, u64)>> {
+        let rows: Vec<(Option<String>, i64)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT reported_status, COUNT(*) FROM projects GROUP BY reported_status ORDER BY reported_status",
+        ).fetch_all(pool).await)?;
+        rows.into_iter()
+            .map(|(s, n)| {
+                let status = s
+                    .map(|s| {
+                        crate::rows::parse_stored(
+                            "projects",
+                            "reported_status",
+                            &s,
+                            ReportedStatus::parse,
+                        )
+                    })
+                    .transpose()?;
+                Ok((status, count_of(n)))
+            })
+            .collect()
+    }
+}
+
+fn plan_version(plan: &PlanRow) -> i32 {
+    plan.version()
+}

@@ -1,0 +1,59 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document it serves at
+//! `/api/v1/openapi.json`.
+
+mod network;
+
+use axum::Json;
+use axum::Router;
+use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kota API",
+        description = "The open data and working API of a network of smart cities: member states, \
+                       cities, action plans, projects, partners, events and the framework they \
+                       are tagged against. Errors are RFC 9457 problem details.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    tags(
+        (name = "network", description = "The network as documented: read by anyone."),
+        (name = "operations", description = "Health of the service.")
+    )
+)]
+struct ApiDoc;
+
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(network::list_member_states))
+        .routes(routes!(network::list_cities))
+        .routes(routes!(network::get_city))
+        .routes(routes!(network::list_projects))
+        .routes(routes!(network::get_project))
+        .routes(routes!(network::list_partners))
+        .routes(routes!(network::get_partner))
+        .routes(routes!(network::list_events))
+        .routes(routes!(network::get_event))
+        .routes(routes!(network::get_framework))
+        .routes(routes!(network::list_chairmanship))
+        .routes(routes!(network::healthz))
+        .split_for_parts()
+}
+
+/// The OpenAPI document of the API, as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    parts().1
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    let (router, doc) = parts();
+    router.route(
+        "/api/v1/openapi.json",
+        get(move || async move { Json(doc) }),
+    )
+}

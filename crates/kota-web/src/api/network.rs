@@ -1,0 +1,201 @@
+//! Read endpoints of the network.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use kota_domain::city::City;
+use kota_domain::event::Event;
+use kota_domain::framework::Framework;
+use kota_domain::network::{Chairmanship, MemberState};
+use kota_domain::page::Page;
+use kota_domain::partner::Partner;
+use kota_domain::project::Project;
+use kota_domain::views::CityDetail;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::filters::{CityQuery, EventQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
+use crate::problem::Problem;
+
+type ApiResult<T> = Result<Json<T>, Problem>;
+
+/// Member states of the network, in the network's order.
+#[utoipa::path(get, path = "/api/v1/member-states", tag = "network",
+    responses((status = 200, description = "All member states", body = Vec<MemberState>)))]
+pub(crate) async fn list_member_states(State(s): State<AppState>) -> ApiResult<Vec<MemberState>> {
+    Ok(Json(s.store.member_states().await?))
+}
+
+/// Member cities, filtered and paged, by name.
+#[utoipa::path(get, path = "/api/v1/cities", tag = "network", params(CityQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of cities", body = Page<City>),
+        (status = 400, description = "A parameter has a bad value", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_cities(
+    State(s): State<AppState>,
+    Params(q): Params<CityQuery>,
+    Params(page): Params<PageQuery>,
+) -> ApiResult<Page<City>> {
+    let filter = q.resolve(&s.store).await?;
+    Ok(Json(s.store.cities(&filter, page.page()?).await?))
+}
+
+/// One city by id or slug, with its state, current action plan, projects, partners and events.
+#[utoipa::path(get, path = "/api/v1/cities/{id}", tag = "network",
+    params(("id" = String, Path, description = "The city's UUID or slug (e.g. `bangkok`)")),
+    responses(
+        (status = 200, description = "The city and what surrounds it", body = CityDetail),
+        (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn get_city(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<CityDetail> {
+    s.store
+        .city_detail(&id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| Problem::not_found("city", &id))
+}
+
+/// Projects, filtered and paged, by city and title.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "network", params(ProjectQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of projects", body = Page<Project>),
+        (status = 400, description = "A parameter has a bad value", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_projects(
+    State(s): State<AppState>,
+    Params(q): Params<ProjectQuery>,
+    Params(page): Params<PageQuery>,
+) -> ApiResult<Page<Project>> {
+    let filter = q.resolve(&s.store).await?;
+    Ok(Json(s.store.projects(&filter, page.page()?).await?))
+}
+
+/// One project by id or slug.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "network",
+    params(("id" = String, Path, description = "The project's UUID or slug")),
+    responses(
+        (status = 200, description = "The project", body = Project),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn get_project(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Project> {
+    s.store
+        .project(&id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| Problem::not_found("project", &id))
+}
+
+/// External partners, filtered and paged, by name.
+#[utoipa::path(get, path = "/api/v1/partners", tag = "network", params(PartnerQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of partners", body = Page<Partner>),
+        (status = 400, description = "A parameter has a bad value", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_partners(
+    State(s): State<AppState>,
+    Params(q): Params<PartnerQuery>,
+    Params(page): Params<PageQuery>,
+) -> ApiResult<Page<Partner>> {
+    let filter = q.resolve(&s.store).await?;
+    Ok(Json(s.store.partners(&filter, page.page()?).await?))
+}
+
+/// One partner by id or slug.
+#[utoipa::path(get, path = "/api/v1/partners/{id}", tag = "network",
+    params(("id" = String, Path, description = "The partner's UUID or slug")),
+    responses(
+        (status = 200, description = "The partner", body = Partner),
+        (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn get_partner(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Partner> {
+    s.store
+        .partner(&id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| Problem::not_found("partner", &id))
+}
+
+/// Events, filtered and paged, newest first.
+#[utoipa::path(get, path = "/api/v1/events", tag = "network", params(EventQuery, PageQuery),
+    responses(
+        (status = 200, description = "A page of events", body = Page<Event>),
+        (status = 400, description = "A parameter has a bad value", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_events(
+    State(s): State<AppState>,
+    Params(q): Params<EventQuery>,
+    Params(page): Params<PageQuery>,
+) -> ApiResult<Page<Event>> {
+    let filter = q.resolve(&s.store).await?;
+    Ok(Json(s.store.events(&filter, page.page()?).await?))
+}
+
+/// One event by id or slug.
+#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "network",
+    params(("id" = String, Path, description = "The event's UUID or slug")),
+    responses(
+        (status = 200, description = "The event", body = Event),
+        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn get_event(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Event> {
+    s.store
+        .event(&id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| Problem::not_found("event", &id))
+}
+
+/// The framework: strategic outcomes, focus areas, urban systems and enablers.
+#[utoipa::path(get, path = "/api/v1/framework", tag = "network",
+    responses((status = 200, description = "The framework", body = Framework)))]
+pub(crate) async fn get_framework(State(s): State<AppState>) -> ApiResult<Framework> {
+    Ok(Json(s.store.framework().await?))
+}
+
+/// Who chaired the network, by year.
+#[utoipa::path(get, path = "/api/v1/chairmanship", tag = "network",
+    responses((status = 200, description = "Chairmanship by year", body = Vec<Chairmanship>)))]
+pub(crate) async fn list_chairmanship(State(s): State<AppState>) -> ApiResult<Vec<Chairmanship>> {
+    Ok(Json(s.store.chairmanship().await?))
+}
+
+/// The service's health.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Health {
+    /// `ok` when the database answers.
+    status: &'static str,
+    /// The database backend: `sqlite` or `postgres`.
+    database: &'static str,
+}
+
+/// Health: 200 when the database answers, 503 when it does not.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses(
+        (status = 200, description = "The service and its database answer", body = Health),
+        (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn healthz(State(s): State<AppState>) -> ApiResult<Health> {
+    match s.store.ping().await {
+        Ok(()) => Ok(Json(Health {
+            status: "ok",
+            database: s.store.backend(),
+        })),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            Err(Problem::unavailable())
+        }
+    }
+}

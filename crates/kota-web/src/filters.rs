@@ -1,0 +1,311 @@
+//! Query parameters of lists, as the pages and the API take them, checked and resolved into
+//! store filters. A bad value is a 400 problem naming the parameter; an empty value (an
+//! "any" choice in a form) is no filter.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use kota_domain::city::CityRole;
+use kota_domain::page::PageRequest;
+use kota_domain::partner::PartnerKind;
+use kota_domain::project::{ReportedStatus, Stage};
+use kota_store::Store;
+use kota_store::filter::{CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use crate::problem::Problem;
+
+/// The longest text filter accepted.
+const MAX_QUERY_TEXT: usize = 200;
+
+/// Query parameters, read leniently (every value a string) so that each value can be checked
+/// and reported by name.
+pub(crate) struct Params<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
+        let query = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(query)
+            .map(Params)
+            .map_err(|e| Problem::bad_parameter("query", &e.to_string()))
+    }
+}
+
+/// Paging parameters shared by every list.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// How many items to return (1 to 500, default 50).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+    /// How many items to skip (default 0).
+    #[param(value_type = Option<u64>, minimum = 0)]
+    pub offset: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &str, v: &Option<String>) -> Result<Option<T>, Problem> {
+    given(v)
+        .map(|s| {
+            s.parse()
+                .map_err(|_| Problem::bad_parameter(name, &format!("`{s}` is not a whole number")))
+        })
+        .transpose()
+}
+
+fn vocabulary<T: Copy>(
+    name: &str,
+    v: &Option<String>,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    show: fn(T) -> &'static str,
+) -> Result<Option<T>, Problem> {
+    given(v)
+        .map(|s| {
+            parse(s).ok_or_else(|| {
+                let allowed: Vec<&str> = all.iter().map(|v| show(*v)).collect();
+                Problem::bad_parameter(name, &format!("`{s}` is not one of {}", allowed.join(", ")))
+            })
+        })
+        .transpose()
+}
+
+fn text(name: &str, v: &Option<String>) -> Result<Option<String>, Problem> {
+    match given(v) {
+        Some(s) if s.chars().count() > MAX_QUERY_TEXT => Err(Problem::bad_parameter(
+            name,
+            &format!("is longer than {MAX_QUERY_TEXT} characters"),
+        )),
+        Some(s) if s.chars().any(char::is_control) => {
+            Err(Problem::bad_parameter(name, "contains control characters"))
+        }
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+impl PageQuery {
+    /// The page asked for.
+    pub(crate) fn page(&self) -> Result<PageRequest, Problem> {
+        let limit = number::<u32>("limit", &self.limit)?;
+        let offset = number::<u64>("offset", &self.offset)?;
+        PageRequest::new(limit, offset).map_err(|m| Problem::bad_parameter("limit", &m))
+    }
+}
+
+async fn country(store: &Store, v: &Option<String>) -> Result<Option<String>, Problem> {
+    match given(v) {
+        None => Ok(None),
+        Some(code) => {
+            let code = code.to_ascii_uppercase();
+            if store.member_state(&code).await?.is_some() {
+                Ok(Some(code))
+            } else {
+                Err(Problem::bad_parameter(
+                    "country",
+                    &format!("`{code}` is not a member state"),
+                ))
+            }
+        }
+    }
+}
+
+async fn focus_area(store: &Store, v: &Option<String>) -> Result<Option<String>, Problem> {
+    match given(v) {
+        None => Ok(None),
+        Some(id) => {
+            let framework = store.framework().await?;
+            if framework.focus_areas.iter().any(|f| f.id == id) {
+                Ok(Some(id.to_owned()))
+            } else {
+                let ids: Vec<&str> = framework
+                    .focus_areas
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect();
+                Err(Problem::bad_parameter(
+                    "focus_area",
+                    &format!("`{id}` is not one of {}", ids.join(", ")),
+                ))
+            }
+        }
+    }
+}
+
+async fn city(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
+    match given(v) {
+        None => Ok(None),
+        Some(key) => match store.city_ref(key).await? {
+            Some(c) => Ok(Some(c.id)),
+            None => Err(Problem::bad_parameter(
+                "city",
+                &format!("no city has the id or slug `{key}`"),
+            )),
+        },
+    }
+}
+
+/// Filters of the city list.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CityQuery {
+    /// Member state, ISO 3166-1 alpha-2 (e.g. `TH`).
+    #[param(value_type = Option<String>, example = "TH")]
+    pub country: Option<String>,
+    /// A documented role.
+    #[param(value_type = Option<CityRole>)]
+    pub role: Option<String>,
+    /// A focus area id of the framework (e.g. `built_infrastructure`).
+    #[param(value_type = Option<String>)]
+    pub focus_area: Option<String>,
+    /// Year the city joined the network (its cohort: 2018 for the pilot cities).
+    #[param(value_type = Option<i32>)]
+    pub cohort: Option<String>,
+    /// Text the name or an alias contains.
+    #[param(value_type = Option<String>)]
+    pub q: Option<String>,
+}
+
+impl CityQuery {
+    pub(crate) async fn resolve(&self, store: &Store) -> Result<CityFilter, Problem> {
+        let cohort = number::<i32>("cohort", &self.cohort)?;
+        if cohort.is_some_and(|y| !(1900..=2200).contains(&y)) {
+            return Err(Problem::bad_parameter("cohort", "must be a year"));
+        }
+        Ok(CityFilter {
+            country: country(store, &self.country).await?,
+            role: vocabulary(
+                "role",
+                &self.role,
+                CityRole::parse,
+                CityRole::ALL,
+                CityRole::as_str,
+            )?,
+            focus_area: focus_area(store, &self.focus_area).await?,
+            cohort,
+            q: text("q", &self.q)?,
+        })
+    }
+}
+
+/// Filters of the project list.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectQuery {
+    /// The city, by id or slug (e.g. `bangkok`).
+    #[param(value_type = Option<String>)]
+    pub city: Option<String>,
+    /// Member state, ISO 3166-1 alpha-2.
+    #[param(value_type = Option<String>)]
+    pub country: Option<String>,
+    /// A focus area id of the framework.
+    #[param(value_type = Option<String>)]
+    pub focus_area: Option<String>,
+    /// Status as the monitoring reports give it: `ongoing_or_planning`, `completed`, or
+    /// `unreported` (no report gives one).
+    #[param(value_type = Option<String>)]
+    pub status: Option<String>,
+    /// Stage set by the city.
+    #[param(value_type = Option<Stage>)]
+    pub stage: Option<String>,
+    /// Text the title contains.
+    #[param(value_type = Option<String>)]
+    pub q: Option<String>,
+}
+
+impl ProjectQuery {
+    pub(crate) async fn resolve(&self, store: &Store) -> Result<ProjectFilter, Problem> {
+        let status = match given(&self.status) {
+            None => None,
+            Some("unreported") => Some(StatusFilter::Unreported),
+            Some(s) => Some(StatusFilter::Reported(
+                ReportedStatus::parse(s).ok_or_else(|| {
+                    Problem::bad_parameter(
+                        "status",
+                        &format!("`{s}` is not one of ongoing_or_planning, completed, unreported"),
+                    )
+                })?,
+            )),
+        };
+        Ok(ProjectFilter {
+            city: city(store, &self.city).await?,
+            country: country(store, &self.country).await?,
+            focus_area: focus_area(store, &self.focus_area).await?,
+            status,
+            stage: vocabulary(
+                "stage",
+                &self.stage,
+                Stage::parse,
+                Stage::ALL,
+                Stage::as_str,
+            )?,
+            q: text("q", &self.q)?,
+        })
+    }
+}
+
+/// Filters of the partner list.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PartnerQuery {
+    /// Kind of organisation.
+    #[param(value_type = Option<PartnerKind>)]
+    pub kind: Option<String>,
+    /// A focus area id of the framework.
+    #[param(value_type = Option<String>)]
+    pub focus_area: Option<String>,
+    /// A city the partner supports, by id or slug.
+    #[param(value_type = Option<String>)]
+    pub city: Option<String>,
+    /// Text the name contains.
+    #[param(value_type = Option<String>)]
+    pub q: Option<String>,
+}
+
+impl PartnerQuery {
+    pub(crate) async fn resolve(&self, store: &Store) -> Result<PartnerFilter, Problem> {
+        Ok(PartnerFilter {
+            kind: vocabulary(
+                "kind",
+                &self.kind,
+                PartnerKind::parse,
+                PartnerKind::ALL,
+                PartnerKind::as_str,
+            )?,
+            focus_area: focus_area(store, &self.focus_area).await?,
+            city: city(store, &self.city).await?,
+            q: text("q", &self.q)?,
+        })
+    }
+}
+
+/// Filters of the event list.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// Year the event starts in.
+    #[param(value_type = Option<i32>)]
+    pub year: Option<String>,
+    /// The city it was held in, by id or slug.
+    #[param(value_type = Option<String>)]
+    pub city: Option<String>,
+}
+
+impl EventQuery {
+    pub(crate) async fn resolve(&self, store: &Store) -> Result<EventFilter, Problem> {
+        let year = number::<i32>("year", &self.year)?;
+        if year.is_some_and(|y| !(1900..=2200).contains(&y)) {
+            return Err(Problem::bad_parameter("year", "must be a year"));
+        }
+        Ok(EventFilter {
+            year,
+            city: city(store, &self.city).await?,
+        })
+    }
+}

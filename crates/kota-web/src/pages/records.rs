@@ -1,0 +1,214 @@
+//! Pages of single records: a member state, a city, a project, a partner, an event.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use kota_domain::city::City;
+use kota_domain::event::Event;
+use kota_domain::network::MemberState;
+use kota_domain::page::PageRequest;
+use kota_domain::partner::Partner;
+use kota_domain::project::Project;
+use kota_domain::views::CityDetail;
+use kota_store::filter::CityFilter;
+
+use super::PageResult;
+use super::catalogue::{ProjectLine, status_text};
+use super::view::{AreaLabel, AreaNames, thousands};
+use crate::AppState;
+use crate::problem::Problem;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "member_state.html")]
+pub(crate) struct MemberStatePage {
+    title: String,
+    section: &'static str,
+    state: MemberState,
+    cities: Vec<City>,
+}
+
+pub(crate) async fn member_state(
+    State(s): State<AppState>,
+    Path(iso2): Path<String>,
+) -> PageResult<MemberStatePage> {
+    let code = iso2.to_ascii_uppercase();
+    let state = s
+        .store
+        .member_state(&code)
+        .await?
+        .ok_or_else(|| Problem::not_found("member state", &iso2))?;
+    let filter = CityFilter {
+        country: Some(code),
+        ..Default::default()
+    };
+    let cities = s.store.cities(&filter, PageRequest::all()).await?.items;
+    Ok(MemberStatePage {
+        title: state.name.clone(),
+        section: "states",
+        state,
+        cities,
+    })
+}
+
+/// Projects of one focus area, as the city page groups them.
+pub(crate) struct ProjectGroup {
+    area: AreaLabel,
+    projects: Vec<ProjectLine>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "city.html")]
+pub(crate) struct CityPage {
+    title: String,
+    section: &'static str,
+    d: CityDetail,
+    population: String,
+    plan_areas: Vec<AreaLabel>,
+    groups: Vec<ProjectGroup>,
+}
+
+pub(crate) async fn city(
+    State(s): State<AppState>,
+    Path(key): Path<String>,
+) -> PageResult<CityPage> {
+    let d = s
+        .store
+        .city_detail(&key)
+        .await?
+        .ok_or_else(|| Problem::not_found("city", &key))?;
+    let framework = s.store.framework().await?;
+    let names = AreaNames::of(&framework);
+    let mut groups: Vec<ProjectGroup> = framework
+        .focus_areas
+        .iter()
+        .map(|f| ProjectGroup {
+            area: AreaLabel {
+                id: f.id.clone(),
+                name: f.name.clone(),
+            },
+            projects: Vec::new(),
+        })
+        .collect();
+    for p in &d.projects {
+        let first = p.focus_areas.first().cloned().unwrap_or_default();
+        if let Some(g) = groups.iter_mut().find(|g| g.area.id == first) {
+            g.projects.push(ProjectLine::new(p.clone(), &names));
+        }
+    }
+    groups.retain(|g| !g.projects.is_empty());
+    let plan_areas = d
+        .action_plan
+        .as_ref()
+        .map(|p| names.labels(&p.focus_areas))
+        .unwrap_or_default();
+    Ok(CityPage {
+        title: d.city.name.clone(),
+        section: "cities",
+        population: d
+            .city
+            .population
+            .map(thousands)
+            .unwrap_or_else(|| "not known".into()),
+        plan_areas,
+        groups,
+        d,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "project.html")]
+pub(crate) struct ProjectPage {
+    title: String,
+    section: &'static str,
+    project: Project,
+    areas: Vec<AreaLabel>,
+    status: String,
+    history: Vec<(String, String)>,
+}
+
+pub(crate) async fn project(
+    State(s): State<AppState>,
+    Path(key): Path<String>,
+) -> PageResult<ProjectPage> {
+    let project = s
+        .store
+        .project(&key)
+        .await?
+        .ok_or_else(|| Problem::not_found("project", &key))?;
+    let names = AreaNames::of(&s.store.framework().await?);
+    let history = project
+        .focus_area_history
+        .iter()
+        .map(|(year, id)| {
+            (
+                year.clone(),
+                names.labels(std::slice::from_ref(id)).remove(0).name,
+            )
+        })
+        .collect();
+    Ok(ProjectPage {
+        title: project.title.clone(),
+        section: "projects",
+        areas: names.labels(&project.focus_areas),
+        status: status_text(&project),
+        history,
+        project,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "partner.html")]
+pub(crate) struct PartnerPage {
+    title: String,
+    section: &'static str,
+    partner: Partner,
+    areas: Vec<AreaLabel>,
+}
+
+pub(crate) async fn partner(
+    State(s): State<AppState>,
+    Path(key): Path<String>,
+) -> PageResult<PartnerPage> {
+    let partner = s
+        .store
+        .partner(&key)
+        .await?
+        .ok_or_else(|| Problem::not_found("partner", &key))?;
+    let names = AreaNames::of(&s.store.framework().await?);
+    Ok(PartnerPage {
+        title: partner.name.clone(),
+        section: "partners",
+        areas: names.labels(&partner.focus_areas),
+        partner,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "event.html")]
+pub(crate) struct EventPage {
+    title: String,
+    section: &'static str,
+    event: Event,
+    chair: Option<MemberState>,
+}
+
+pub(crate) async fn event(
+    State(s): State<AppState>,
+    Path(key): Path<String>,
+) -> PageResult<EventPage> {
+    let event = s
+        .store
+        .event(&key)
+        .await?
+        .ok_or_else(|| Problem::not_found("event", &key))?;
+    let chair = match &event.chair {
+        Some(iso2) => s.store.member_state(iso2).await?,
+        None => None,
+    };
+    Ok(EventPage {
+        title: event.name.clone(),
+        section: "events",
+        event,
+        chair,
+    })
+}

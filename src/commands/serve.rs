@@ -1,0 +1,76 @@
+//! `kota serve`: the web site and the API.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::config::DatabaseArgs;
+
+/// Arguments of `kota serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    db: DatabaseArgs,
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, env = "KOTA_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+}
+
+pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let store = args.db.open().await?;
+    if store.is_empty().await? {
+        tracing::info!("the database is empty: loading the built-in network");
+        super::seed::load(&store, &super::seed::builtin_network()?).await?;
+    }
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let address = listener.local_addr()?;
+    println!(
+        "Kota is serving the network at http://{address}/ (API: http://{address}/api/v1/openapi.json)"
+    );
+    tracing::info!(%address, database = store.backend(), "serving");
+    let app = kota_web::app(kota_web::AppState {
+        store: store.clone(),
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server failed")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,95 @@
+//! Where Kota keeps its data and how it logs: from flags, then environment variables, then
+//! defaults.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use kota_store::Store;
+
+/// Which database to use.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct DatabaseArgs {
+    /// Folder of the embedded SQLite database (`kota.db`), created when missing.
+    #[arg(long, env = "KOTA_DATA_DIR", default_value = "./kota-data")]
+    pub(crate) data_dir: PathBuf,
+    /// A PostgreSQL (or SQLite) database URL; takes precedence over --data-dir.
+    #[arg(long, env = "DATABASE_URL")]
+    pub(crate) database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    /// The database URL these arguments name.
+    pub(crate) fn url(&self) -> anyhow::Result<String> {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => Ok(url.trim().to_owned()),
+            _ => {
+                std::fs::create_dir_all(&self.data_dir).with_context(|| {
+                    format!("cannot create the data folder {}", self.data_dir.display())
+                })?;
+                Ok(format!(
+                    "sqlite://{}",
+                    self.data_dir.join("kota.db").display()
+                ))
+            }
+        }
+    }
+
+    /// Opens the database and brings its schema up to date.
+    pub(crate) async fn open(&self) -> anyhow::Result<Store> {
+        let url = self.url()?;
+        let store = Store::connect(&url)
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+        store
+            .migrate()
+            .await
+            .context("cannot migrate the database")?;
+        Ok(store)
+    }
+}
+
+/// A database URL without its password, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Logs to standard error: human-readable, or JSON lines with `KOTA_LOG_FORMAT=json`;
+/// the level from `RUST_LOG` (default `info`).
+pub(crate) fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("KOTA_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            redact("postgres://kota:secret@db:5432/kota"),
+            "postgres://kota:***@db:5432/kota"
+        );
+        assert_eq!(
+            redact("sqlite://./kota-data/kota.db"),
+            "sqlite://./kota-data/kota.db"
+        );
+    }
+}

@@ -1,0 +1,90 @@
+//! The OpenAPI document: version 3.1, served, and covering every endpoint with its errors.
+
+mod common;
+
+use common::TestApp;
+
+const ENDPOINTS: [(&str, &str); 12] = [
+    ("get", "/api/v1/member-states"),
+    ("get", "/api/v1/cities"),
+    ("get", "/api/v1/cities/{id}"),
+    ("get", "/api/v1/projects"),
+    ("get", "/api/v1/projects/{id}"),
+    ("get", "/api/v1/partners"),
+    ("get", "/api/v1/partners/{id}"),
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/events/{id}"),
+    ("get", "/api/v1/framework"),
+    ("get", "/api/v1/chairmanship"),
+    ("get", "/healthz"),
+];
+
+#[tokio::test]
+async fn the_served_document_is_openapi_3_1_and_covers_every_endpoint() {
+    let app = TestApp::spawn().await;
+    let doc = app.get_json("/api/v1/openapi.json", 200).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().expect("paths");
+    let documented: Vec<(String, String)> = paths
+        .iter()
+        .flat_map(|(p, ops)| {
+            ops.as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(m, _)| (m.clone(), p.clone()))
+        })
+        .collect();
+    let mut expected: Vec<(String, String)> = ENDPOINTS
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect();
+    let mut got = documented.clone();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    for (method, path) in &documented {
+        let op = &doc["paths"][path][method];
+        assert!(
+            op["responses"]["200"].is_object(),
+            "{method} {path} documents its success"
+        );
+        if path.contains('{') {
+            let nf = &op["responses"]["404"]["content"]["application/problem+json"];
+            assert!(nf.is_object(), "{method} {path} documents its 404 problem");
+        }
+        let concrete = path.replace("{id}", "bangkok");
+        let response = app.get(&concrete).await;
+        let status = response.status().as_u16();
+        assert!(
+            op["responses"][status.to_string()].is_object() || path.contains('{'),
+            "{path} answered {status}"
+        );
+    }
+    for list in [
+        "/api/v1/cities",
+        "/api/v1/projects",
+        "/api/v1/partners",
+        "/api/v1/events",
+    ] {
+        let params: Vec<&str> = doc["paths"][list]["get"]["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        assert!(
+            params.contains(&"limit") && params.contains(&"offset"),
+            "{list}: {params:?}"
+        );
+        assert!(
+            doc["paths"][list]["get"]["responses"]["400"]["content"]["application/problem+json"]
+                .is_object()
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_document_matches_its_snapshot() {
+    let doc = serde_json::to_value(kota_web::openapi()).expect("JSON");
+    insta::assert_json_snapshot!("openapi", doc);
+}
