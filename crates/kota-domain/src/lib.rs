@@ -1,6 +1,7 @@
 //! Kota's domain: the network, its framework, cities, action plans, projects, partners and
 //! events, with the rules that keep them valid. Pure: no I/O, no database, no HTTP.
 
+pub mod access;
 pub mod city;
 pub mod event;
 pub mod framework;
