@@ -32,6 +32,9 @@ enum Command {
     Seed(commands::seed::SeedArgs),
     /// Print the OpenAPI 3.1 document of the API.
     Openapi,
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
             Command::Migrate { db } => commands::migrate(db).await,
             Command::Seed(args) => commands::seed::run(args).await,
             Command::Openapi => commands::print_openapi(),
+            Command::Audit(cmd) => commands::audit::run(cmd).await,
         }
     });
     match result {

@@ -1,5 +1,6 @@
 //! The subcommands of `kota`.
 
+pub(crate) mod audit;
 pub(crate) mod seed;
 pub(crate) mod serve;
 

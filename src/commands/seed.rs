@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use kota_domain::seed::NetworkData;
-use kota_store::{ImportSummary, Store};
+use kota_store::{Actor, ImportSummary, Store};
 
 use crate::config::DatabaseArgs;
 
@@ -31,9 +31,13 @@ pub(crate) fn builtin_network() -> anyhow::Result<NetworkData> {
 }
 
 /// Stores a network and says what was stored.
-pub(crate) async fn load(store: &Store, data: &NetworkData) -> anyhow::Result<ImportSummary> {
+pub(crate) async fn load(
+    store: &Store,
+    data: &NetworkData,
+    by: &str,
+) -> anyhow::Result<ImportSummary> {
     let summary = store
-        .import(data)
+        .import(data, &Actor::system(by))
         .await
         .context("cannot store the network")?;
     tracing::info!(?summary, "network loaded");
@@ -50,8 +54,15 @@ pub(crate) async fn run(args: SeedArgs) -> anyhow::Result<()> {
         None => builtin_network()?,
     };
     let store = args.db.open().await?;
-    let s = load(&store, &data).await?;
+    let s = load(&store, &data, "kota seed").await?;
     store.close().await;
+    if s.unchanged {
+        println!(
+            "The {} database already holds this network: nothing changed.",
+            store.backend()
+        );
+        return Ok(());
+    }
     println!(
         "Loaded {} member states, {} cities, {} action plans, {} projects, {} partners and {} events into the {} database.",
         s.member_states,

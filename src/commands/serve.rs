@@ -21,7 +21,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let store = args.db.open().await?;
     if store.is_empty().await? {
         tracing::info!("the database is empty: loading the built-in network");
-        super::seed::load(&store, &super::seed::builtin_network()?).await?;
+        super::seed::load(&store, &super::seed::builtin_network()?, "kota serve").await?;
     }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await

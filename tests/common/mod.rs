@@ -87,7 +87,10 @@ impl TestApp {
         let store = db.store().await;
         let data = kota_domain::seed::parse("ascn_seed.json", ASCN)
             .expect("the built-in network is valid");
-        store.import(&data).await.expect("load the network");
+        store
+            .import(&data, &kota_store::Actor::system("test"))
+            .await
+            .expect("load the network");
         Self::serve(db, store).await
     }
 
@@ -189,4 +192,47 @@ pub fn kota_seed(file: Option<&std::path::Path>, database_url: &str) -> std::pro
     cmd.args(["--database-url", database_url])
         .output()
         .expect("run kota")
+}
+
+/// A principal of `role` acting for the city, state or partner given (no user row needed:
+/// the store's rules look only at the principal).
+pub fn principal(
+    role: kota_domain::access::Role,
+    scope: Scope<'_>,
+) -> kota_domain::access::Principal {
+    let mut p = kota_domain::access::Principal {
+        user_id: uuid::Uuid::new_v4(),
+        email: format!("{}@example.org", role.as_str()),
+        role,
+        city_id: None,
+        state_iso2: None,
+        partner_id: None,
+    };
+    match scope {
+        Scope::City(id) => p.city_id = Some(id),
+        Scope::State(iso2) => p.state_iso2 = Some(iso2.to_owned()),
+        Scope::Partner(id) => p.partner_id = Some(id),
+        Scope::Network => {}
+    }
+    p
+}
+
+/// What a principal belongs to.
+pub enum Scope<'a> {
+    /// A city.
+    City(uuid::Uuid),
+    /// A member state.
+    State(&'a str),
+    /// A partner.
+    Partner(uuid::Uuid),
+    /// Nothing in particular (coordinators, admins).
+    Network,
+}
+
+/// Runs raw SQL on the test database, as an operator with database access would.
+pub async fn raw_sql(store: &kota_store::Store, sql: &str) -> Result<(), sqlx::Error> {
+    match store {
+        kota_store::Store::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+        kota_store::Store::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+    }
 }

@@ -95,6 +95,24 @@ pub struct City {
     pub documented_twinnings: Vec<DocumentedTwinning>,
     /// Whether facts about the city are uncertain.
     pub uncertain: bool,
+    /// What the city says about itself.
+    pub description: Option<String>,
+    /// The city's web site.
+    pub website: Option<String>,
+    /// How to reach the city's smart-city office (confidential: its officers and
+    /// coordinators only).
+    pub contact: Option<String>,
+    /// Version of the profile, raised by every edit (for `ETag` / `If-Match`).
+    pub version: i32,
+}
+
+impl City {
+    /// Removes what `viewer` may not see.
+    pub fn redact_for(&mut self, viewer: Option<&crate::access::Principal>) {
+        if !crate::access::may_see_city_confidential(viewer, self.id, &self.country_iso2) {
+            self.contact = None;
+        }
+    }
 }
 
 /// A city named in a list, with what is needed to link to it.

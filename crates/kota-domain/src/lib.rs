@@ -2,7 +2,9 @@
 //! events, with the rules that keep them valid. Pure: no I/O, no database, no HTTP.
 
 pub mod access;
+pub mod audit;
 pub mod city;
+pub mod edit;
 pub mod event;
 pub mod framework;
 pub mod ids;

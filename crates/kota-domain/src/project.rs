@@ -86,4 +86,81 @@ pub struct Project {
     pub uncertain: bool,
     /// Document behind it.
     pub source: Source,
+    /// Currency of the amounts (ISO 4217).
+    pub currency: Option<String>,
+    /// Budget, in whole units of the currency (confidential when `budget_confidential`).
+    pub budget: Option<i64>,
+    /// Funding still sought, in whole units of the currency (confidential with the budget).
+    pub funding_gap: Option<i64>,
+    /// Whether the city keeps the amounts confidential.
+    pub budget_confidential: bool,
+    /// What the project seeks from partners.
+    pub seeks: Vec<Seek>,
+    /// Whether the city considers the project commercially viable (none: not assessed).
+    pub commercially_viable: Option<bool>,
+    /// Why it is or is not commercially viable.
+    pub viability_rationale: Option<String>,
+    /// Notes for the city and coordinators only (negotiations, contacts).
+    pub confidential_notes: Option<String>,
+    /// Milestones, in order.
+    pub milestones: Vec<Milestone>,
+    /// Version of the record, raised by every edit (for `ETag` / `If-Match`).
+    pub version: i32,
+}
+
+impl Project {
+    /// Removes what `viewer` may not see.
+    pub fn redact_for(&mut self, viewer: Option<&crate::access::Principal>) {
+        if !crate::access::may_see_city_confidential(viewer, self.city.id, &self.city.country_iso2)
+        {
+            self.confidential_notes = None;
+            if self.budget_confidential {
+                self.budget = None;
+                self.funding_gap = None;
+            }
+        }
+    }
+}
+
+crate::vocabulary! {
+    /// What a project seeks from partners.
+    pub enum Seek {
+        /// Funding.
+        Funding = ("funding", "Funding"),
+        /// Technical assistance.
+        TechnicalAssistance = ("technical_assistance", "Technical assistance"),
+        /// Technology.
+        Technology = ("technology", "Technology"),
+        /// Capacity building.
+        CapacityBuilding = ("capacity_building", "Capacity building"),
+    }
+}
+
+/// A milestone of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, garde::Validate)]
+pub struct Milestone {
+    /// What is to be reached.
+    #[garde(length(chars, min = 1, max = 300))]
+    pub title: String,
+    /// When it is due.
+    #[garde(skip)]
+    pub due_on: Option<chrono::NaiveDate>,
+    /// When it was reached.
+    #[garde(skip)]
+    pub done_on: Option<chrono::NaiveDate>,
+}
+
+/// A dated change of stage or progress, with a note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ProjectUpdate {
+    /// The day it refers to.
+    pub on_date: chrono::NaiveDate,
+    /// The new stage, when the stage changed.
+    pub stage: Option<Stage>,
+    /// Progress in percent, when given.
+    pub progress: Option<i32>,
+    /// What happened.
+    pub note: String,
+    /// Who recorded it.
+    pub actor: String,
 }

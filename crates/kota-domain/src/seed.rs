@@ -18,7 +18,7 @@ use crate::project::{Project, ProjectOrigin, ReportedStatus};
 use crate::provenance::Source;
 
 /// A whole network, validated and ready to store.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NetworkData {
     /// The framework.
     pub framework: Framework,
@@ -38,6 +38,16 @@ pub struct NetworkData {
     pub chairmanship: Vec<Chairmanship>,
     /// Network-level documents kept as given.
     pub documents: Vec<NetworkDocument>,
+}
+
+impl NetworkData {
+    /// A fingerprint of the whole network (SHA-256 of its canonical JSON): equal for equal data.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let value = serde_json::to_value(self).unwrap_or_default();
+        let digest = Sha256::digest(crate::audit::canonical_json(&value).as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// Why a network file was refused: the file, the record and the field, and what is wrong.
@@ -715,6 +725,10 @@ impl Validator<'_> {
                 .map(Source),
             documented_twinnings,
             uncertain: c.uncertain,
+            description: None,
+            website: None,
+            contact: None,
+            version: 1,
             name,
         };
         let plan = c
@@ -865,6 +879,16 @@ impl Validator<'_> {
             earlier_titles: self.texts(record, "earlier_titles", p.earlier_titles)?,
             uncertain: p.uncertain,
             source: self.source(record, "source", p.source)?,
+            currency: None,
+            budget: None,
+            funding_gap: None,
+            budget_confidential: false,
+            seeks: Vec::new(),
+            commercially_viable: None,
+            viability_rationale: None,
+            confidential_notes: None,
+            milestones: Vec::new(),
+            version: 1,
             title,
         })
     }

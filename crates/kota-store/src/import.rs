@@ -6,11 +6,14 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::args::{Sql, bind_args};
-use crate::{Store, StoreResult, with_pool};
+use crate::audit::{Actor, Change, append_audit};
+use crate::{Store, StoreResult, begin_write, with_pool};
 
 /// What an import stored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportSummary {
+    /// Whether the same data had been imported before, so nothing was written.
+    pub unchanged: bool,
     /// Member states.
     pub member_states: usize,
     /// Cities.
@@ -35,8 +38,10 @@ const PRUNABLE: [(&str, &str); 4] = [
 ];
 
 impl Store {
-    /// Stores a whole network, replacing what an earlier import of it stored.
-    pub async fn import(&self, data: &NetworkData) -> StoreResult<ImportSummary> {
+    /// Stores a whole network, replacing what an earlier import of it stored, and records the
+    /// import in the audit log. Importing the data that was imported last writes nothing.
+    pub async fn import(&self, data: &NetworkData, actor: &Actor) -> StoreResult<ImportSummary> {
+        let fingerprint = data.fingerprint();
         let kept: [Vec<Uuid>; 4] = [
             data.events.iter().map(|e| e.id).collect(),
             data.projects.iter().map(|p| p.id).collect(),
@@ -44,9 +49,14 @@ impl Store {
             data.cities.iter().map(|c| c.id).collect(),
         ];
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            if matches!(self, Store::Postgres(_)) {
-                sqlx::query("SELECT pg_advisory_xact_lock(7305812)").execute(&mut *tx).await?;
+            let mut tx = begin_write!(self, pool);
+            let last: Option<Json<serde_json::Value>> = sqlx::query_scalar(
+                "SELECT body FROM network_documents WHERE key = 'import'",
+            ).fetch_optional(&mut *tx).await?;
+            let last = last.map(|j| j.0);
+            if last.as_ref().and_then(|b| b.get("fingerprint")).and_then(|f| f.as_str()) == Some(fingerprint.as_str()) {
+                tx.rollback().await?;
+                return Ok(ImportSummary { unchanged: true, ..summary(data) });
             }
             for (i, o) in data.framework.outcomes.iter().enumerate() {
                 sqlx::query(
@@ -114,7 +124,8 @@ impl Store {
                      joined_year = excluded.joined_year, cohort = excluded.cohort, \
                      joined_source = excluded.joined_source, role_evidence = excluded.role_evidence, \
                      csco_designation = excluded.csco_designation, csco_source = excluded.csco_source, \
-                     documented_twinnings = excluded.documented_twinnings, uncertain = excluded.uncertain",
+                     documented_twinnings = excluded.documented_twinnings, uncertain = excluded.uncertain, \
+                     version = cities.version + 1",
                 )
                 .bind(c.id).bind(&c.slug).bind(&c.name).bind(Json(&c.aliases)).bind(&c.country_iso2)
                 .bind(c.latitude).bind(c.longitude).bind(&c.location_note).bind(c.population)
@@ -175,7 +186,7 @@ impl Store {
                      status_note = excluded.status_note, focus_area_note = excluded.focus_area_note, \
                      focus_area_history = excluded.focus_area_history, \
                      earlier_titles = excluded.earlier_titles, uncertain = excluded.uncertain, \
-                     source = excluded.source",
+                     source = excluded.source, version = projects.version + 1",
                 )
                 .bind(p.id).bind(&p.slug).bind(p.city.id).bind(&p.title).bind(&p.description)
                 .bind(p.origin.as_str()).bind(p.reported_status.map(|s| s.as_str()))
@@ -257,17 +268,32 @@ impl Store {
                 }
                 bind_args!(sqlx::query(&sql.text), &sql.args).execute(&mut *tx).await?;
             }
+            let record = serde_json::json!({ "fingerprint": fingerprint, "summary": summary(data) });
+            sqlx::query(
+                "INSERT INTO network_documents (key, body) VALUES ('import', $1) \
+                 ON CONFLICT (key) DO UPDATE SET body = excluded.body",
+            )
+            .bind(Json(&record)).execute(&mut *tx).await?;
+            append_audit!(tx, Change {
+                actor, action: "import", object_type: "network", object_id: "network".into(),
+                before: last, after: Some(record),
+            });
             tx.commit().await?;
             StoreResult::Ok(())
         })?;
-        Ok(ImportSummary {
-            member_states: data.member_states.len(),
-            cities: data.cities.len(),
-            action_plans: data.action_plans.len(),
-            projects: data.projects.len(),
-            partners: data.partners.len(),
-            events: data.events.len(),
-        })
+        Ok(summary(data))
+    }
+}
+
+fn summary(data: &NetworkData) -> ImportSummary {
+    ImportSummary {
+        unchanged: false,
+        member_states: data.member_states.len(),
+        cities: data.cities.len(),
+        action_plans: data.action_plans.len(),
+        projects: data.projects.len(),
+        partners: data.partners.len(),
+        events: data.events.len(),
     }
 }
 

@@ -4,10 +4,12 @@
 //! through [`with_pool!`]; each has its own migrations folder, kept in step.
 
 mod args;
+pub mod audit;
 pub mod filter;
 mod import;
 mod read;
 mod rows;
+pub mod writes;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -17,7 +19,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use audit::Actor;
 pub use import::ImportSummary;
+pub use writes::{WriteError, WriteResult};
 
 /// Errors from storage.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +69,25 @@ macro_rules! with_pool {
     };
 }
 pub(crate) use with_pool;
+
+/// Opens a write transaction that holds the database's write lock until it ends: SQLite's
+/// `BEGIN IMMEDIATE`, or a transaction-scoped advisory lock on PostgreSQL.
+macro_rules! begin_write {
+    ($store:expr, $pool:expr) => {{
+        let sqlite = matches!($store, $crate::Store::Sqlite(_));
+        let mut tx = $pool
+            .begin_with(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" })
+            .await?;
+        if !sqlite {
+            sqlx::query("SELECT pg_advisory_xact_lock(7305813)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx
+    }};
+}
+
+pub(crate) use begin_write;
 
 impl Store {
     /// Opens the database at `url` (`sqlite://PATH` or `postgres://…`), creating an SQLite file

@@ -3,13 +3,15 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+use kota_domain::access::Principal;
 use kota_domain::city::{City, CityRef};
 use kota_domain::event::Event;
 use kota_domain::framework::{Framework, FrameworkElement};
 use kota_domain::network::{Chairmanship, MemberState, NetworkCounts, NetworkDocument};
 use kota_domain::page::{Page, PageRequest};
 use kota_domain::partner::{Partner, PartnerRef};
-use kota_domain::project::{Project, ReportedStatus};
+use kota_domain::project::{Milestone, Project, ReportedStatus};
 use kota_domain::views::CityDetail;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -101,7 +103,12 @@ impl Store {
     }
 
     /// Cities that pass the filter, by name.
-    pub async fn cities(&self, filter: &CityFilter, page: PageRequest) -> StoreResult<Page<City>> {
+    pub async fn cities(
+        &self,
+        filter: &CityFilter,
+        page: PageRequest,
+        viewer: Option<&Principal>,
+    ) -> StoreResult<Page<City>> {
         let mut sql = Sql::default();
         let mut conditions = Vec::new();
         if let Some(country) = &filter.country {
@@ -146,7 +153,7 @@ impl Store {
         sql.text = format!("SELECT {CITY_COLUMNS} FROM cities c{where_sql} ORDER BY c.name, c.id");
         limit_offset(&mut sql, page);
         let rows: Vec<CityRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
-        let items = self.cities_with_roles(rows).await?;
+        let items = self.cities_with_roles(rows, viewer).await?;
         Ok(Page {
             items,
             total: count_of(total),
@@ -155,7 +162,11 @@ impl Store {
         })
     }
 
-    async fn cities_with_roles(&self, rows: Vec<CityRow>) -> StoreResult<Vec<City>> {
+    async fn cities_with_roles(
+        &self,
+        rows: Vec<CityRow>,
+        viewer: Option<&Principal>,
+    ) -> StoreResult<Vec<City>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -173,23 +184,33 @@ impl Store {
         rows.into_iter()
             .map(|r| {
                 let roles = by_city.remove(&r.id).unwrap_or_default();
-                r.into_city(roles)
+                let mut city = r.into_city(roles)?;
+                city.redact_for(viewer);
+                Ok(city)
             })
             .collect()
     }
 
     /// One city by id or slug.
-    pub async fn city(&self, key: &str) -> StoreResult<Option<City>> {
+    pub async fn city(&self, key: &str, viewer: Option<&Principal>) -> StoreResult<Option<City>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "c", key);
         sql.text = format!("SELECT {CITY_COLUMNS} FROM cities c WHERE {cond}");
         let rows: Vec<CityRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
-        Ok(self.cities_with_roles(rows).await?.into_iter().next())
+        Ok(self
+            .cities_with_roles(rows, viewer)
+            .await?
+            .into_iter()
+            .next())
     }
 
     /// A city with its state, current plan, projects, partners and events.
-    pub async fn city_detail(&self, key: &str) -> StoreResult<Option<CityDetail>> {
-        let Some(city) = self.city(key).await? else {
+    pub async fn city_detail(
+        &self,
+        key: &str,
+        viewer: Option<&Principal>,
+    ) -> StoreResult<Option<CityDetail>> {
+        let Some(city) = self.city(key, viewer).await? else {
             return Ok(None);
         };
         let Some(state) = self.member_state(&city.country_iso2).await? else {
@@ -216,6 +237,7 @@ impl Store {
                     ..Default::default()
                 },
                 PageRequest::all(),
+                viewer,
             )
             .await?
             .items;
@@ -252,6 +274,7 @@ impl Store {
         &self,
         filter: &ProjectFilter,
         page: PageRequest,
+        viewer: Option<&Principal>,
     ) -> StoreResult<Page<Project>> {
         let mut sql = Sql::default();
         let mut conditions = Vec::new();
@@ -299,7 +322,7 @@ impl Store {
         sql.text = format!("SELECT {PROJECT_COLUMNS} {from} ORDER BY c.name, p.title, p.id");
         limit_offset(&mut sql, page);
         let rows: Vec<ProjectRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
-        let items = self.projects_with_focus_areas(rows).await?;
+        let items = self.projects_with_focus_areas(rows, viewer).await?;
         Ok(Page {
             items,
             total: count_of(total),
@@ -309,7 +332,11 @@ impl Store {
     }
 
     /// One project by id or slug.
-    pub async fn project(&self, key: &str) -> StoreResult<Option<Project>> {
+    pub async fn project(
+        &self,
+        key: &str,
+        viewer: Option<&Principal>,
+    ) -> StoreResult<Option<Project>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "p", key);
         sql.text = format!(
@@ -317,21 +344,45 @@ impl Store {
         );
         let rows: Vec<ProjectRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
         Ok(self
-            .projects_with_focus_areas(rows)
+            .projects_with_focus_areas(rows, viewer)
             .await?
             .into_iter()
             .next())
     }
 
-    async fn projects_with_focus_areas(&self, rows: Vec<ProjectRow>) -> StoreResult<Vec<Project>> {
+    async fn projects_with_focus_areas(
+        &self,
+        rows: Vec<ProjectRow>,
+        viewer: Option<&Principal>,
+    ) -> StoreResult<Vec<Project>> {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let mut areas = self
             .tags("project_focus_areas", "project_id", "focus_area_id", &ids)
             .await?;
+        let mut milestones: HashMap<Uuid, Vec<Milestone>> = HashMap::new();
+        if !ids.is_empty() {
+            let mut sql = Sql::default();
+            let list = sql.id_list(&ids);
+            sql.text = format!(
+                "SELECT project_id, title, due_on, done_on FROM project_milestones \
+                 WHERE project_id IN {list} ORDER BY project_id, position"
+            );
+            let rows: Vec<(Uuid, String, Option<NaiveDate>, Option<NaiveDate>)> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+            for (id, title, due_on, done_on) in rows {
+                milestones.entry(id).or_default().push(Milestone {
+                    title,
+                    due_on,
+                    done_on,
+                });
+            }
+        }
         rows.into_iter()
             .map(|r| {
                 let a = areas.remove(&r.id).unwrap_or_default();
-                r.into_project(a)
+                let m = milestones.remove(&r.id).unwrap_or_default();
+                let mut project = r.into_project(a, m)?;
+                project.redact_for(viewer);
+                Ok(project)
             })
             .collect()
     }

@@ -8,7 +8,7 @@ use kota_domain::event::{DatePrecision, Event, EventDate};
 use kota_domain::framework::{ElementKind, FocusArea, FrameworkElement, StrategicOutcome};
 use kota_domain::network::{Chairmanship, IncomeGroup, MemberState};
 use kota_domain::partner::{Partner, PartnerKind, PartnerRef};
-use kota_domain::project::{Project, ProjectOrigin, ReportedStatus, Stage};
+use kota_domain::project::{Milestone, Project, ProjectOrigin, ReportedStatus, Seek, Stage};
 use kota_domain::provenance::Source;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -130,7 +130,8 @@ impl TryFrom<StateRow> for MemberState {
 pub(crate) const CITY_COLUMNS: &str = "c.id, c.slug, c.name, c.aliases, c.country_iso2, \
     c.latitude, c.longitude, c.location_note, c.population, c.population_year, \
     c.population_source, c.geonames_id, c.geonames_name, c.joined_year, c.cohort, c.joined_source, \
-    c.role_evidence, c.csco_designation, c.csco_source, c.documented_twinnings, c.uncertain";
+    c.role_evidence, c.csco_designation, c.csco_source, c.documented_twinnings, c.uncertain, \
+    c.description, c.website, c.contact, c.version";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CityRow {
@@ -155,6 +156,10 @@ pub(crate) struct CityRow {
     csco_source: Option<String>,
     documented_twinnings: Json<Vec<DocumentedTwinning>>,
     uncertain: bool,
+    description: Option<String>,
+    website: Option<String>,
+    contact: Option<String>,
+    version: i32,
 }
 
 impl CityRow {
@@ -199,6 +204,10 @@ impl CityRow {
             csco_source: self.csco_source.map(Source),
             documented_twinnings: self.documented_twinnings.0,
             uncertain: self.uncertain,
+            description: self.description,
+            website: self.website,
+            contact: self.contact,
+            version: self.version,
         })
     }
 }
@@ -262,7 +271,9 @@ impl PlanRow {
 pub(crate) const PROJECT_COLUMNS: &str = "p.id, p.slug, c.id AS city_id, c.slug AS city_slug, \
     c.name AS city_name, c.country_iso2 AS city_country, p.title, p.description, p.origin, \
     p.reported_status, p.report_years, p.status_note, p.stage, p.focus_area_note, \
-    p.focus_area_history, p.earlier_titles, p.uncertain, p.source";
+    p.focus_area_history, p.earlier_titles, p.uncertain, p.source, p.currency, p.budget, \
+    p.funding_gap, p.budget_confidential, p.seeks, p.commercially_viable, p.viability_rationale, \
+    p.confidential_notes, p.version";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct ProjectRow {
@@ -284,10 +295,23 @@ pub(crate) struct ProjectRow {
     earlier_titles: Json<Vec<String>>,
     uncertain: bool,
     source: String,
+    currency: Option<String>,
+    budget: Option<i64>,
+    funding_gap: Option<i64>,
+    budget_confidential: bool,
+    seeks: Json<Vec<Seek>>,
+    commercially_viable: Option<bool>,
+    viability_rationale: Option<String>,
+    confidential_notes: Option<String>,
+    version: i32,
 }
 
 impl ProjectRow {
-    pub(crate) fn into_project(self, focus_areas: Vec<String>) -> StoreResult<Project> {
+    pub(crate) fn into_project(
+        self,
+        focus_areas: Vec<String>,
+        milestones: Vec<Milestone>,
+    ) -> StoreResult<Project> {
         Ok(Project {
             id: self.id,
             slug: self.slug,
@@ -316,6 +340,16 @@ impl ProjectRow {
             earlier_titles: self.earlier_titles.0,
             uncertain: self.uncertain,
             source: Source(self.source),
+            currency: self.currency,
+            budget: self.budget,
+            funding_gap: self.funding_gap,
+            budget_confidential: self.budget_confidential,
+            seeks: self.seeks.0,
+            commercially_viable: self.commercially_viable,
+            viability_rationale: self.viability_rationale,
+            confidential_notes: self.confidential_notes,
+            milestones,
+            version: self.version,
         })
     }
 }

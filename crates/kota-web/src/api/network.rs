@@ -38,7 +38,7 @@ pub(crate) async fn list_cities(
     Params(page): Params<PageQuery>,
 ) -> ApiResult<Page<City>> {
     let filter = q.resolve(&s.store).await?;
-    Ok(Json(s.store.cities(&filter, page.page()?).await?))
+    Ok(Json(s.store.cities(&filter, page.page()?, None).await?))
 }
 
 /// One city by id or slug, with its state, current action plan, projects, partners and events.
@@ -53,7 +53,7 @@ pub(crate) async fn get_city(
     Path(id): Path<String>,
 ) -> ApiResult<CityDetail> {
     s.store
-        .city_detail(&id)
+        .city_detail(&id, None)
         .await?
         .map(Json)
         .ok_or_else(|| Problem::not_found("city", &id))
@@ -71,7 +71,7 @@ pub(crate) async fn list_projects(
     Params(page): Params<PageQuery>,
 ) -> ApiResult<Page<Project>> {
     let filter = q.resolve(&s.store).await?;
-    Ok(Json(s.store.projects(&filter, page.page()?).await?))
+    Ok(Json(s.store.projects(&filter, page.page()?, None).await?))
 }
 
 /// One project by id or slug.
@@ -86,7 +86,7 @@ pub(crate) async fn get_project(
     Path(id): Path<String>,
 ) -> ApiResult<Project> {
     s.store
-        .project(&id)
+        .project(&id, None)
         .await?
         .map(Json)
         .ok_or_else(|| Problem::not_found("project", &id))

@@ -93,7 +93,7 @@ pub(crate) async fn cities(
     Params(paging): Params<PageQuery>,
 ) -> PageResult<CitiesPage> {
     let filter = q.resolve(&s.store).await?;
-    let page = s.store.cities(&filter, paging.page()?).await?;
+    let page = s.store.cities(&filter, paging.page()?, None).await?;
     let pager = Pager::of(&page, "/cities", uri.query());
     let years = s.store.cohort_years().await?;
     Ok(CitiesPage {
@@ -182,7 +182,7 @@ pub(crate) async fn projects(
     Params(paging): Params<PageQuery>,
 ) -> PageResult<ProjectsPage> {
     let filter = q.resolve(&s.store).await?;
-    let page = s.store.projects(&filter, paging.page()?).await?;
+    let page = s.store.projects(&filter, paging.page()?, None).await?;
     let pager = Pager::of(&page, "/projects", uri.query());
     let (areas, names) = area_choices(&s, &q.focus_area).await?;
     let all_cities = s.store.city_refs().await?;

@@ -180,7 +180,11 @@ pub(crate) async fn framework(State(s): State<AppState>) -> PageResult<Framework
             focus_area: Some(area.id.clone()),
             ..Default::default()
         };
-        let projects = s.store.projects(&filter, PageRequest::all()).await?.items;
+        let projects = s
+            .store
+            .projects(&filter, PageRequest::all(), None)
+            .await?
+            .items;
         areas.push(AreaWithProjects { area, projects });
     }
     Ok(FrameworkPage {

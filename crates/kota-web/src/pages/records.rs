@@ -41,7 +41,11 @@ pub(crate) async fn member_state(
         country: Some(code),
         ..Default::default()
     };
-    let cities = s.store.cities(&filter, PageRequest::all()).await?.items;
+    let cities = s
+        .store
+        .cities(&filter, PageRequest::all(), None)
+        .await?
+        .items;
     Ok(MemberStatePage {
         title: state.name.clone(),
         section: "states",
@@ -73,7 +77,7 @@ pub(crate) async fn city(
 ) -> PageResult<CityPage> {
     let d = s
         .store
-        .city_detail(&key)
+        .city_detail(&key, None)
         .await?
         .ok_or_else(|| Problem::not_found("city", &key))?;
     let framework = s.store.framework().await?;
@@ -132,7 +136,7 @@ pub(crate) async fn project(
 ) -> PageResult<ProjectPage> {
     let project = s
         .store
-        .project(&key)
+        .project(&key, None)
         .await?
         .ok_or_else(|| Problem::not_found("project", &key))?;
     let names = AreaNames::of(&s.store.framework().await?);
