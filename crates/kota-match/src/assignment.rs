@@ -20,7 +20,10 @@ pub struct Assignment {
 pub fn solve_dense(n: usize, cost: &[i64]) -> Assignment {
     assert_eq!(cost.len(), n * n, "the cost matrix must be n × n");
     if n == 0 {
-        return Assignment { cost: 0, row_to_col: Vec::new() };
+        return Assignment {
+            cost: 0,
+            row_to_col: Vec::new(),
+        };
     }
     let mut lap = Lap {
         n,
@@ -32,13 +35,24 @@ pub fn solve_dense(n: usize, cost: &[i64]) -> Assignment {
     let free = lap.column_reduction();
     let mut free = lap.augmenting_row_reduction(free);
     free = lap.augmenting_row_reduction(free);
-    let mut scratch = Scratch { d: vec![0; n], pred: vec![0; n], cols: vec![0; n] };
+    let mut scratch = Scratch {
+        d: vec![0; n],
+        pred: vec![0; n],
+        cols: vec![0; n],
+    };
     for f in free {
         lap.augment(f as usize, &mut scratch);
     }
     let row_to_col: Vec<usize> = lap.x.iter().map(|&j| j as usize).collect();
-    let total = row_to_col.iter().enumerate().map(|(i, &j)| cost[i * n + j]).sum();
-    Assignment { cost: total, row_to_col }
+    let total = row_to_col
+        .iter()
+        .enumerate()
+        .map(|(i, &j)| cost[i * n + j])
+        .sum();
+    Assignment {
+        cost: total,
+        row_to_col,
+    }
 }
 
 struct Lap<'a> {

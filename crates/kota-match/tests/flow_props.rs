@@ -35,7 +35,12 @@ fn assert_optimal(p: &FlowProblem, s: &FlowSolution) {
     let mut residual = Vec::new();
     let mut cost = 0;
     for (a, &f) in p.arcs().iter().zip(&s.flow) {
-        assert!(a.low <= f && f <= a.cap, "flow {f} outside {}..{}", a.low, a.cap);
+        assert!(
+            a.low <= f && f <= a.cap,
+            "flow {f} outside {}..{}",
+            a.low,
+            a.cap
+        );
         balance[a.tail] -= f;
         balance[a.head] += f;
         cost += f * a.cost;
@@ -46,7 +51,10 @@ fn assert_optimal(p: &FlowProblem, s: &FlowSolution) {
             residual.push((a.head, a.tail, -a.cost));
         }
     }
-    assert!(balance.iter().all(|&b| b == 0), "not conserved: {balance:?}");
+    assert!(
+        balance.iter().all(|&b| b == 0),
+        "not conserved: {balance:?}"
+    );
     assert_eq!(cost, s.cost);
     let mut dist = vec![0i64; n];
     for _ in 0..n {
@@ -55,7 +63,10 @@ fn assert_optimal(p: &FlowProblem, s: &FlowSolution) {
         }
     }
     for &(t, h, c) in &residual {
-        assert!(dist[t] + c >= dist[h], "negative residual cycle: not optimal");
+        assert!(
+            dist[t] + c >= dist[h],
+            "negative residual cycle: not optimal"
+        );
     }
 }
 
@@ -148,6 +159,12 @@ fn infeasible_when_capacity_is_short() {
 #[test]
 fn invalid_bounds_are_rejected() {
     let mut p = FlowProblem::new(2);
-    assert!(matches!(p.add_arc(0, 1, 3, 2, 0), Err(FlowError::InvalidArc { index: 0, .. })));
-    assert!(matches!(p.add_arc(0, 5, 0, 2, 0), Err(FlowError::InvalidArc { .. })));
+    assert!(matches!(
+        p.add_arc(0, 1, 3, 2, 0),
+        Err(FlowError::InvalidArc { index: 0, .. })
+    ));
+    assert!(matches!(
+        p.add_arc(0, 5, 0, 2, 0),
+        Err(FlowError::InvalidArc { .. })
+    ));
 }

@@ -17,8 +17,15 @@ const MAX_PATH: usize = 4;
 /// Whether scaled costs and prices are guaranteed to fit in 64 bits.
 pub(crate) fn fits(g: &Residual) -> bool {
     let n = g.nodes() as i128 + 1;
-    let max_cost = g.arcs.iter().map(|a| i128::from(a.cost).abs()).max().unwrap_or(0);
-    n * n * max_cost.max(1) * i128::from(ALPHA + 2) * 4 < i128::from(i64::MAX)
+    let max_cost = g
+        .arcs
+        .iter()
+        .map(|a| i128::from(a.cost).abs())
+        .max()
+        .unwrap_or(0);
+    // Prices fall by less than (ALPHA + 1)·n·ε per phase, and the ε sum to at most
+    // max_cost·(n + 1)·ALPHA/(ALPHA - 1); a factor 8 covers that, reduced costs and dead ends.
+    n * n * max_cost.max(1) * 8 < i128::from(i64::MAX)
 }
 
 /// Turns `excess` into zero at minimum cost. A feasible flow must exist.
@@ -72,7 +79,8 @@ impl State {
         }
         self.next.copy_from_slice(&g.first[..n]);
         self.active.clear();
-        self.active.extend((0..n as u32).filter(|&v| excess[v as usize] > 0));
+        self.active
+            .extend((0..n as u32).filter(|&v| excess[v as usize] > 0));
         while let Some(&start) = self.active.front() {
             if excess[start as usize] <= 0 {
                 self.active.pop_front();

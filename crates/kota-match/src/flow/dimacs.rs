@@ -25,11 +25,15 @@ pub fn parse_dimacs(text: &str) -> Result<FlowProblem, DimacsError> {
         let err = |message: String| DimacsError { line, message };
         let mut fields = raw.split_ascii_whitespace();
         let Some(tag) = fields.next() else { continue };
-        let numbers = |fields: std::str::SplitAsciiWhitespace<'_>| -> Result<Vec<i64>, DimacsError> {
-            fields
-                .map(|f| f.parse::<i64>().map_err(|_| err(format!("`{f}` is not an integer"))))
-                .collect()
-        };
+        let numbers =
+            |fields: std::str::SplitAsciiWhitespace<'_>| -> Result<Vec<i64>, DimacsError> {
+                fields
+                    .map(|f| {
+                        f.parse::<i64>()
+                            .map_err(|_| err(format!("`{f}` is not an integer")))
+                    })
+                    .collect()
+            };
         match tag {
             "c" => {}
             "p" => {
@@ -46,24 +50,31 @@ pub fn parse_dimacs(text: &str) -> Result<FlowProblem, DimacsError> {
                 problem = Some((FlowProblem::new(nodes), arcs));
             }
             "n" => {
-                let (p, _) = problem.as_mut().ok_or_else(|| err("`n` before `p`".into()))?;
+                let (p, _) = problem
+                    .as_mut()
+                    .ok_or_else(|| err("`n` before `p`".into()))?;
                 let [id, supply] = exact::<2>(numbers(fields)?).ok_or_else(|| err(usage("n")))?;
                 let node = node_index(id, p.node_count()).map_err(&err)?;
                 p.set_supply(node, supply);
             }
             "a" => {
-                let (p, _) = problem.as_mut().ok_or_else(|| err("`a` before `p`".into()))?;
+                let (p, _) = problem
+                    .as_mut()
+                    .ok_or_else(|| err("`a` before `p`".into()))?;
                 let [src, dst, low, cap, cost] =
                     exact::<5>(numbers(fields)?).ok_or_else(|| err(usage("a")))?;
                 let tail = node_index(src, p.node_count()).map_err(&err)?;
                 let head = node_index(dst, p.node_count()).map_err(&err)?;
-                p.add_arc(tail, head, low, cap, cost).map_err(|e| err(e.to_string()))?;
+                p.add_arc(tail, head, low, cap, cost)
+                    .map_err(|e| err(e.to_string()))?;
             }
             other => return Err(err(format!("unknown line type `{other}`"))),
         }
     }
-    let (problem, arcs) =
-        problem.ok_or(DimacsError { line: last.max(1), message: "no `p min` line".into() })?;
+    let (problem, arcs) = problem.ok_or(DimacsError {
+        line: last.max(1),
+        message: "no `p min` line".into(),
+    })?;
     if problem.arcs().len() != arcs {
         return Err(DimacsError {
             line: last.max(1),

@@ -5,8 +5,11 @@
 //! tells why there is none. Two exact algorithms are implemented (see `docs/matching.md` for the
 //! measurements behind the default):
 //!
+//! * [`Algorithm::Auto`] (the default): recognises dense assignment and bipartite b-matching
+//!   networks and hands them to [`crate::assignment`] and [`crate::bmatching`]; cost scaling
+//!   for everything else.
 //! * [`Algorithm::CostScaling`]: Goldberg's cost-scaling push-relabel with partial
-//!   augment-relabel steps. The default: its running time hardly depends on the total flow.
+//!   augment-relabel steps: its running time hardly depends on the total flow.
 //! * [`Algorithm::SuccessiveShortestPaths`]: Dijkstra with potentials, one augmenting path at a
 //!   time. Simple and a good cross-check; used when scaled costs would not fit in 64 bits.
 
@@ -15,6 +18,7 @@ mod dimacs;
 mod feasibility;
 mod problem;
 mod residual;
+mod special;
 mod ssp;
 
 pub use dimacs::{DimacsError, parse_dimacs, write_dimacs_solution};

@@ -1,6 +1,6 @@
 //! The problem and solution types of the min-cost flow solver.
 
-use super::{cost_scaling, feasibility, residual::Residual, ssp};
+use super::{cost_scaling, feasibility, residual::Residual, special, ssp};
 
 /// An arc of a flow problem: `low <= flow <= cap`, each unit of flow costs `cost`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,8 +20,11 @@ pub struct Arc {
 /// Which exact algorithm solves a [`FlowProblem`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Algorithm {
-    /// Cost-scaling push-relabel (the default).
+    /// A specialised exact solver when the network is a dense assignment (Jonker–Volgenant)
+    /// or a bipartite b-matching with a bypass arc; cost scaling otherwise. The default.
     #[default]
+    Auto,
+    /// Cost-scaling push-relabel.
     CostScaling,
     /// Successive shortest augmenting paths with Dijkstra and node potentials.
     SuccessiveShortestPaths,
@@ -68,7 +71,10 @@ pub struct FlowProblem {
 impl FlowProblem {
     /// A problem with `nodes` nodes (numbered from 0), no supply and no arcs.
     pub fn new(nodes: usize) -> Self {
-        Self { supply: vec![0; nodes], arcs: Vec::new() }
+        Self {
+            supply: vec![0; nodes],
+            arcs: Vec::new(),
+        }
     }
 
     /// The number of nodes.
@@ -110,9 +116,17 @@ impl FlowProblem {
             return invalid(format!("node out of range (the problem has {n} nodes)"));
         }
         if low < 0 || low > cap {
-            return invalid(format!("bounds must satisfy 0 <= low <= cap, got {low}..{cap}"));
+            return invalid(format!(
+                "bounds must satisfy 0 <= low <= cap, got {low}..{cap}"
+            ));
         }
-        self.arcs.push(Arc { tail, head, low, cap, cost });
+        self.arcs.push(Arc {
+            tail,
+            head,
+            low,
+            cap,
+            cost,
+        });
         Ok(index)
     }
 
@@ -126,16 +140,27 @@ impl FlowProblem {
     pub fn solve_with(&self, algorithm: Algorithm) -> Result<FlowSolution, FlowError> {
         let total: i128 = self.supply.iter().map(|&s| i128::from(s)).sum();
         if total != 0 {
-            return Err(FlowError::Unbalanced(i64::try_from(total).unwrap_or(i64::MAX)));
+            return Err(FlowError::Unbalanced(
+                i64::try_from(total).unwrap_or(i64::MAX),
+            ));
         }
         let bound: i128 = self
             .arcs
             .iter()
             .map(|a| i128::from(a.cost).abs() * i128::from(a.cap))
             .sum::<i128>()
-            + self.supply.iter().map(|&s| i128::from(s).abs()).sum::<i128>();
+            + self
+                .supply
+                .iter()
+                .map(|&s| i128::from(s).abs())
+                .sum::<i128>();
         if bound > i128::from(i64::MAX / 4) {
             return Err(FlowError::Overflow);
+        }
+        if algorithm == Algorithm::Auto
+            && let Some(solution) = special::solve(self)
+        {
+            return Ok(solution);
         }
         let mut excess = self.supply.clone();
         let mut base_cost = 0i64;
@@ -149,15 +174,24 @@ impl FlowProblem {
             return Err(FlowError::Infeasible);
         }
         match algorithm {
-            Algorithm::CostScaling if cost_scaling::fits(&residual) => {
+            Algorithm::Auto | Algorithm::CostScaling if cost_scaling::fits(&residual) => {
                 cost_scaling::solve(&mut residual, &mut excess)
             }
             _ => ssp::solve(&mut residual, &mut excess)?,
         }
-        let flow: Vec<i64> =
-            self.arcs.iter().enumerate().map(|(i, a)| a.low + residual.flow(i)).collect();
+        let flow: Vec<i64> = self
+            .arcs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| a.low + residual.flow(i))
+            .collect();
         let cost = base_cost
-            + self.arcs.iter().zip(&flow).map(|(a, f)| (f - a.low) * a.cost).sum::<i64>();
+            + self
+                .arcs
+                .iter()
+                .zip(&flow)
+                .map(|(a, f)| (f - a.low) * a.cost)
+                .sum::<i64>();
         Ok(FlowSolution { cost, flow })
     }
 }

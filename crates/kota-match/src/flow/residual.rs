@@ -35,7 +35,12 @@ impl Residual {
             first[v + 1] += first[v];
         }
         let mut next = first.clone();
-        let empty = ResidualArc { head: 0, rev: 0, cap: 0, cost: 0 };
+        let empty = ResidualArc {
+            head: 0,
+            rev: 0,
+            cap: 0,
+            cost: 0,
+        };
         let mut residual = vec![empty; 2 * arcs.len()];
         let mut forward = Vec::with_capacity(arcs.len());
         for a in arcs {
@@ -43,12 +48,25 @@ impl Residual {
             next[a.tail] += 1;
             let r = next[a.head];
             next[a.head] += 1;
-            residual[f as usize] =
-                ResidualArc { head: a.head as u32, rev: r, cap: a.cap - a.low, cost: a.cost };
-            residual[r as usize] = ResidualArc { head: a.tail as u32, rev: f, cap: 0, cost: -a.cost };
+            residual[f as usize] = ResidualArc {
+                head: a.head as u32,
+                rev: r,
+                cap: a.cap - a.low,
+                cost: a.cost,
+            };
+            residual[r as usize] = ResidualArc {
+                head: a.tail as u32,
+                rev: f,
+                cap: 0,
+                cost: -a.cost,
+            };
             forward.push(f);
         }
-        Self { first, arcs: residual, forward }
+        Self {
+            first,
+            arcs: residual,
+            forward,
+        }
     }
 
     /// The number of nodes.

@@ -1,0 +1,200 @@
+//! Recognises flow problems with a structure that a specialised exact solver handles faster:
+//! dense assignment (Jonker–Volgenant) and bipartite b-matching with a bypass arc (the
+//! twinning network). Both report flows on the original arcs, so callers see no difference.
+
+use super::{Arc, FlowProblem, FlowSolution};
+use crate::assignment::solve_dense;
+use crate::bmatching::BMatchingProblem;
+
+/// Solves `problem` with a specialised algorithm if its structure allows one.
+pub(crate) fn solve(problem: &FlowProblem) -> Option<FlowSolution> {
+    dense_assignment(problem).or_else(|| bipartite_bmatching(problem))
+}
+
+/// `n` unit sources, `n` unit sinks and exactly one arc (0 ≤ low ≤ 1 ≤ cap, so low = 0) from
+/// every source to every sink.
+fn dense_assignment(p: &FlowProblem) -> Option<FlowSolution> {
+    let nodes = p.node_count();
+    let n = nodes / 2;
+    if n == 0 || nodes != 2 * n || p.arcs().len() != n * n {
+        return None;
+    }
+    let s = p.supplies();
+    if !(s[..n].iter().all(|&x| x == 1) && s[n..].iter().all(|&x| x == -1)) {
+        return None;
+    }
+    let mut index = vec![usize::MAX; n * n];
+    let mut cost = vec![0i64; n * n];
+    for (k, a) in p.arcs().iter().enumerate() {
+        if a.tail >= n || a.head < n || a.low != 0 || a.cap < 1 {
+            return None;
+        }
+        let cell = a.tail * n + (a.head - n);
+        if index[cell] != usize::MAX {
+            return None;
+        }
+        index[cell] = k;
+        cost[cell] = a.cost;
+    }
+    let solved = solve_dense(n, &cost);
+    let mut flow = vec![0; p.arcs().len()];
+    for (i, &j) in solved.row_to_col.iter().enumerate() {
+        flow[index[i * n + j]] = 1;
+    }
+    Some(FlowSolution {
+        cost: solved.cost,
+        flow,
+    })
+}
+
+/// Role of a node in a b-matching network.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Unknown,
+    Left(u32),
+    Right(u32),
+}
+
+/// One source `s` and one sink `t` with opposite supplies X; a bypass `s → t` of cost 0 and
+/// capacity ≥ X; arcs `s → left` and `right → t` of cost 0, except at most one per node of
+/// capacity 1 and cost ≤ 0 (a first-match bonus); unit arcs `left → right`; X at least the
+/// left capacity; all lower bounds 0.
+fn bipartite_bmatching(p: &FlowProblem) -> Option<FlowSolution> {
+    let supplies = p.supplies();
+    let mut nonzero = supplies.iter().enumerate().filter(|(_, x)| **x != 0);
+    let (a, b) = (nonzero.next()?, nonzero.next()?);
+    if nonzero.next().is_some() {
+        return None;
+    }
+    let ((s, &x), (t, _)) = if *a.1 > 0 { (a, b) } else { (b, a) };
+    let mut role = vec![Role::Unknown; p.node_count()];
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let mut bypass_cap = 0i64;
+    for (k, arc) in p.arcs().iter().enumerate() {
+        if arc.low != 0 {
+            return None;
+        }
+        if arc.tail == s && arc.head == t {
+            if arc.cost != 0 {
+                return None;
+            }
+            bypass_cap += arc.cap;
+        } else if arc.tail == s {
+            add_terminal_arc(&mut role, &mut left, arc.head, (k, arc), true)?;
+        } else if arc.head == t {
+            add_terminal_arc(&mut role, &mut right, arc.tail, (k, arc), false)?;
+        }
+    }
+    let left_cap: i64 = left.iter().map(|n: &TerminalNode| n.cap).sum();
+    if bypass_cap < x || x < left_cap {
+        return None;
+    }
+    let mut problem = BMatchingProblem::new(
+        left.iter()
+            .map(|n| u32::try_from(n.cap).ok())
+            .collect::<Option<_>>()?,
+        right
+            .iter()
+            .map(|n| u32::try_from(n.cap).ok())
+            .collect::<Option<_>>()?,
+    );
+    problem.left_bonus = left.iter().map(|n| n.bonus).collect();
+    problem.right_bonus = right.iter().map(|n| n.bonus).collect();
+    let mut edge_arcs = Vec::new();
+    for (k, arc) in p.arcs().iter().enumerate() {
+        if arc.tail == s || arc.head == t {
+            continue;
+        }
+        match (role[arc.tail], role[arc.head]) {
+            (Role::Left(l), Role::Right(r)) if arc.cap == 1 => {
+                problem.edges.push((l, r, arc.cost));
+                edge_arcs.push(k);
+            }
+            _ => return None,
+        }
+    }
+    let solved = problem.solve();
+    let mut flow = vec![0i64; p.arcs().len()];
+    let mut ldeg = vec![0i64; left.len()];
+    let mut rdeg = vec![0i64; right.len()];
+    for (&k, (&(l, r, _), &used)) in edge_arcs.iter().zip(problem.edges.iter().zip(&solved.used)) {
+        if used {
+            flow[k] = 1;
+            ldeg[l as usize] += 1;
+            rdeg[r as usize] += 1;
+        }
+    }
+    spread(&left, &ldeg, &mut flow);
+    spread(&right, &rdeg, &mut flow);
+    let matched: i64 = ldeg.iter().sum();
+    let mut rest = x - matched;
+    for (k, arc) in p.arcs().iter().enumerate() {
+        if arc.tail == s && arc.head == t {
+            flow[k] = rest.min(arc.cap);
+            rest -= flow[k];
+        }
+    }
+    let cost = p.arcs().iter().zip(&flow).map(|(a, f)| a.cost * f).sum();
+    Some(FlowSolution { cost, flow })
+}
+
+/// A left or right node with its arcs to the source or the sink.
+struct TerminalNode {
+    cap: i64,
+    bonus: i64,
+    /// The bonus arc first (if any), then the cost-0 arcs.
+    arcs: Vec<(usize, i64)>,
+}
+
+fn add_terminal_arc(
+    role: &mut [Role],
+    side: &mut Vec<TerminalNode>,
+    node: usize,
+    (k, arc): (usize, &Arc),
+    is_left: bool,
+) -> Option<()> {
+    let index = match role[node] {
+        Role::Unknown => {
+            let i = side.len() as u32;
+            role[node] = if is_left {
+                Role::Left(i)
+            } else {
+                Role::Right(i)
+            };
+            side.push(TerminalNode {
+                cap: 0,
+                bonus: 0,
+                arcs: Vec::new(),
+            });
+            i
+        }
+        Role::Left(i) if is_left => i,
+        Role::Right(i) if !is_left => i,
+        _ => return None,
+    };
+    let n = &mut side[index as usize];
+    if arc.cost < 0 {
+        if arc.cap != 1 || n.bonus != 0 {
+            return None;
+        }
+        n.bonus = -arc.cost;
+        n.arcs.insert(0, (k, arc.cap));
+    } else if arc.cost == 0 {
+        n.arcs.push((k, arc.cap));
+    } else {
+        return None;
+    }
+    n.cap += arc.cap;
+    Some(())
+}
+
+/// Puts each node's matched units on its terminal arcs, the bonus arc first.
+fn spread(nodes: &[TerminalNode], degrees: &[i64], flow: &mut [i64]) {
+    for (n, &deg) in nodes.iter().zip(degrees) {
+        let mut rest = deg;
+        for &(k, cap) in &n.arcs {
+            flow[k] = rest.min(cap);
+            rest -= flow[k];
+        }
+    }
+}
