@@ -2,7 +2,8 @@
 
 use kota_match::assignment::solve_dense;
 use kota_match::flow::{Algorithm, FlowError, FlowProblem, FlowSolution};
-use pathfinding::kuhn_munkres::kuhn_munkres_min;
+use kota_match::bmatching::BMatchingProblem;
+use pathfinding::kuhn_munkres::{kuhn_munkres, kuhn_munkres_min};
 use pathfinding::matrix::Matrix;
 use proptest::prelude::*;
 
@@ -167,4 +168,125 @@ fn invalid_bounds_are_rejected() {
         p.add_arc(0, 5, 0, 2, 0),
         Err(FlowError::InvalidArc { .. })
     ));
+}
+
+/// A random small b-matching problem with bonuses.
+fn bmatching_problem(max_edges: usize) -> impl Strategy<Value = BMatchingProblem> {
+    (1usize..5, 1usize..5).prop_flat_map(move |(nl, nr)| {
+        (
+            prop::collection::vec(0u32..3, nl),
+            prop::collection::vec(0i64..30, nl),
+            prop::collection::vec(0u32..3, nr),
+            prop::collection::vec(0i64..30, nr),
+            prop::collection::vec((0..nl as u32, 0..nr as u32, -20i64..8), 0..max_edges),
+        )
+            .prop_map(|(left_cap, left_bonus, right_cap, right_bonus, edges)| {
+                BMatchingProblem { left_cap, left_bonus, right_cap, right_bonus, edges }
+            })
+    })
+}
+
+/// Every subset of edges that respects the capacities: the exhaustive optimum.
+fn brute_force_bmatching(p: &BMatchingProblem) -> i64 {
+    let m = p.edges.len();
+    let mut best = 0;
+    for mask in 0u32..(1 << m) {
+        let mut ldeg = vec![0u32; p.left_cap.len()];
+        let mut rdeg = vec![0u32; p.right_cap.len()];
+        let mut cost = 0;
+        for (k, &(l, r, c)) in p.edges.iter().enumerate() {
+            if mask & (1 << k) != 0 {
+                ldeg[l as usize] += 1;
+                rdeg[r as usize] += 1;
+                cost += c;
+            }
+        }
+        let fits = ldeg.iter().zip(&p.left_cap).all(|(d, c)| d <= c)
+            && rdeg.iter().zip(&p.right_cap).all(|(d, c)| d <= c);
+        if fits {
+            let bonus = |deg: &[u32], b: &[i64]| -> i64 {
+                deg.iter().zip(b).filter(|(d, _)| **d > 0).map(|(_, b)| b).sum()
+            };
+            best = best.min(cost - bonus(&ldeg, &p.left_bonus) - bonus(&rdeg, &p.right_bonus));
+        }
+    }
+    best
+}
+
+/// The b-matching as a min-cost flow network with a bypass arc (the generator's shape).
+fn as_network(p: &BMatchingProblem) -> FlowProblem {
+    let (nl, nr) = (p.left_cap.len(), p.right_cap.len());
+    let (s, t) = (0, nl + nr + 1);
+    let supply: i64 = p.left_cap.iter().map(|&c| i64::from(c)).sum();
+    let mut f = FlowProblem::new(nl + nr + 2);
+    f.set_supply(s, supply);
+    f.set_supply(t, -supply);
+    let tiers = |f: &mut FlowProblem, tail: usize, head: usize, cap: u32, bonus: i64| {
+        let cap = i64::from(cap);
+        if cap > 0 {
+            f.add_arc(tail, head, 0, 1, -bonus).unwrap();
+            f.add_arc(tail, head, 0, cap - 1, 0).unwrap();
+        }
+    };
+    for l in 0..nl {
+        tiers(&mut f, s, 1 + l, p.left_cap[l], p.left_bonus[l]);
+    }
+    for &(l, r, c) in &p.edges {
+        f.add_arc(1 + l as usize, 1 + nl + r as usize, 0, 1, c).unwrap();
+    }
+    for r in 0..nr {
+        tiers(&mut f, 1 + nl + r, t, p.right_cap[r], p.right_bonus[r]);
+    }
+    f.add_arc(s, t, 0, supply, 0).unwrap();
+    f
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn bmatching_matches_exhaustive_search(p in bmatching_problem(11)) {
+        let solved = p.solve();
+        prop_assert_eq!(solved.cost, brute_force_bmatching(&p));
+    }
+
+    #[test]
+    fn bmatching_network_is_solved_alike_by_every_algorithm(p in bmatching_problem(30)) {
+        let f = as_network(&p);
+        let auto = f.solve_with(Algorithm::Auto).unwrap();
+        let generic = f.solve_with(Algorithm::CostScaling).unwrap();
+        assert_optimal(&f, &auto);
+        prop_assert_eq!(auto.cost, generic.cost);
+        prop_assert_eq!(auto.cost, p.solve().cost);
+    }
+
+    #[test]
+    fn unit_bmatching_matches_kuhn_munkres(
+        (n, scores) in (1usize..7).prop_flat_map(|n| (Just(n), prop::collection::vec(0i64..100, n * n)))
+    ) {
+        // Capacities 1, complete graph: the max-weight assignment (zero weight = unmatched).
+        let mut p = BMatchingProblem::new(vec![1; n], vec![1; n]);
+        for (k, &s) in scores.iter().enumerate() {
+            p.edges.push(((k / n) as u32, (k % n) as u32, -s));
+        }
+        let (best, _) = kuhn_munkres(&Matrix::from_vec(n, n, scores).unwrap());
+        prop_assert_eq!(-p.solve().cost, best);
+    }
+
+    #[test]
+    fn auto_solves_dense_assignments_optimally(
+        (n, costs) in (1usize..6).prop_flat_map(|n| (Just(n), prop::collection::vec(-9i64..50, n * n)))
+    ) {
+        let mut f = FlowProblem::new(2 * n);
+        for i in 0..n {
+            f.set_supply(i, 1);
+            f.set_supply(n + i, -1);
+        }
+        for (k, &c) in costs.iter().enumerate() {
+            f.add_arc(k / n, n + k % n, 0, 1, c).unwrap();
+        }
+        let s = f.solve().unwrap();
+        assert_optimal(&f, &s);
+        prop_assert_eq!(s.cost, solve_dense(n, &costs).cost);
+    }
 }
