@@ -103,8 +103,8 @@ impl<'a> Lap<'a> {
             }
         }
         let mut free = Vec::new();
-        for i in 0..n {
-            match matches[i] {
+        for (i, &count) in matches.iter().enumerate() {
+            match count {
                 0 => free.push(i as u32),
                 1 => {
                     // Reduction transfer: move the row's slack onto its column's dual.
@@ -139,8 +139,8 @@ impl<'a> Lap<'a> {
             let row = self.row(i);
             let (mut u1, mut u2) = (i64::MAX, i64::MAX);
             let (mut j1, mut j2) = (0usize, 0usize);
-            for j in 0..n {
-                let h = row[j] - self.v[j];
+            for (j, (&c, &vj)) in row.iter().zip(&self.v).enumerate() {
+                let h = c - vj;
                 if h < u2 {
                     if h >= u1 {
                         u2 = h;
@@ -182,11 +182,11 @@ impl<'a> Lap<'a> {
     fn augment(&mut self, f: usize, s: &mut Scratch) {
         let n = self.n;
         let row = self.row(f);
-        for j in 0..n {
-            s.d[j] = row[j] - self.v[j];
-            s.pred[j] = f as u32;
+        for (j, (d, (&c, &vj))) in s.d.iter_mut().zip(row.iter().zip(&self.v)).enumerate() {
+            *d = c - vj;
             s.cols[j] = j as u32;
         }
+        s.pred.fill(f as u32);
         let (mut low, mut up, mut ready) = (0usize, 0usize, 0usize);
         let mut min = 0i64;
         let end = 'search: loop {
@@ -194,7 +194,9 @@ impl<'a> Lap<'a> {
                 ready = low;
                 min = s.d[s.cols[up] as usize];
                 up += 1;
-                for k in up..n {
+                // Gather the columns at the minimum distance right after `low`.
+                let mut k = up;
+                while k < n {
                     let j = s.cols[k] as usize;
                     let dj = s.d[j];
                     if dj <= min {
@@ -206,6 +208,7 @@ impl<'a> Lap<'a> {
                         s.cols[up] = j as u32;
                         up += 1;
                     }
+                    k += 1;
                 }
                 for k in low..up {
                     let j = s.cols[k] as usize;

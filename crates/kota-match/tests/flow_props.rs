@@ -1,8 +1,8 @@
 //! Property tests of the min-cost flow solvers and the dense assignment solver.
 
 use kota_match::assignment::solve_dense;
-use kota_match::flow::{Algorithm, FlowError, FlowProblem, FlowSolution};
 use kota_match::bmatching::BMatchingProblem;
+use kota_match::flow::{Algorithm, FlowError, FlowProblem, FlowSolution};
 use pathfinding::kuhn_munkres::{kuhn_munkres, kuhn_munkres_min};
 use pathfinding::matrix::Matrix;
 use proptest::prelude::*;
@@ -181,7 +181,13 @@ fn bmatching_problem(max_edges: usize) -> impl Strategy<Value = BMatchingProblem
             prop::collection::vec((0..nl as u32, 0..nr as u32, -20i64..8), 0..max_edges),
         )
             .prop_map(|(left_cap, left_bonus, right_cap, right_bonus, edges)| {
-                BMatchingProblem { left_cap, left_bonus, right_cap, right_bonus, edges }
+                BMatchingProblem {
+                    left_cap,
+                    left_bonus,
+                    right_cap,
+                    right_bonus,
+                    edges,
+                }
             })
     })
 }
@@ -205,7 +211,11 @@ fn brute_force_bmatching(p: &BMatchingProblem) -> i64 {
             && rdeg.iter().zip(&p.right_cap).all(|(d, c)| d <= c);
         if fits {
             let bonus = |deg: &[u32], b: &[i64]| -> i64 {
-                deg.iter().zip(b).filter(|(d, _)| **d > 0).map(|(_, b)| b).sum()
+                deg.iter()
+                    .zip(b)
+                    .filter(|(d, _)| **d > 0)
+                    .map(|(_, b)| b)
+                    .sum()
             };
             best = best.min(cost - bonus(&ldeg, &p.left_bonus) - bonus(&rdeg, &p.right_bonus));
         }
@@ -232,7 +242,8 @@ fn as_network(p: &BMatchingProblem) -> FlowProblem {
         tiers(&mut f, s, 1 + l, p.left_cap[l], p.left_bonus[l]);
     }
     for &(l, r, c) in &p.edges {
-        f.add_arc(1 + l as usize, 1 + nl + r as usize, 0, 1, c).unwrap();
+        f.add_arc(1 + l as usize, 1 + nl + r as usize, 0, 1, c)
+            .unwrap();
     }
     for r in 0..nr {
         tiers(&mut f, 1 + nl + r, t, p.right_cap[r], p.right_bonus[r]);
