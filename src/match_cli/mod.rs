@@ -1,7 +1,9 @@
 //! The `kota match` and `kota bench` commands over the `kota-match` engine: reading files,
-//! JSON, printing and exit codes (0 solved, 1 infeasible, 2 wrong input).
+//! JSON, printing and exit codes (0 solved, 1 infeasible, 2 wrong input: the message names
+//! the file and line).
 
 mod bench;
+mod domain;
 mod solve;
 
 use std::path::PathBuf;
@@ -17,6 +19,43 @@ pub enum MatchCommand {
     Solve {
         /// The DIMACS file.
         file: PathBuf,
+        /// Also print `f` lines for arcs without flow (one line per arc, in input order).
+        #[arg(long)]
+        zeros: bool,
+    },
+    /// Optimal (or fair) assignment of partners to cities, or firms to projects (JSON in and
+    /// out; see docs/matching.md).
+    Twinning {
+        /// The network and options (JSON).
+        #[arg(long)]
+        input: PathBuf,
+    },
+    /// Top-k recommendations with explained scores and what would change them.
+    Recommend {
+        /// The network (JSON, as for `twinning`).
+        #[arg(long)]
+        input: PathBuf,
+        /// cities_for_partner, partners_for_city, projects_for_firm or firms_for_project.
+        #[arg(long)]
+        query: String,
+        /// The id of the partner, city, firm or project asking.
+        #[arg(long)]
+        subject: String,
+        /// How many to recommend.
+        #[arg(long, default_value_t = 5)]
+        k: usize,
+    },
+    /// Stable matching by deferred acceptance from ranked preferences with capacities.
+    Stable {
+        /// Both sides' preferences (JSON).
+        #[arg(long)]
+        input: PathBuf,
+    },
+    /// Brokerage meetings to (slot, table) without clashes.
+    Schedule {
+        /// Slots, tables, meetings and unavailability (JSON).
+        #[arg(long)]
+        input: PathBuf,
     },
 }
 
@@ -39,7 +78,16 @@ pub enum BenchCommand {
 /// Runs a `kota match` command and returns the process exit code.
 pub fn run_match(cmd: MatchCommand) -> ExitCode {
     match cmd {
-        MatchCommand::Solve { file } => solve::run(&file),
+        MatchCommand::Solve { file, zeros } => solve::run(&file, zeros),
+        MatchCommand::Twinning { input } => domain::twinning(&input),
+        MatchCommand::Recommend {
+            input,
+            query,
+            subject,
+            k,
+        } => domain::recommend(&input, &query, &subject, k),
+        MatchCommand::Stable { input } => domain::stable(&input),
+        MatchCommand::Schedule { input } => domain::schedule(&input),
     }
 }
 

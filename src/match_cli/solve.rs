@@ -9,7 +9,7 @@ use kota_match::flow::{FlowError, parse_dimacs, write_dimacs_solution};
 use super::{INFEASIBLE, SOLVED, WRONG_INPUT, read_input};
 
 /// Solves the DIMACS problem in `path` and prints its solution.
-pub fn run(path: &Path) -> ExitCode {
+pub fn run(path: &Path, zeros: bool) -> ExitCode {
     let text = match read_input(path) {
         Ok(text) => text,
         Err(code) => return code,
@@ -23,7 +23,7 @@ pub fn run(path: &Path) -> ExitCode {
     };
     match problem.solve() {
         Ok(solution) => {
-            let out = write_dimacs_solution(&problem, &solution);
+            let out = write_dimacs_solution(&problem, &solution, zeros);
             let _ = std::io::stdout().lock().write_all(out.as_bytes());
             ExitCode::from(SOLVED)
         }

@@ -84,13 +84,17 @@ pub fn parse_dimacs(text: &str) -> Result<FlowProblem, DimacsError> {
     Ok(problem)
 }
 
-/// Writes a solution as DIMACS `s COST` and `f SRC DST FLOW` lines (arcs with non-zero flow,
-/// in input order, 1-based nodes).
-pub fn write_dimacs_solution(problem: &FlowProblem, solution: &FlowSolution) -> String {
+/// Writes a solution as DIMACS `s COST` and `f SRC DST FLOW` lines (in input order, 1-based
+/// nodes; arcs without flow only if `zeros`).
+pub fn write_dimacs_solution(
+    problem: &FlowProblem,
+    solution: &FlowSolution,
+    zeros: bool,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "s {}", solution.cost);
     for (a, &f) in problem.arcs().iter().zip(&solution.flow) {
-        if f != 0 {
+        if f != 0 || zeros {
             let _ = writeln!(out, "f {} {} {f}", a.tail + 1, a.head + 1);
         }
     }

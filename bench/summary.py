@@ -1,0 +1,30 @@
+#!/usr/bin/env python3
+"""Summarises a bench/run_reference.sh run: one row per instance with Kota beside OR-Tools and
+the fastest other peer, whether the objectives agree, and memory."""
+import json
+import os
+import sys
+
+out = sys.argv[1]
+results = json.load(open(os.path.join(out, "results.json")))
+by_instance = {}
+for r in results:
+    by_instance.setdefault(r["instance"], {})[r["solver"]] = r
+
+print("| instance | Kota solve (s) | OR-Tools solve (s) | Kota / OR-Tools | fastest other peer (s) "
+      "| objective equal | Kota peak RSS (MiB) | OR-Tools extra RSS (MiB) |")
+print("|---|---:|---:|---:|---|---|---:|---:|")
+for name, solvers in by_instance.items():
+    kota = solvers.get("kota")
+    ort = solvers.get("ortools_mcf") or solvers.get("ortools_lsa")
+    others = [(s, r) for s, r in solvers.items() if s not in ("kota", "ortools_mcf", "ortools_lsa")]
+    best = min(others, key=lambda x: x[1]["solve_med"], default=None)
+    objs = {r["objective"] for r in solvers.values()}
+    side = os.path.join(out, f"kota_{name}.json")
+    peak = json.load(open(side)).get("peak_rss_mib") if os.path.exists(side) else None
+    k = kota["solve_med"] if kota else None
+    o = ort["solve_med"] if ort else None
+    print(f"| {name} | {k:.3f} | {o:.3f} | {k / o:.2f} | "
+          f"{best[0]} {best[1]['solve_med']:.3f} | {'yes' if len(objs) == 1 else 'NO ' + str(objs)} | "
+          f"{peak:.0f} | {ort['rss_solve_mib']:.0f} |" if kota and ort and best and peak
+          else f"| {name} | {k} | {o} | | | {'yes' if len(objs) == 1 else 'NO'} | {peak} | |")
