@@ -6,9 +6,15 @@ use super::{Arc, FlowProblem, FlowSolution};
 use crate::assignment::solve_dense;
 use crate::bmatching::BMatchingProblem;
 
-/// Solves `problem` with a specialised algorithm if its structure allows one.
+/// Solves `problem` with a specialised algorithm if its structure allows one and its costs
+/// are small enough for exact 64-bit arithmetic there (|cost| · nodes ≤ 2^52).
 pub(crate) fn solve(problem: &FlowProblem) -> Option<FlowSolution> {
     dense_assignment(problem).or_else(|| bipartite_bmatching(problem))
+}
+
+/// Whether costs up to `max_abs` keep path lengths and totals exact over `nodes` nodes.
+fn small(max_abs: i64, nodes: usize) -> bool {
+    i128::from(max_abs) * (nodes as i128 + 1) <= 1 << 52
 }
 
 /// `n` unit sources, `n` unit sinks and exactly one arc (0 ≤ low ≤ 1 ≤ cap, so low = 0) from
@@ -87,6 +93,15 @@ fn bipartite_bmatching(p: &FlowProblem) -> Option<FlowSolution> {
     }
     let left_cap: i64 = left.iter().map(|n: &TerminalNode| n.cap).sum();
     if bypass_cap < x || x < left_cap {
+        return None;
+    }
+    let max_abs = p
+        .arcs()
+        .iter()
+        .map(|a| a.cost.saturating_abs())
+        .max()
+        .unwrap_or(0);
+    if !small(max_abs, p.node_count()) {
         return None;
     }
     let mut problem = BMatchingProblem::new(
