@@ -22,4 +22,4 @@ mod special;
 mod ssp;
 
 pub use dimacs::{DimacsError, parse_dimacs, write_dimacs_solution};
-pub use problem::{Algorithm, Arc, FlowError, FlowProblem, FlowSolution};
+pub use problem::{Algorithm, Arc, FlowError, FlowProblem, FlowSolution, PreparedFlow};

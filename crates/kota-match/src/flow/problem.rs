@@ -135,9 +135,16 @@ impl FlowProblem {
         self.solve_with(Algorithm::default())
     }
 
-    /// Solves with the chosen algorithm. Both return a minimum-cost flow (ties may be broken
+    /// Solves with the chosen algorithm. All return a minimum-cost flow (ties may be broken
     /// differently).
     pub fn solve_with(&self, algorithm: Algorithm) -> Result<FlowSolution, FlowError> {
+        self.prepare(algorithm)?.solve()
+    }
+
+    /// Checks the problem and converts it for the chosen algorithm (for [`Algorithm::Auto`]:
+    /// recognises a specialised structure), so that [`PreparedFlow::solve`] does only the
+    /// solving; benchmarks time the two apart.
+    pub fn prepare(&self, algorithm: Algorithm) -> Result<PreparedFlow<'_>, FlowError> {
         let total: i128 = self.supply.iter().map(|&s| i128::from(s)).sum();
         if total != 0 {
             return Err(FlowError::Unbalanced(
@@ -157,19 +164,41 @@ impl FlowProblem {
         if bound > i128::from(i64::MAX / 4) {
             return Err(FlowError::Overflow);
         }
-        if algorithm == Algorithm::Auto
-            && let Some(solution) = special::solve(self)
-        {
-            return Ok(solution);
+        let special = match algorithm {
+            Algorithm::Auto => special::recognise(self),
+            _ => None,
+        };
+        Ok(PreparedFlow {
+            problem: self,
+            algorithm,
+            special,
+        })
+    }
+}
+
+/// A checked flow problem, converted for its algorithm.
+#[derive(Clone, Debug)]
+pub struct PreparedFlow<'a> {
+    problem: &'a FlowProblem,
+    algorithm: Algorithm,
+    special: Option<special::Special>,
+}
+
+impl PreparedFlow<'_> {
+    /// Solves the problem.
+    pub fn solve(&self) -> Result<FlowSolution, FlowError> {
+        if let Some(special) = &self.special {
+            return Ok(special.solve(self.problem));
         }
-        let mut excess = self.supply.clone();
+        let (problem, algorithm) = (self.problem, self.algorithm);
+        let mut excess = problem.supply.clone();
         let mut base_cost = 0i64;
-        for a in &self.arcs {
+        for a in &problem.arcs {
             excess[a.tail] -= a.low;
             excess[a.head] += a.low;
             base_cost += a.low * a.cost;
         }
-        let mut residual = Residual::build(self.node_count(), &self.arcs);
+        let mut residual = Residual::build(problem.node_count(), &problem.arcs);
         if !feasibility::has_feasible_flow(&residual, &excess) {
             return Err(FlowError::Infeasible);
         }
@@ -179,14 +208,14 @@ impl FlowProblem {
             }
             _ => ssp::solve(&mut residual, &mut excess)?,
         }
-        let flow: Vec<i64> = self
+        let flow: Vec<i64> = problem
             .arcs
             .iter()
             .enumerate()
             .map(|(i, a)| a.low + residual.flow(i))
             .collect();
         let cost = base_cost
-            + self
+            + problem
                 .arcs
                 .iter()
                 .zip(&flow)

@@ -6,10 +6,64 @@ use super::{Arc, FlowProblem, FlowSolution};
 use crate::assignment::solve_dense;
 use crate::bmatching::BMatchingProblem;
 
-/// Solves `problem` with a specialised algorithm if its structure allows one and its costs
-/// are small enough for exact 64-bit arithmetic there (|cost| · nodes ≤ 2^52).
-pub(crate) fn solve(problem: &FlowProblem) -> Option<FlowSolution> {
+/// A problem converted for a specialised solver.
+#[derive(Clone, Debug)]
+pub(crate) enum Special {
+    /// A dense assignment: the row-major cost matrix, and the arc of each cell unless the
+    /// arcs come row by row (arc k = cell k).
+    Dense {
+        n: usize,
+        cost: Vec<i64>,
+        index: Option<Vec<u32>>,
+    },
+    /// A b-matching network.
+    BMatching(Box<BMatchingNetwork>),
+}
+
+/// A b-matching network and where its parts sit among the flow problem's arcs.
+#[derive(Clone, Debug)]
+pub(crate) struct BMatchingNetwork {
+    problem: BMatchingProblem,
+    edge_arcs: Vec<usize>,
+    left: Vec<TerminalNode>,
+    right: Vec<TerminalNode>,
+    bypass: Vec<(usize, i64)>,
+    supply: i64,
+}
+
+/// Recognises a structure with a specialised solver, if costs are small enough for exact
+/// 64-bit arithmetic there (|cost| · nodes ≤ 2^52).
+pub(crate) fn recognise(problem: &FlowProblem) -> Option<Special> {
     dense_assignment(problem).or_else(|| bipartite_bmatching(problem))
+}
+
+impl Special {
+    /// Solves the converted problem and maps the answer back onto `p`'s arcs.
+    pub(crate) fn solve(&self, p: &FlowProblem) -> FlowSolution {
+        let mut flow = vec![0i64; p.arcs().len()];
+        let mut cost = 0;
+        match self {
+            Special::Dense {
+                n,
+                cost: matrix,
+                index,
+            } => {
+                let solved = solve_dense(*n, matrix);
+                for (i, &j) in solved.row_to_col.iter().enumerate() {
+                    let cell = i * n + j;
+                    flow[index.as_ref().map_or(cell, |x| x[cell] as usize)] = 1;
+                }
+                cost = solved.cost;
+            }
+            Special::BMatching(b) => {
+                b.solve(&mut flow);
+                for (k, &f) in flow.iter().enumerate().filter(|(_, f)| **f != 0) {
+                    cost += p.arcs()[k].cost * f;
+                }
+            }
+        }
+        FlowSolution { cost, flow }
+    }
 }
 
 /// Whether costs up to `max_abs` keep path lengths and totals exact over `nodes` nodes.
@@ -19,7 +73,7 @@ fn small(max_abs: i64, nodes: usize) -> bool {
 
 /// `n` unit sources, `n` unit sinks and exactly one arc (0 ≤ low ≤ 1 ≤ cap, so low = 0) from
 /// every source to every sink.
-fn dense_assignment(p: &FlowProblem) -> Option<FlowSolution> {
+fn dense_assignment(p: &FlowProblem) -> Option<Special> {
     let nodes = p.node_count();
     let n = nodes / 2;
     if n == 0 || nodes != 2 * n || p.arcs().len() != n * n {
@@ -29,28 +83,28 @@ fn dense_assignment(p: &FlowProblem) -> Option<FlowSolution> {
     if !(s[..n].iter().all(|&x| x == 1) && s[n..].iter().all(|&x| x == -1)) {
         return None;
     }
-    let mut index = vec![usize::MAX; n * n];
     let mut cost = vec![0i64; n * n];
+    let mut index: Option<Vec<u32>> = None;
+    let mut max_abs = 0i64;
     for (k, a) in p.arcs().iter().enumerate() {
         if a.tail >= n || a.head < n || a.low != 0 || a.cap < 1 {
             return None;
         }
         let cell = a.tail * n + (a.head - n);
-        if index[cell] != usize::MAX {
-            return None;
+        if cell != k && index.is_none() {
+            let identity = (0..k as u32).chain(std::iter::repeat_n(u32::MAX, n * n - k));
+            index = Some(identity.collect());
         }
-        index[cell] = k;
+        if let Some(index) = index.as_mut() {
+            if index[cell] != u32::MAX {
+                return None;
+            }
+            index[cell] = k as u32;
+        }
         cost[cell] = a.cost;
+        max_abs = max_abs.max(a.cost.saturating_abs());
     }
-    let solved = solve_dense(n, &cost);
-    let mut flow = vec![0; p.arcs().len()];
-    for (i, &j) in solved.row_to_col.iter().enumerate() {
-        flow[index[i * n + j]] = 1;
-    }
-    Some(FlowSolution {
-        cost: solved.cost,
-        flow,
-    })
+    small(max_abs, nodes).then_some(Special::Dense { n, cost, index })
 }
 
 /// Role of a node in a b-matching network.
@@ -65,7 +119,7 @@ enum Role {
 /// capacity ≥ X; arcs `s → left` and `right → t` of cost 0, except at most one per node of
 /// capacity 1 and cost ≤ 0 (a first-match bonus); unit arcs `left → right`; X at least the
 /// left capacity; all lower bounds 0.
-fn bipartite_bmatching(p: &FlowProblem) -> Option<FlowSolution> {
+fn bipartite_bmatching(p: &FlowProblem) -> Option<Special> {
     let supplies = p.supplies();
     let mut nonzero = supplies.iter().enumerate().filter(|(_, x)| **x != 0);
     let (a, b) = (nonzero.next()?, nonzero.next()?);
@@ -128,32 +182,51 @@ fn bipartite_bmatching(p: &FlowProblem) -> Option<FlowSolution> {
             _ => return None,
         }
     }
-    let solved = problem.solve();
-    let mut flow = vec![0i64; p.arcs().len()];
-    let mut ldeg = vec![0i64; left.len()];
-    let mut rdeg = vec![0i64; right.len()];
-    for (&k, (&(l, r, _), &used)) in edge_arcs.iter().zip(problem.edges.iter().zip(&solved.used)) {
-        if used {
-            flow[k] = 1;
-            ldeg[l as usize] += 1;
-            rdeg[r as usize] += 1;
+    let bypass = p
+        .arcs()
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.tail == s && a.head == t)
+        .map(|(k, a)| (k, a.cap))
+        .collect();
+    Some(Special::BMatching(Box::new(BMatchingNetwork {
+        problem,
+        edge_arcs,
+        left,
+        right,
+        bypass,
+        supply: x,
+    })))
+}
+
+impl BMatchingNetwork {
+    fn solve(&self, flow: &mut [i64]) {
+        let solved = self.problem.solve();
+        let mut ldeg = vec![0i64; self.left.len()];
+        let mut rdeg = vec![0i64; self.right.len()];
+        for (&k, (&(l, r, _), &used)) in self
+            .edge_arcs
+            .iter()
+            .zip(self.problem.edges.iter().zip(&solved.used))
+        {
+            if used {
+                flow[k] = 1;
+                ldeg[l as usize] += 1;
+                rdeg[r as usize] += 1;
+            }
         }
-    }
-    spread(&left, &ldeg, &mut flow);
-    spread(&right, &rdeg, &mut flow);
-    let matched: i64 = ldeg.iter().sum();
-    let mut rest = x - matched;
-    for (k, arc) in p.arcs().iter().enumerate() {
-        if arc.tail == s && arc.head == t {
-            flow[k] = rest.min(arc.cap);
+        spread(&self.left, &ldeg, flow);
+        spread(&self.right, &rdeg, flow);
+        let mut rest = self.supply - ldeg.iter().sum::<i64>();
+        for &(k, cap) in &self.bypass {
+            flow[k] = rest.min(cap);
             rest -= flow[k];
         }
     }
-    let cost = p.arcs().iter().zip(&flow).map(|(a, f)| a.cost * f).sum();
-    Some(FlowSolution { cost, flow })
 }
 
 /// A left or right node with its arcs to the source or the sink.
+#[derive(Clone, Debug)]
 struct TerminalNode {
     cap: i64,
     bonus: i64,
