@@ -25,9 +25,12 @@ for name, solvers in by_instance.items():
     peak = report.get("peak_rss_mib")
     cpus = sorted(c for c in report.get("cpu_s", []) if c is not None)
     kcpu = f"{cpus[len(cpus) // 2]:.3f}" if cpus else "?"
-    k = kota["solve_med"] if kota else None
-    o = ort["solve_med"] if ort else None
-    print(f"| {name} | {k:.3f} | {o:.3f} | {k / o:.2f} | {kcpu} | {ort['cpu_med']:.3f} | "
-          f"{best[0]} {best[1]['solve_med']:.3f} | {'yes' if len(objs) == 1 else 'NO ' + str(objs)} | "
-          f"{peak:.0f} | {ort['rss_solve_mib']:.0f} | {ort['loadavg']} |" if kota and ort and best and peak
-          else f"| {name} | {k} | {o} | | | | | {'yes' if len(objs) == 1 else 'NO'} | {peak} | | |")
+    if not (kota and ort):
+        print(f"| {name} | {kota and kota['solve_med']} | {ort and ort['solve_med']} | | | | | "
+              f"{'yes' if len(objs) == 1 else 'NO'} | {peak} | | |")
+        continue
+    k, o = kota["solve_med"], ort["solve_med"]
+    peer = f"{best[0]} {best[1]['solve_med']:.3f} (CPU {best[1]['cpu_med']:.3f})" if best else "—"
+    equal = "yes" if len(objs) == 1 else "NO " + str(objs)
+    print(f"| {name} | {k:.3f} | {o:.3f} | {k / o:.2f} | {kcpu} | {ort['cpu_med']:.3f} | {peer} | "
+          f"{equal} | {peak:.0f} | {ort['rss_solve_mib']:.0f} | {ort['loadavg']} |")
