@@ -3,6 +3,7 @@
 
 mod commands;
 mod config;
+mod match_cli;
 
 use std::process::ExitCode;
 
@@ -35,30 +36,37 @@ enum Command {
     /// Check the audit log.
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
+    /// The matching engine: min-cost flow, twinning, stable matching, meeting schedules.
+    #[command(subcommand)]
+    Match(match_cli::MatchCommand),
+    /// Benchmarks of the matching engine.
+    #[command(subcommand)]
+    Bench(match_cli::BenchCommand),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    match Cli::parse().command {
+        Command::Match(cmd) => match_cli::run_match(cmd),
+        Command::Bench(cmd) => match_cli::run_bench(cmd),
+        Command::Serve(args) => run(commands::serve::run(args)),
+        Command::Migrate { db } => run(commands::migrate(db)),
+        Command::Seed(args) => run(commands::seed::run(args)),
+        Command::Openapi => report(commands::print_openapi()),
+        Command::Audit(cmd) => run(commands::audit::run(cmd)),
+    }
+}
+
+/// Runs a command that needs the database (and so the async runtime), with logging.
+fn run(command: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
     config::init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("kota: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Command::Serve(args) => commands::serve::run(args).await,
-            Command::Migrate { db } => commands::migrate(db).await,
-            Command::Seed(args) => commands::seed::run(args).await,
-            Command::Openapi => commands::print_openapi(),
-            Command::Audit(cmd) => commands::audit::run(cmd).await,
-        }
-    });
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => report(runtime.block_on(command)),
+        Err(e) => report(Err(anyhow::Error::new(e).context("cannot start the async runtime"))),
+    }
+}
+
+/// Exit code 0 on success; otherwise the error on standard error and exit code 1.
+fn report(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

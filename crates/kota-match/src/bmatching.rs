@@ -1,0 +1,444 @@
+//! Minimum-cost bipartite b-matching with a bonus for each node's first match: the exact
+//! optimiser behind twinning and business matching.
+//!
+//! Each edge is used at most once, each node at most its capacity; a node's first match earns
+//! its `first_bonus` (≥ 0: convex per-node costs, the tool of fair mode). The total cost
+//! `Σ cost(used edges) − Σ first_bonus(matched nodes)` is minimised; unprofitable edges stay
+//! unused.
+//!
+//! The algorithm is successive shortest paths specialised to the bipartite structure: the side
+//! with the smaller total capacity "proposes" one node at a time; each unit of a proposer looks
+//! for the cheapest cycle through the virtual terminal (take a free slot, or displace a holder
+//! who moves on or drops out) with Dijkstra on reduced costs, stopping as soon as the terminal is
+//! settled. Node potentials keep every reduced cost non-negative, so each step keeps the partial
+//! solution optimal. Most searches end after a handful of nodes, which is why this beats generic
+//! min-cost flow on these networks (see `docs/matching.md`). When the accepting side has
+//! bonuses, the problem goes to cost scaling instead (see `solve_by_cost_scaling`).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::flow::{Algorithm, FlowProblem};
+
+/// A b-matching problem between a left and a right side.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BMatchingProblem {
+    /// Capacity of each left node.
+    pub left_cap: Vec<u32>,
+    /// Bonus (≥ 0) that a left node earns with its first match.
+    pub left_bonus: Vec<i64>,
+    /// Capacity of each right node.
+    pub right_cap: Vec<u32>,
+    /// Bonus (≥ 0) that a right node earns with its first match.
+    pub right_bonus: Vec<i64>,
+    /// Edges `(left, right, cost)`; each can be used once.
+    pub edges: Vec<(u32, u32, i64)>,
+}
+
+/// An optimal b-matching.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BMatching {
+    /// The minimum total cost, bonuses included.
+    pub cost: i64,
+    /// Whether each edge (in input order) is used.
+    pub used: Vec<bool>,
+}
+
+impl BMatchingProblem {
+    /// A problem with the given capacities, no bonuses and no edges.
+    pub fn new(left_cap: Vec<u32>, right_cap: Vec<u32>) -> Self {
+        Self {
+            left_bonus: vec![0; left_cap.len()],
+            right_bonus: vec![0; right_cap.len()],
+            left_cap,
+            right_cap,
+            edges: Vec::new(),
+        }
+    }
+
+    /// Solves the problem exactly: by the specialised successive shortest paths below, or by
+    /// cost scaling when the side with the larger capacity has bonuses.
+    ///
+    /// # Panics
+    /// If an edge names a missing node or a bonus is negative.
+    pub fn solve(&self) -> BMatching {
+        assert!(
+            self.left_bonus
+                .iter()
+                .chain(&self.right_bonus)
+                .all(|&b| b >= 0)
+        );
+        let left_total: u64 = self.left_cap.iter().map(|&c| u64::from(c)).sum();
+        let right_total: u64 = self.right_cap.iter().map(|&c| u64::from(c)).sum();
+        let flip = left_total > right_total;
+        let (pcap, pbonus, acap, abonus) = if flip {
+            (
+                &self.right_cap,
+                &self.right_bonus,
+                &self.left_cap,
+                &self.left_bonus,
+            )
+        } else {
+            (
+                &self.left_cap,
+                &self.left_bonus,
+                &self.right_cap,
+                &self.right_bonus,
+            )
+        };
+        if abonus.iter().any(|&b| b > 0) {
+            return self.solve_by_cost_scaling();
+        }
+        let oriented = self
+            .edges
+            .iter()
+            .map(|&(l, r, c)| if flip { (r, l, c) } else { (l, r, c) });
+        let mut s = Solver::new(pcap, pbonus, acap, abonus, oriented);
+        for p in 0..pcap.len() {
+            s.propose(p);
+        }
+        let mut used = vec![false; self.edges.len()];
+        for (pos, &u) in s.used.iter().enumerate() {
+            if u {
+                used[s.adj[pos].id as usize] = true;
+            }
+        }
+        let edge_cost: i64 = self
+            .edges
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| **u)
+            .map(|(e, _)| e.2)
+            .sum();
+        let bonus = |caps: &[u32], bonuses: &[i64], side: fn(&(u32, u32, i64)) -> u32| {
+            let mut matched = vec![false; caps.len()];
+            for (e, _) in self.edges.iter().zip(&used).filter(|(_, u)| **u) {
+                matched[side(e) as usize] = true;
+            }
+            bonuses
+                .iter()
+                .zip(matched)
+                .filter(|(_, m)| *m)
+                .map(|(b, _)| b)
+                .sum::<i64>()
+        };
+        let cost = edge_cost
+            - bonus(&self.left_cap, &self.left_bonus, |e| e.0)
+            - bonus(&self.right_cap, &self.right_bonus, |e| e.1);
+        BMatching { cost, used }
+    }
+
+    /// The same problem as a min-cost flow network (source → left → right → sink, a bypass,
+    /// bonus arcs on first slots) solved by cost scaling. Used when the accepting side has
+    /// first-match bonuses (fair mode with scarce partners): there every proposal must search
+    /// far for a node still unmatched, and cost scaling is several times faster (measured:
+    /// 1.0 s against 5.3 s on `bmatch_city_12k_scarce_fair`).
+    fn solve_by_cost_scaling(&self) -> BMatching {
+        let (nl, nr) = (self.left_cap.len(), self.right_cap.len());
+        let (s, t) = (0, nl + nr + 1);
+        let supply: i64 = self.left_cap.iter().map(|&c| i64::from(c)).sum();
+        let mut f = FlowProblem::new(nl + nr + 2);
+        f.set_supply(s, supply);
+        f.set_supply(t, -supply);
+        let add = |f: &mut FlowProblem, tail: usize, head: usize, cap: u32, bonus: i64| {
+            let cap = i64::from(cap);
+            if cap > 0 {
+                let first = if bonus > 0 { 1 } else { 0 };
+                f.add_arc(tail, head, 0, first, -bonus).expect("valid arc");
+                f.add_arc(tail, head, 0, cap - first, 0).expect("valid arc");
+            }
+        };
+        for l in 0..nl {
+            add(&mut f, s, 1 + l, self.left_cap[l], self.left_bonus[l]);
+        }
+        for r in 0..nr {
+            add(
+                &mut f,
+                1 + nl + r,
+                t,
+                self.right_cap[r],
+                self.right_bonus[r],
+            );
+        }
+        let first_edge = f.arcs().len();
+        for &(l, r, c) in &self.edges {
+            f.add_arc(1 + l as usize, 1 + nl + r as usize, 0, 1, c)
+                .expect("valid arc");
+        }
+        f.add_arc(s, t, 0, supply, 0).expect("valid arc");
+        let solved = f
+            .solve_with(Algorithm::CostScaling)
+            .expect("a b-matching network with a bypass is always feasible");
+        let used = solved.flow[first_edge..first_edge + self.edges.len()]
+            .iter()
+            .map(|&x| x == 1)
+            .collect();
+        BMatching {
+            cost: solved.cost,
+            used,
+        }
+    }
+}
+
+/// An edge as seen from its proposer.
+#[derive(Clone, Copy)]
+struct Adj {
+    acceptor: u32,
+    proposer: u32,
+    cost: i64,
+    id: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+struct Solver<'a> {
+    pcap: &'a [u32],
+    pbonus: &'a [i64],
+    acap: &'a [u32],
+    abonus: &'a [i64],
+    /// Edges grouped by proposer: `adj[first[p]..first[p + 1]]`.
+    first: Vec<u32>,
+    adj: Vec<Adj>,
+    used: Vec<bool>,
+    pdeg: Vec<u32>,
+    /// Positions (in `adj`) of the used edges of each acceptor: `holders[hstart[a]..][..adeg[a]]`.
+    hstart: Vec<u32>,
+    holders: Vec<u32>,
+    adeg: Vec<u32>,
+    /// Potentials of proposers, then acceptors, then the terminal.
+    pi: Vec<i64>,
+    dist: Vec<i64>,
+    stamp: Vec<u32>,
+    done: Vec<bool>,
+    pred_node: Vec<u32>,
+    pred_pos: Vec<u32>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    run: u32,
+}
+
+impl<'a> Solver<'a> {
+    fn new(
+        pcap: &'a [u32],
+        pbonus: &'a [i64],
+        acap: &'a [u32],
+        abonus: &'a [i64],
+        edges: impl Iterator<Item = (u32, u32, i64)> + Clone,
+    ) -> Self {
+        let (np, na) = (pcap.len(), acap.len());
+        let mut first = vec![0u32; np + 1];
+        for (p, _, _) in edges.clone() {
+            first[p as usize + 1] += 1;
+        }
+        for p in 0..np {
+            first[p + 1] += first[p];
+        }
+        let mut next = first.clone();
+        let blank = Adj {
+            acceptor: 0,
+            proposer: 0,
+            cost: 0,
+            id: 0,
+        };
+        let mut adj = vec![blank; first[np] as usize];
+        let mut min_in = vec![i64::MAX; na];
+        for (id, (p, a, cost)) in edges.enumerate() {
+            let slot = &mut next[p as usize];
+            adj[*slot as usize] = Adj {
+                acceptor: a,
+                proposer: p,
+                cost,
+                id: id as u32,
+            };
+            *slot += 1;
+            min_in[a as usize] = min_in[a as usize].min(cost);
+        }
+        let mut hstart = vec![0u32; na + 1];
+        for a in 0..na {
+            hstart[a + 1] = hstart[a] + acap[a];
+        }
+        let total = np + na + 1;
+        let mut pi = vec![0i64; total];
+        let mut z = 0i64;
+        for a in 0..na {
+            pi[np + a] = if min_in[a] == i64::MAX { 0 } else { min_in[a] };
+            if acap[a] > 0 {
+                z = z.min(pi[np + a] - abonus[a]);
+            }
+        }
+        pi[np + na] = z;
+        Self {
+            pcap,
+            pbonus,
+            acap,
+            abonus,
+            used: vec![false; adj.len()],
+            first,
+            adj,
+            pdeg: vec![0; np],
+            holders: vec![NONE; hstart[na] as usize],
+            hstart,
+            adeg: vec![0; na],
+            pi,
+            dist: vec![0; total],
+            stamp: vec![0; total],
+            done: vec![false; total],
+            pred_node: vec![NONE; total],
+            pred_pos: vec![NONE; total],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+            run: 0,
+        }
+    }
+
+    fn terminal(&self) -> usize {
+        self.pi.len() - 1
+    }
+
+    /// Gives proposer `p` as many profitable units as its capacity allows.
+    fn propose(&mut self, p: usize) {
+        let (lo, hi) = (self.first[p] as usize, self.first[p + 1] as usize);
+        if self.pcap[p] == 0 || lo == hi {
+            return;
+        }
+        let np = self.pcap.len();
+        // Make every edge out of p tight or slack: rc(p -> a) = cost + pi_p - pi_a >= 0.
+        self.pi[p] = self.adj[lo..hi]
+            .iter()
+            .map(|e| self.pi[np + e.acceptor as usize] - e.cost)
+            .max()
+            .unwrap_or(0);
+        while self.pdeg[p] < self.pcap[p] {
+            let slot_cost = if self.pdeg[p] == 0 {
+                -self.pbonus[p]
+            } else {
+                0
+            };
+            // A new unit pays off iff slot_cost + (real path cost) < 0, i.e. iff the reduced
+            // distance to the terminal is below this limit.
+            let limit = self.pi[p] - self.pi[self.terminal()] - slot_cost;
+            if !self.shortest_path(p, limit) {
+                return;
+            }
+            self.augment(p);
+        }
+    }
+
+    fn reach(&mut self, v: usize, d: i64, from: usize, pos: u32) {
+        if self.stamp[v] != self.run {
+            self.stamp[v] = self.run;
+            self.done[v] = false;
+            self.dist[v] = i64::MAX;
+            self.touched.push(v as u32);
+        }
+        if !self.done[v] && d < self.dist[v] {
+            self.dist[v] = d;
+            self.pred_node[v] = from as u32;
+            self.pred_pos[v] = pos;
+            self.heap.push(Reverse((d, v as u32)));
+        }
+    }
+
+    /// Dijkstra from `source` until the terminal is settled below `limit` (true) or nothing
+    /// below `limit` is left (false); then updates the potentials of the settled nodes, which
+    /// keeps every reduced cost non-negative (and makes a next unit of `source` cost exactly
+    /// its reduced cost when the search failed).
+    fn shortest_path(&mut self, source: usize, limit: i64) -> bool {
+        self.run = self.run.wrapping_add(1);
+        if self.run == 0 {
+            self.stamp.fill(0);
+            self.run = 1;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        let np = self.pcap.len();
+        let z = self.terminal();
+        self.reach(source, 0, NONE as usize, NONE);
+        let mut reach = limit;
+        while let Some(Reverse((d, v))) = self.heap.pop() {
+            let v = v as usize;
+            if self.done[v] || d > self.dist[v] {
+                continue;
+            }
+            if d >= limit {
+                break;
+            }
+            self.done[v] = true;
+            if v == z {
+                reach = d;
+                break;
+            }
+            let pv = self.pi[v];
+            if v < np {
+                for pos in self.first[v]..self.first[v + 1] {
+                    if !self.used[pos as usize] {
+                        let e = self.adj[pos as usize];
+                        let a = np + e.acceptor as usize;
+                        self.reach(a, d + e.cost + pv - self.pi[a], v, pos);
+                    }
+                }
+                if self.pdeg[v] > 0 {
+                    let drop = if self.pdeg[v] == 1 { self.pbonus[v] } else { 0 };
+                    self.reach(z, d + drop + pv - self.pi[z], v, NONE);
+                }
+            } else {
+                let a = v - np;
+                let h0 = self.hstart[a] as usize;
+                for k in 0..self.adeg[a] as usize {
+                    let pos = self.holders[h0 + k];
+                    let e = self.adj[pos as usize];
+                    let q = e.proposer as usize;
+                    self.reach(q, d - e.cost + pv - self.pi[q], v, pos);
+                }
+                if self.adeg[a] < self.acap[a] {
+                    let take = if self.adeg[a] == 0 {
+                        -self.abonus[a]
+                    } else {
+                        0
+                    };
+                    self.reach(z, d + take + pv - self.pi[z], v, NONE);
+                }
+            }
+        }
+        for &v in &self.touched {
+            let v = v as usize;
+            if self.done[v] {
+                self.pi[v] += self.dist[v] - reach;
+            }
+        }
+        reach < limit
+    }
+
+    /// Flips the edges of the path found to the terminal; `source` gains one unit.
+    fn augment(&mut self, source: usize) {
+        let np = self.pcap.len();
+        let mut v = self.terminal();
+        let last = self.pred_node[v] as usize;
+        if last < np {
+            self.pdeg[last] -= 1; // a proposer drops out of one match
+        }
+        v = last;
+        while v != source {
+            let pos = self.pred_pos[v];
+            let e = self.adj[pos as usize];
+            let a = e.acceptor as usize;
+            let h0 = self.hstart[a] as usize;
+            if v < np {
+                // Arrived over a used edge: the acceptor releases it.
+                self.used[pos as usize] = false;
+                let deg = self.adeg[a] as usize;
+                let k = (0..deg)
+                    .find(|&k| self.holders[h0 + k] == pos)
+                    .expect("holder");
+                self.holders[h0 + k] = self.holders[h0 + deg - 1];
+                self.adeg[a] -= 1;
+            } else {
+                self.used[pos as usize] = true;
+                self.holders[h0 + self.adeg[a] as usize] = pos;
+                self.adeg[a] += 1;
+            }
+            v = self.pred_node[v] as usize;
+        }
+        self.pdeg[source] += 1;
+    }
+}

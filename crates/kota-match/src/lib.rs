@@ -1,0 +1,24 @@
+//! Kota's matching engine: a pure library (no I/O, no printing).
+//!
+//! * [`profile`]: the input: cities, partners, projects, exclusions.
+//! * [`scoring`]: explained integer scores with configurable weights.
+//! * [`network`] and [`topk`]: checked data, top-k recommendations through a candidate index,
+//!   and "what would change it".
+//! * [`twinning`]: optimal (and fair) capacity-aware assignment of partners to cities, and of
+//!   firms to projects.
+//! * [`stable`]: deferred acceptance with capacities, from either side.
+//! * [`schedule`]: brokerage meetings to (slot, table) without clashes.
+//! * [`bmatching`]: exact min-cost bipartite b-matching with first-match bonuses (fair mode).
+//! * [`flow`]: an exact min-cost flow solver (cost scaling, successive shortest paths), DIMACS.
+//! * [`assignment`]: the dense linear assignment problem (Jonker–Volgenant).
+
+pub mod assignment;
+pub mod bmatching;
+pub mod flow;
+pub mod network;
+pub mod profile;
+pub mod schedule;
+pub mod scoring;
+pub mod stable;
+pub mod topk;
+pub mod twinning;

@@ -1,0 +1,168 @@
+//! Optimal capacity-aware assignment (b-matching) of partners to cities and of firms to
+//! projects, with a fair mode that first maximises the number of cities (projects) served.
+
+use serde::{Deserialize, Serialize};
+
+use crate::bmatching::BMatchingProblem;
+use crate::network::Network;
+use crate::topk::Query;
+
+/// Which market to assign.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Market {
+    /// Partners (capacity) to cities (`max_partners`).
+    #[default]
+    Twinning,
+    /// Firms (capacity) to commercially viable projects (`project_capacity` firms each).
+    Business,
+}
+
+/// How to assign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AssignOptions {
+    /// The market.
+    pub market: Market,
+    /// First maximise the number of targets with at least one match, then the total score.
+    pub fair: bool,
+    /// Pairs scoring below this are never matched (default 1: never a zero-score pair).
+    pub min_score: i64,
+    /// Consider only each partner's (firm's) top-k targets: for global-scale networks. `None`
+    /// (the default) considers every pair, which is exact.
+    pub candidates_per_partner: Option<usize>,
+    /// Business market: how many firms a project can take (default 1).
+    pub project_capacity: u32,
+}
+
+impl Default for AssignOptions {
+    fn default() -> Self {
+        Self {
+            market: Market::Twinning,
+            fair: false,
+            min_score: 1,
+            candidates_per_partner: None,
+            project_capacity: 1,
+        }
+    }
+}
+
+/// One assigned pair.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assigned {
+    /// The partner or firm.
+    pub partner: String,
+    /// The city or project.
+    pub target: String,
+    /// The pair's score.
+    pub score: i64,
+}
+
+/// An optimal assignment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The pairs, by partner then target id.
+    pub pairs: Vec<Assigned>,
+    /// The total score (the maximum; in fair mode the maximum among the plans that serve
+    /// the most targets).
+    pub total_score: i64,
+    /// How many targets have at least one partner.
+    pub targets_served: usize,
+    /// How many targets there are.
+    pub targets: usize,
+}
+
+impl Network {
+    /// Computes the optimal assignment.
+    pub fn assign(&self, options: &AssignOptions) -> Plan {
+        let d = self.data();
+        let (partners, query, targets): (Vec<usize>, Query, usize) = match options.market {
+            Market::Twinning => (
+                (0..d.partners.len()).collect(),
+                Query::CitiesForPartner,
+                d.cities.len(),
+            ),
+            Market::Business => (self.firms.clone(), Query::ProjectsForFirm, d.projects.len()),
+        };
+        let target_cap: Vec<u32> = match options.market {
+            Market::Twinning => d.cities.iter().map(|c| c.max_partners).collect(),
+            Market::Business => vec![options.project_capacity; targets],
+        };
+        let mut problem = BMatchingProblem::new(
+            partners.iter().map(|&p| d.partners[p].capacity).collect(),
+            target_cap,
+        );
+        let mut scores = Vec::new();
+        for (l, &p) in partners.iter().enumerate() {
+            let candidates: Vec<usize> = match options.candidates_per_partner {
+                Some(k) => self
+                    .recommend(query, &d.partners[p].id, k)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|r| self.target_index(options.market, &r.id))
+                    .collect(),
+                None => (0..targets).collect(),
+            };
+            for t in candidates {
+                let pair = match options.market {
+                    Market::Twinning => self.twinning_pair(p, t),
+                    Market::Business => self.business_pair(p, t),
+                };
+                if let Ok(e) = pair
+                    && e.score >= options.min_score.max(1)
+                {
+                    problem.edges.push((l as u32, t as u32, -e.score));
+                    scores.push(e.score);
+                }
+            }
+        }
+        if options.fair {
+            let units = problem
+                .left_cap
+                .iter()
+                .map(|&c| i64::from(c))
+                .sum::<i64>()
+                .min(problem.right_cap.iter().map(|&c| i64::from(c)).sum());
+            let bonus = scores.iter().max().copied().unwrap_or(0) * units + 1;
+            problem.right_bonus = vec![bonus; targets];
+        }
+        let solved = problem.solve();
+        let mut served = vec![false; targets];
+        let mut pairs = Vec::new();
+        for ((&(l, t, _), &score), _) in problem
+            .edges
+            .iter()
+            .zip(&scores)
+            .zip(&solved.used)
+            .filter(|(_, u)| **u)
+        {
+            served[t as usize] = true;
+            pairs.push(Assigned {
+                partner: d.partners[partners[l as usize]].id.clone(),
+                target: self.target_id(options.market, t as usize).to_owned(),
+                score,
+            });
+        }
+        pairs.sort_by(|a, b| (&a.partner, &a.target).cmp(&(&b.partner, &b.target)));
+        Plan {
+            total_score: pairs.iter().map(|p| p.score).sum(),
+            targets_served: served.iter().filter(|&&s| s).count(),
+            targets,
+            pairs,
+        }
+    }
+
+    fn target_index(&self, market: Market, id: &str) -> Option<usize> {
+        match market {
+            Market::Twinning => self.city_index(id).ok(),
+            Market::Business => self.project_index(id).ok(),
+        }
+    }
+
+    fn target_id(&self, market: Market, t: usize) -> &str {
+        match market {
+            Market::Twinning => &self.data().cities[t].id,
+            Market::Business => &self.data().projects[t].id,
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! Property tests of recommendations, assignment, stable matching and schedules.
+
+use std::collections::{BTreeMap, HashSet};
+
+use kota_match::network::{Network, NetworkData};
+use kota_match::profile::*;
+use kota_match::schedule::ScheduleProblem;
+use kota_match::stable::{Agent, blocking_pairs, deferred_acceptance};
+use kota_match::topk::Query;
+use kota_match::twinning::{AssignOptions, Market};
+use proptest::prelude::*;
+
+fn focus() -> impl Strategy<Value = FocusWeights> {
+    prop::collection::btree_map(
+        prop::sample::select(FocusArea::ALL.to_vec()),
+        0u8..=100,
+        0..4,
+    )
+}
+
+fn level() -> impl Strategy<Value = IncomeGroup> {
+    prop::sample::select(vec![
+        IncomeGroup::Low,
+        IncomeGroup::LowerMiddle,
+        IncomeGroup::UpperMiddle,
+        IncomeGroup::High,
+    ])
+}
+
+fn country() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["TH".to_string(), "VN".into(), "ID".into()])
+}
+
+fn instrument() -> impl Strategy<Value = Instrument> {
+    prop::sample::select(vec![
+        Instrument::Grant,
+        Instrument::Loan,
+        Instrument::Equity,
+        Instrument::TechnicalAssistance,
+        Instrument::Technology,
+        Instrument::Training,
+    ])
+}
+
+fn money() -> impl Strategy<Value = Option<Money>> {
+    prop::option::of((1u64..100, prop::sample::select(vec!["USD", "THB"]))).prop_map(|m| {
+        m.map(|(a, c)| Money {
+            amount: a * 1000,
+            currency: c.into(),
+        })
+    })
+}
+
+fn seek() -> impl Strategy<Value = Seek> {
+    prop::sample::select(vec![
+        Seek::Funding,
+        Seek::TechnicalAssistance,
+        Seek::Technology,
+        Seek::CapacityBuilding,
+    ])
+}
+
+fn stage() -> impl Strategy<Value = Stage> {
+    prop::sample::select(vec![
+        Stage::Idea,
+        Stage::Planning,
+        Stage::Feasibility,
+        Stage::Funding,
+        Stage::Implementation,
+        Stage::Completed,
+        Stage::Stalled,
+    ])
+}
+
+fn network(max: usize) -> impl Strategy<Value = NetworkData> {
+    let cities = prop::collection::vec((country(), level(), focus(), 0u32..3), 1..max);
+    let partners = prop::collection::vec(
+        (
+            any::<bool>(),
+            focus(),
+            prop::collection::vec((instrument(), money(), money()), 0..3),
+            prop::collection::vec(country(), 0..2),
+            prop::collection::vec(level(), 0..2),
+            0u32..3,
+        ),
+        1..max,
+    );
+    let projects = prop::collection::vec(
+        (
+            0usize..100,
+            prop::collection::vec(prop::sample::select(FocusArea::ALL.to_vec()), 0..3),
+            stage(),
+            money(),
+            prop::collection::vec(seek(), 0..3),
+            any::<bool>(),
+        ),
+        0..max,
+    );
+    let exclusions = prop::collection::vec((0usize..100, 0usize..100, any::<bool>()), 0..4);
+    (cities, partners, projects, exclusions).prop_map(|(cities, partners, projects, excl)| {
+        let cities: Vec<City> = cities
+            .into_iter()
+            .enumerate()
+            .map(|(i, (country, income_group, needs, max_partners))| City {
+                id: format!("c{i}"),
+                country,
+                income_group,
+                needs,
+                max_partners,
+            })
+            .collect();
+        let partners: Vec<Partner> = partners
+            .into_iter()
+            .enumerate()
+            .map(
+                |(i, (firm, strengths, offers, countries, levels, capacity))| Partner {
+                    id: format!("p{i}"),
+                    kind: if firm {
+                        PartnerKind::PrivateFirm
+                    } else {
+                        PartnerKind::DevelopmentBank
+                    },
+                    strengths,
+                    offers: offers
+                        .into_iter()
+                        .map(|(instrument, ticket_min, ticket_max)| Offer {
+                            instrument,
+                            ticket_min,
+                            ticket_max,
+                        })
+                        .collect(),
+                    countries,
+                    levels,
+                    capacity,
+                },
+            )
+            .collect();
+        let projects: Vec<Project> = projects
+            .into_iter()
+            .enumerate()
+            .map(
+                |(j, (c, focus_areas, stage, funding_gap, seeks, viable))| Project {
+                    id: format!("j{j}"),
+                    city: format!("c{}", c % cities.len()),
+                    focus_areas,
+                    stage,
+                    funding_gap,
+                    seeks,
+                    commercially_viable: viable,
+                },
+            )
+            .collect();
+        let exclusions = excl
+            .into_iter()
+            .map(|(p, t, city)| Exclusion {
+                partner: format!("p{}", p % partners.len()),
+                target: if city || projects.is_empty() {
+                    format!("c{}", t % cities.len())
+                } else {
+                    format!("j{}", t % projects.len())
+                },
+                reason: ExclusionReason::DeclinedBefore,
+            })
+            .collect();
+        NetworkData {
+            weights: Default::default(),
+            cities,
+            partners,
+            projects,
+            exclusions,
+        }
+    })
+}
+
+/// Every subset of the scored pairs within capacities: (max served, then max score) in fair
+/// mode, max score otherwise.
+fn brute_force_plan(n: &Network, fair: bool) -> (usize, i64) {
+    let d = n.data();
+    let mut pairs = Vec::new();
+    for p in &d.partners {
+        for c in &d.cities {
+            if let Ok(e) = n.explain(Query::CitiesForPartner, &p.id, &c.id)
+                && e.score >= 1
+            {
+                pairs.push((p.id.clone(), c.id.clone(), e.score));
+            }
+        }
+    }
+    let mut best = (0usize, 0i64);
+    for mask in 0u32..(1 << pairs.len()) {
+        let mut load: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut total = 0;
+        for (k, (p, c, s)) in pairs.iter().enumerate() {
+            if mask & (1 << k) != 0 {
+                *load.entry(p).or_default() += 1;
+                *load.entry(c).or_default() += 1;
+                total += s;
+            }
+        }
+        let fits = d
+            .partners
+            .iter()
+            .all(|p| load.get(p.id.as_str()).copied().unwrap_or(0) <= p.capacity)
+            && d.cities
+                .iter()
+                .all(|c| load.get(c.id.as_str()).copied().unwrap_or(0) <= c.max_partners);
+        if fits {
+            let served = d
+                .cities
+                .iter()
+                .filter(|c| load.contains_key(c.id.as_str()))
+                .count();
+            let key = if fair { (served, total) } else { (0, total) };
+            if key > best {
+                best = key;
+            }
+        }
+    }
+    best
+}
+
+const QUERIES: [Query; 4] = [
+    Query::CitiesForPartner,
+    Query::PartnersForCity,
+    Query::ProjectsForFirm,
+    Query::FirmsForProject,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn indexed_top_k_equals_brute_force(data in network(9), k in 0usize..5) {
+        let n = Network::new(data).unwrap();
+        let d = n.data();
+        for q in QUERIES {
+            let subjects: Vec<&str> = match q {
+                Query::CitiesForPartner => d.partners.iter().map(|p| p.id.as_str()).collect(),
+                Query::PartnersForCity => d.cities.iter().map(|c| c.id.as_str()).collect(),
+                Query::ProjectsForFirm => d.partners.iter()
+                    .filter(|p| p.kind == PartnerKind::PrivateFirm).map(|p| p.id.as_str()).collect(),
+                Query::FirmsForProject => d.projects.iter().map(|p| p.id.as_str()).collect(),
+            };
+            for s in subjects {
+                prop_assert_eq!(n.recommend(q, s, k).unwrap(), n.recommend_exhaustive(q, s, k).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn levers_cross_the_top_k_boundary_exactly(data in network(8), k in 1usize..4) {
+        let n = Network::new(data).unwrap();
+        let d = n.data();
+        for p in &d.partners {
+            for c in &d.cities {
+                let Ok(w) = n.what_would_change(Query::CitiesForPartner, &p.id, &c.id, k) else { continue };
+                let top = n.recommend_exhaustive(Query::CitiesForPartner, &p.id, k).unwrap();
+                prop_assert_eq!(w.in_top_k, top.iter().any(|r| r.id == c.id));
+                let terms = n.explain(Query::CitiesForPartner, &p.id, &c.id).unwrap().terms;
+                for l in &w.levers {
+                    let t = terms.iter().find(|t| t.factor == l.factor).unwrap();
+                    let delta = (i64::from(l.required_value) - i64::from(l.value)) * i64::from(t.weight);
+                    let step = i64::from(t.weight) * if w.score_change > 0 { 1 } else { -1 };
+                    // Enough, and one value step less is not.
+                    prop_assert!(delta.abs() >= w.score_change.abs());
+                    prop_assert!((delta - step).abs() < w.score_change.abs());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn assignment_is_optimal_and_fair_mode_maximises_coverage_first(
+        data in network(5).prop_filter("small", |d| d.partners.len() * d.cities.len() <= 12)
+    ) {
+        let n = Network::new(data).unwrap();
+        for fair in [false, true] {
+            let plan = n.assign(&AssignOptions { fair, ..Default::default() });
+            let (served, total) = brute_force_plan(&n, fair);
+            prop_assert_eq!(plan.total_score, total);
+            if fair {
+                prop_assert_eq!(plan.targets_served, served);
+            }
+        }
+    }
+
+    #[test]
+    fn business_assignment_respects_capacities_and_exclusions(data in network(9)) {
+        let n = Network::new(data).unwrap();
+        let plan = n.assign(&AssignOptions { market: Market::Business, ..Default::default() });
+        let mut seen = HashSet::new();
+        for a in &plan.pairs {
+            prop_assert!(seen.insert(a.target.clone()), "a project got two firms");
+            let e = n.explain(Query::ProjectsForFirm, &a.partner, &a.target).unwrap();
+            prop_assert_eq!(e.score, a.score);
+        }
+        for p in &n.data().partners {
+            let load = plan.pairs.iter().filter(|a| a.partner == p.id).count() as u32;
+            prop_assert!(load <= p.capacity);
+        }
+    }
+
+    #[test]
+    fn deferred_acceptance_is_stable_from_both_sides(
+        (np, nr, prefs_p, prefs_r, caps_p, caps_r) in (1usize..7, 1usize..7).prop_flat_map(|(np, nr)| (
+            Just(np), Just(nr),
+            prop::collection::vec(Just((0..nr).collect::<Vec<_>>()).prop_shuffle()
+                .prop_flat_map(move |v| (Just(v), 0..=nr)), np),
+            prop::collection::vec(Just((0..np).collect::<Vec<_>>()).prop_shuffle()
+                .prop_flat_map(move |v| (Just(v), 0..=np)), nr),
+            prop::collection::vec(0u32..3, np),
+            prop::collection::vec(0u32..3, nr),
+        ))
+    ) {
+        let agents = |prefix: &str, other: &str, prefs: &[(Vec<usize>, usize)], caps: &[u32]| -> Vec<Agent> {
+            prefs.iter().zip(caps).enumerate().map(|(i, ((order, len), &capacity))| Agent {
+                id: format!("{prefix}{i}"),
+                capacity,
+                prefs: order[..*len].iter().map(|j| format!("{other}{j}")).collect(),
+            }).collect()
+        };
+        let partners = agents("p", "c", &prefs_p, &caps_p);
+        let cities = agents("c", "p", &prefs_r, &caps_r);
+        let _ = (np, nr);
+        for partner_proposing in [true, false] {
+            let (a, b) = if partner_proposing { (&partners, &cities) } else { (&cities, &partners) };
+            let m = deferred_acceptance(a, b).unwrap();
+            prop_assert!(blocking_pairs(a, b, &m).unwrap().is_empty());
+            for agent in a.iter() {
+                prop_assert!(m.iter().filter(|x| x.0 == agent.id).count() as u32 <= agent.capacity);
+            }
+            for agent in b.iter() {
+                prop_assert!(m.iter().filter(|x| x.1 == agent.id).count() as u32 <= agent.capacity);
+            }
+            for (x, y) in &m {
+                let ax = a.iter().find(|g| &g.id == x).unwrap();
+                let by = b.iter().find(|g| &g.id == y).unwrap();
+                prop_assert!(ax.prefs.contains(y) && by.prefs.contains(x));
+            }
+        }
+    }
+
+    #[test]
+    fn schedules_have_no_clash_and_place_all_when_possible(
+        meetings in prop::collection::hash_set((0u8..6, 0u8..6), 0..20),
+        unavailable in prop::collection::vec((0u8..12, 0u32..8), 0..6),
+        extra_slots in 0u32..3,
+        extra_tables in 0u32..2,
+    ) {
+        let meetings: Vec<(String, String)> =
+            meetings.into_iter().map(|(a, b)| (format!("firm{a}"), format!("city{b}"))).collect();
+        let mut degree: BTreeMap<&str, u32> = BTreeMap::new();
+        for (a, b) in &meetings {
+            *degree.entry(a).or_default() += 1;
+            *degree.entry(b).or_default() += 1;
+        }
+        let slots = degree.values().max().copied().unwrap_or(0) + extra_slots;
+        let tables = (meetings.len() as u32).div_ceil(slots.max(1)) + extra_tables;
+        for with_unavailability in [false, true] {
+            let mut p = ScheduleProblem { slots, tables, meetings: meetings.clone(), unavailable: BTreeMap::new() };
+            if with_unavailability {
+                for (who, s) in &unavailable {
+                    let name = if who % 2 == 0 { format!("firm{}", who / 2) } else { format!("city{}", who / 2) };
+                    p.unavailable.entry(name).or_default().push(*s);
+                }
+            }
+            let s = p.solve();
+            prop_assert_eq!(s.placed.len() + s.unplaced.len(), meetings.len());
+            let mut busy = HashSet::new();
+            let mut seats = HashSet::new();
+            for pl in &s.placed {
+                let (a, b) = &meetings[pl.meeting];
+                prop_assert!(pl.slot < slots && pl.table < tables);
+                prop_assert!(busy.insert((a.clone(), pl.slot)) && busy.insert((b.clone(), pl.slot)));
+                prop_assert!(seats.insert((pl.slot, pl.table)));
+                for who in [a, b] {
+                    let blocked = p.unavailable.get(who).is_some_and(|v| v.contains(&pl.slot));
+                    prop_assert!(!blocked);
+                }
+            }
+            if !with_unavailability {
+                prop_assert!(s.unplaced.is_empty(), "unplaced {:?}", s.unplaced);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! `kota match solve FILE`: DIMACS min-cost flow in, DIMACS solution out.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use kota_match::flow::{FlowError, parse_dimacs, write_dimacs_solution};
+
+use super::{INFEASIBLE, SOLVED, WRONG_INPUT, read_input};
+
+/// Solves the DIMACS problem in `path` and prints its solution.
+pub fn run(path: &Path, zeros: bool) -> ExitCode {
+    let text = match read_input(path) {
+        Ok(text) => text,
+        Err(code) => return code,
+    };
+    let problem = match parse_dimacs(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::from(WRONG_INPUT);
+        }
+    };
+    match problem.solve() {
+        Ok(solution) => {
+            let out = write_dimacs_solution(&problem, &solution, zeros);
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            ExitCode::from(SOLVED)
+        }
+        Err(e @ (FlowError::Infeasible | FlowError::Unbalanced(_))) => {
+            println!("c infeasible: {e}");
+            ExitCode::from(INFEASIBLE)
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            ExitCode::from(WRONG_INPUT)
+        }
+    }
+}
