@@ -32,6 +32,11 @@ enum Command {
     Seed(commands::seed::SeedArgs),
     /// Print the OpenAPI 3.1 document of the API.
     Openapi,
+    /// Manage users: add (the only way to make coordinators and administrators), list,
+    /// set-password, disable, enable.
+    User(commands::user::UserArgs),
+    /// Manage API tokens: create one for a user.
+    Token(commands::token::TokenArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +58,8 @@ fn main() -> ExitCode {
             Command::Migrate { db } => commands::migrate(db).await,
             Command::Seed(args) => commands::seed::run(args).await,
             Command::Openapi => commands::print_openapi(),
+            Command::User(args) => commands::user::run(args).await,
+            Command::Token(args) => commands::token::run(args).await,
         }
     });
     match result {

@@ -1,7 +1,10 @@
 //! The subcommands of `kota`.
 
+mod password;
 pub(crate) mod seed;
 pub(crate) mod serve;
+pub(crate) mod token;
+pub(crate) mod user;
 
 use crate::config::DatabaseArgs;
 

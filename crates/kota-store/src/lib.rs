@@ -3,6 +3,7 @@
 //! Both backends run the same SQL (written with `$n` placeholders, which SQLite accepts too)
 //! through [`with_pool!`]; each has its own migrations folder, kept in step.
 
+pub mod accounts;
 mod args;
 pub mod filter;
 mod import;
@@ -17,6 +18,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use accounts::{AccountError, NewUser, ScopeKey, User};
 pub use import::ImportSummary;
 
 /// Errors from storage.
