@@ -125,10 +125,13 @@ pub enum AccountError {
     #[error("a user with the e-mail address {0} exists already")]
     EmailTaken(String),
     /// The role needs another kind of scope than the one given.
-    #[error("a {role} must be bound to {}, not to {}", .needs.noun(), .given.noun())]
+    #[error(
+        "a {} must be bound to {}; {} was given",
+        .role.label().to_lowercase(), .needs.noun(), .given.noun()
+    )]
     ScopeMismatch {
         /// The role.
-        role: &'static str,
+        role: Role,
         /// What it needs.
         needs: ScopeKind,
         /// What was given.

@@ -66,7 +66,7 @@ impl Store {
         let needs = ScopeKind::of(new.role);
         if new.scope.kind() != needs {
             return Err(AccountError::ScopeMismatch {
-                role: new.role.label(),
+                role: new.role,
                 needs,
                 given: new.scope.kind(),
             });
