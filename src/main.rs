@@ -42,6 +42,11 @@ enum Command {
     /// Benchmarks of the matching engine.
     #[command(subcommand)]
     Bench(match_cli::BenchCommand),
+    /// Manage users: add (the only way to make coordinators and administrators), list,
+    /// set-password, disable, enable.
+    User(commands::user::UserArgs),
+    /// Manage API tokens: create one for a user.
+    Token(commands::token::TokenArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +58,8 @@ fn main() -> ExitCode {
         Command::Seed(args) => run(commands::seed::run(args)),
         Command::Openapi => report(commands::print_openapi()),
         Command::Audit(cmd) => run(commands::audit::run(cmd)),
+        Command::User(args) => run(commands::user::run(args)),
+        Command::Token(args) => run(commands::token::run(args)),
     }
 }
 

@@ -1,8 +1,11 @@
 //! The subcommands of `kota`.
 
 pub(crate) mod audit;
+mod password;
 pub(crate) mod seed;
 pub(crate) mod serve;
+pub(crate) mod token;
+pub(crate) mod user;
 
 use crate::config::DatabaseArgs;
 

@@ -15,6 +15,10 @@ pub(crate) struct ServeArgs {
     /// Address and port to listen on (port 0 picks a free one).
     #[arg(long, env = "KOTA_BIND", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
+    /// Mark the session cookie `Secure` (HTTPS only): set it when Kota is reached over
+    /// HTTPS, directly or through a proxy.
+    #[arg(long, env = "KOTA_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -31,9 +35,14 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Kota is serving the network at http://{address}/ (API: http://{address}/api/v1/openapi.json)"
     );
     tracing::info!(%address, database = store.backend(), "serving");
-    let app = kota_web::app(kota_web::AppState {
-        store: store.clone(),
-    });
+    let app = kota_web::app_with(
+        kota_web::AppState {
+            store: store.clone(),
+        },
+        &kota_web::WebOptions {
+            secure_cookies: args.secure_cookies,
+        },
+    );
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

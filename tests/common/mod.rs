@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod users;
+
 use std::net::SocketAddr;
 
 use kota_store::Store;

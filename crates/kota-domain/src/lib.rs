@@ -2,6 +2,7 @@
 //! events, with the rules that keep them valid. Pure: no I/O, no database, no HTTP.
 
 pub mod access;
+pub mod account;
 pub mod audit;
 pub mod city;
 pub mod edit;

@@ -3,6 +3,7 @@
 //! Both backends run the same SQL (written with `$n` placeholders, which SQLite accepts too)
 //! through [`with_pool!`]; each has its own migrations folder, kept in step.
 
+pub mod accounts;
 mod args;
 pub mod audit;
 pub mod filter;
@@ -20,6 +21,7 @@ use sqlx::sqlite::{
 };
 
 pub use audit::Actor;
+pub use accounts::{AccountError, NewUser, ScopeKey, User};
 pub use import::ImportSummary;
 pub use writes::{WriteError, WriteResult};
 

@@ -3,6 +3,7 @@
 
 mod api;
 mod assets;
+mod auth;
 mod filters;
 mod pages;
 mod problem;
@@ -31,13 +32,35 @@ pub struct AppState {
     pub store: Store,
 }
 
-/// The whole web application: pages, API, health, static assets.
+/// How the web application is set up beyond its state.
+#[derive(Clone, Debug, Default)]
+pub struct WebOptions {
+    /// Mark the session cookie `Secure` (sent over HTTPS only): set it when Kota is served
+    /// over HTTPS, directly or behind a proxy.
+    pub secure_cookies: bool,
+}
+
+/// The whole web application with default options: pages, API, health, static assets.
 pub fn app(state: AppState) -> Router {
+    app_with(state, &WebOptions::default())
+}
+
+/// The whole web application: pages, sign-in and account, API, health, static assets.
+pub fn app_with(state: AppState, options: &WebOptions) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(auth::router())
         .merge(api::router())
         .merge(assets::router())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(auth::session_layer(
+            state.store.clone(),
+            options.secure_cookies,
+        ))
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

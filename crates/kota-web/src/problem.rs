@@ -64,6 +64,21 @@ impl Problem {
         }
     }
 
+    /// The request needs credentials and has none that work.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    /// The request is understood and refused.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// The request body is not one Kota can use.
+    pub fn invalid_body(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid-body", detail)
+    }
+
     /// Something failed on the server; the details are in the log, not in the answer.
     pub fn internal() -> Self {
         Self::new(

@@ -1,12 +1,15 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document it serves at
 //! `/api/v1/openapi.json`.
 
+mod body;
+mod me;
 mod network;
 
 use axum::Json;
 use axum::Router;
 use axum::routing::get;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,12 +24,37 @@ use crate::AppState;
                        are tagged against. Errors are RFC 9457 problem details.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
+    modifiers(&BearerScheme),
     tags(
         (name = "network", description = "The network as documented: read by anyone."),
+        (name = "auth", description = "Your account and API tokens. Send a token as \
+                                      `Authorization: Bearer <secret>`; make the first one on \
+                                      your account page or with `kota token create`."),
         (name = "operations", description = "Health of the service.")
     )
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme: an API token as `Authorization: Bearer <secret>`.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (`kota_…`), made on the account page, through \
+                         `POST /api/v1/me/tokens`, or with `kota token create`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -42,6 +70,9 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::get_framework))
         .routes(routes!(network::list_chairmanship))
         .routes(routes!(network::healthz))
+        .routes(routes!(me::me))
+        .routes(routes!(me::list_tokens, me::create_token))
+        .routes(routes!(me::revoke_token))
         .split_for_parts()
 }
 

@@ -1,0 +1,92 @@
+//! The API's own account endpoints: who the bearer token belongs to, and their tokens.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use kota_domain::access::Principal;
+use kota_domain::account::{ApiToken, IssuedToken};
+use kota_store::AccountError;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::body::JsonBody;
+use crate::AppState;
+use crate::auth::RequiredPrincipal;
+use crate::problem::Problem;
+
+/// Who the token belongs to: user id, e-mail address, role and scope.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The token's owner", body = Principal),
+        (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn me(RequiredPrincipal(who): RequiredPrincipal) -> Json<Principal> {
+    Json(who)
+}
+
+/// Your API tokens, newest first, revoked ones included; never their secrets.
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "auth", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Your tokens", body = Vec<ApiToken>),
+        (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_tokens(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+) -> Result<Json<Vec<ApiToken>>, Problem> {
+    Ok(Json(s.store.api_tokens(who.user_id).await?))
+}
+
+/// A token to make.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct NewToken {
+    /// What to call it (1 to 100 characters), e.g. where it is used.
+    name: String,
+}
+
+/// Makes a token for yourself; the answer holds its secret, which is shown this once.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "auth", security(("bearer" = [])),
+    request_body = NewToken,
+    responses(
+        (status = 201, description = "The token and its secret", body = IssuedToken),
+        (status = 400, description = "The body is not a usable token request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn create_token(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    JsonBody(new): JsonBody<NewToken>,
+) -> Result<(StatusCode, Json<IssuedToken>), Problem> {
+    match s.store.create_api_token(who.user_id, &new.name).await {
+        Ok(issued) => Ok((StatusCode::CREATED, Json(issued))),
+        Err(AccountError::Rule(rule)) => Err(Problem::invalid_body(format!("`name`: {rule}"))),
+        Err(e) => {
+            tracing::error!(error = %e, "token creation failed");
+            Err(Problem::internal())
+        }
+    }
+}
+
+/// Revokes one of your tokens; it stops working at once. Others' tokens are not yours to
+/// revoke: they are answered as unknown.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "auth", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The token's id")),
+    responses(
+        (status = 204, description = "Revoked (or revoked already)"),
+        (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "You have no token with this id", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn revoke_token(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, Problem> {
+    let not_yours = || Problem::not_found("API token of yours", &id);
+    let token_id = Uuid::parse_str(&id).map_err(|_| not_yours())?;
+    s.store
+        .revoke_api_token(who.user_id, token_id)
+        .await?
+        .ok_or_else(not_yours)?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,113 @@
+//! `/account`: who you are, and your API tokens: make one (its secret shown exactly once) and
+//! revoke one.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kota_domain::access::Principal;
+use kota_domain::account::{ApiToken, IssuedToken};
+use kota_store::AccountError;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::login::NoFields;
+use super::principal::RequiredPrincipal;
+use super::{CsrfForm, CsrfToken};
+use crate::AppState;
+use crate::pages::PageError;
+use crate::problem::Problem;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+pub(super) struct AccountPage {
+    title: String,
+    section: &'static str,
+    csrf: CsrfToken,
+    email: String,
+    role: &'static str,
+    scope: Option<String>,
+    tokens: Vec<ApiToken>,
+    issued: Option<IssuedToken>,
+    token_name: String,
+    message: Option<String>,
+}
+
+/// The page of the signed-in user, with their tokens.
+async fn page(s: &AppState, who: &Principal, csrf: CsrfToken) -> Result<AccountPage, PageError> {
+    let user = s
+        .store
+        .user_by_id(who.user_id)
+        .await?
+        .ok_or_else(|| Problem::unauthorized("this account no longer exists"))?;
+    Ok(AccountPage {
+        title: "Your account".into(),
+        section: "account",
+        csrf,
+        email: user.email.clone(),
+        role: user.role.label(),
+        scope: user.scope_label(),
+        tokens: s.store.api_tokens(user.id).await?,
+        issued: None,
+        token_name: String::new(),
+        message: None,
+    })
+}
+
+/// `GET /account`.
+pub(super) async fn show(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    csrf: CsrfToken,
+) -> Result<AccountPage, PageError> {
+    page(&s, &who, csrf).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct NewTokenForm {
+    name: String,
+}
+
+/// `POST /account/tokens`: makes a token and shows its secret, this once.
+pub(super) async fn create_token(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<NewTokenForm>,
+) -> Result<Response, PageError> {
+    match s.store.create_api_token(who.user_id, &form.name).await {
+        Ok(issued) => {
+            let mut account = page(&s, &who, csrf).await?;
+            account.issued = Some(issued);
+            Ok((StatusCode::CREATED, account).into_response())
+        }
+        Err(AccountError::Rule(rule)) => {
+            let mut account = page(&s, &who, csrf).await?;
+            account.token_name = form.name;
+            account.message = Some(rule.to_string());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, account).into_response())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "token creation failed");
+            Err(Problem::internal().into())
+        }
+    }
+}
+
+/// `POST /account/tokens/{id}/revoke`: revokes one of your own tokens.
+pub(super) async fn revoke_token(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Redirect, PageError> {
+    let not_yours = || PageError::from(Problem::not_found("API token of yours", &id));
+    let token_id = Uuid::parse_str(&id).map_err(|_| not_yours())?;
+    s.store
+        .revoke_api_token(who.user_id, token_id)
+        .await?
+        .ok_or_else(not_yours)?;
+    Ok(Redirect::to("/account"))
+}
