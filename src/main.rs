@@ -66,9 +66,14 @@ fn main() -> ExitCode {
 /// Runs a command that needs the database (and so the async runtime), with logging.
 fn run(command: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
     config::init_logging();
-    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => report(runtime.block_on(command)),
-        Err(e) => report(Err(anyhow::Error::new(e).context("cannot start the async runtime"))),
+        Err(e) => report(Err(
+            anyhow::Error::new(e).context("cannot start the async runtime")
+        )),
     }
 }
 

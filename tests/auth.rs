@@ -593,10 +593,10 @@ async fn the_api_answers_401_without_a_working_bearer_token() {
 async fn bad_token_requests_are_problems_and_store_nothing() {
     let app = TestApp::spawn().await;
     let user = app.user(Role::Coordinator).await;
-    for body in [
-        serde_json::json!({"name": ""}),
-        serde_json::json!({"name": "x".repeat(101)}),
-        serde_json::json!({"title": "no name"}),
+    for (body, status) in [
+        (serde_json::json!({"name": ""}), 400),
+        (serde_json::json!({"name": "x".repeat(101)}), 400),
+        (serde_json::json!({"title": "no name"}), 422),
     ] {
         let response = app
             .client
@@ -606,7 +606,7 @@ async fn bad_token_requests_are_problems_and_store_nothing() {
             .send()
             .await
             .expect("POST");
-        problem(response, 400).await;
+        problem(response, status).await;
     }
     let response = app
         .client
@@ -616,7 +616,7 @@ async fn bad_token_requests_are_problems_and_store_nothing() {
         .send()
         .await
         .expect("POST");
-    problem(response, 400).await;
+    problem(response, 415).await;
 
     let client = app.login(&user).await;
     let (_, csrf) = app.page_with_csrf(&client, "/account").await;
@@ -697,8 +697,17 @@ fn kota_with_stdin(args: &[&str], stdin: &str) -> Output {
         .spawn()
         .expect("run kota");
     // kota may refuse the arguments and exit before it reads standard input.
-    if let Err(e) = child.stdin.take().expect("stdin").write_all(stdin.as_bytes()) {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write the password: {e}");
+    if let Err(e) = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+    {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write the password: {e}"
+        );
     }
     child.wait_with_output().expect("kota ends")
 }

@@ -4,7 +4,7 @@ mod common;
 
 use common::TestApp;
 
-const ENDPOINTS: [(&str, &str); 16] = [
+const ENDPOINTS: [(&str, &str); 22] = [
     ("get", "/api/v1/member-states"),
     ("get", "/api/v1/cities"),
     ("get", "/api/v1/cities/{id}"),
@@ -21,6 +21,12 @@ const ENDPOINTS: [(&str, &str); 16] = [
     ("get", "/api/v1/me/tokens"),
     ("post", "/api/v1/me/tokens"),
     ("delete", "/api/v1/me/tokens/{id}"),
+    ("put", "/api/v1/cities/{id}/profile"),
+    ("post", "/api/v1/cities/{id}/projects"),
+    ("put", "/api/v1/projects/{id}"),
+    ("post", "/api/v1/projects/{id}/updates"),
+    ("get", "/api/v1/projects/{id}/updates"),
+    ("get", "/api/v1/audit"),
 ];
 
 #[tokio::test]

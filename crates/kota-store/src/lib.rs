@@ -20,8 +20,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use audit::Actor;
 pub use accounts::{AccountError, NewUser, ScopeKey, User};
+pub use audit::Actor;
 pub use import::ImportSummary;
 pub use writes::{WriteError, WriteResult};
 

@@ -1,6 +1,9 @@
 //! Kota on the web: server-rendered pages for people and a JSON API (OpenAPI 3.1) for
 //! machines, both thin over the store.
 
+// Errors here are rich problem details on the cold path; their size does not matter.
+#![allow(clippy::result_large_err)]
+
 mod api;
 mod assets;
 mod auth;
@@ -14,7 +17,6 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use kota_store::Store;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -77,7 +79,7 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::new(Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())

@@ -21,9 +21,27 @@ pub struct Problem {
     /// The query parameter at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// Each invalid field of the request body, when the body was refused for its content.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<kota_domain::edit::FieldError>,
 }
 
 impl Problem {
+    /// A problem of any status.
+    pub fn with_status(status: StatusCode, kind: &str, detail: impl Into<String>) -> Self {
+        Self::new(status, kind, detail)
+    }
+
+    /// The request body has invalid fields: each is listed.
+    pub fn invalid(errors: Vec<kota_domain::edit::FieldError>) -> Self {
+        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        let detail = format!("invalid fields: {}", names.join(", "));
+        Self {
+            errors,
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-fields", detail)
+        }
+    }
+
     fn new(status: StatusCode, kind: &str, detail: impl Into<String>) -> Self {
         Self {
             kind: format!("urn:kota:problem:{kind}"),
@@ -31,6 +49,7 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             parameter: None,
+            errors: Vec::new(),
         }
     }
 

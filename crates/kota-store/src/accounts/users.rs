@@ -88,10 +88,9 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         }
-        Ok(self
-            .user_by_id(id)
+        self.user_by_id(id)
             .await?
-            .ok_or_else(|| AccountError::UnknownUser(email.to_string()))?)
+            .ok_or_else(|| AccountError::UnknownUser(email.to_string()))
     }
 
     async fn resolve_scope(&self, scope: &ScopeKey) -> Result<ScopeIds, AccountError> {
@@ -149,11 +148,10 @@ impl Store {
 
     /// The user with this login (compared without regard to case).
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        Ok(self
-            .user_row_by_login(email)
+        self.user_row_by_login(email)
             .await?
             .map(UserRow::into_user)
-            .transpose()?)
+            .transpose()
     }
 
     pub(super) async fn user_row_by_login(&self, login: &str) -> StoreResult<Option<UserRow>> {

@@ -2,8 +2,10 @@
 //! `/api/v1/openapi.json`.
 
 mod body;
+mod edit;
 mod me;
 mod network;
+mod write_support;
 
 use axum::Json;
 use axum::Router;
@@ -30,6 +32,8 @@ use crate::AppState;
         (name = "auth", description = "Your account and API tokens. Send a token as \
                                       `Authorization: Bearer <secret>`; make the first one on \
                                       your account page or with `kota token create`."),
+        (name = "editing", description = "Changes by the people who own a record, each checked, \
+                                            versioned (ETag / If-Match) and audited."),
         (name = "operations", description = "Health of the service.")
     )
 )]
@@ -73,6 +77,14 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(me::me))
         .routes(routes!(me::list_tokens, me::create_token))
         .routes(routes!(me::revoke_token))
+        .routes(routes!(edit::put_city_profile))
+        .routes(routes!(edit::post_project))
+        .routes(routes!(edit::put_project))
+        .routes(routes!(
+            edit::post_project_update,
+            edit::list_project_updates
+        ))
+        .routes(routes!(edit::list_audit))
         .split_for_parts()
 }
 

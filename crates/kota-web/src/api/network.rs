@@ -13,7 +13,11 @@ use kota_domain::views::CityDetail;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use axum::http::HeaderMap;
+
+use super::write_support::etag;
 use crate::AppState;
+use crate::auth::OptionalPrincipal;
 use crate::filters::{CityQuery, EventQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
 use crate::problem::Problem;
 
@@ -50,13 +54,15 @@ pub(crate) async fn list_cities(
     ))]
 pub(crate) async fn get_city(
     State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
     Path(id): Path<String>,
-) -> ApiResult<CityDetail> {
-    s.store
-        .city_detail(&id, None)
+) -> Result<(HeaderMap, Json<CityDetail>), Problem> {
+    let d = s
+        .store
+        .city_detail(&id, who.as_ref())
         .await?
-        .map(Json)
-        .ok_or_else(|| Problem::not_found("city", &id))
+        .ok_or_else(|| Problem::not_found("city", &id))?;
+    Ok((etag(d.city.version), Json(d)))
 }
 
 /// Projects, filtered and paged, by city and title.
@@ -83,13 +89,15 @@ pub(crate) async fn list_projects(
     ))]
 pub(crate) async fn get_project(
     State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
     Path(id): Path<String>,
-) -> ApiResult<Project> {
-    s.store
-        .project(&id, None)
+) -> Result<(HeaderMap, Json<Project>), Problem> {
+    let p = s
+        .store
+        .project(&id, who.as_ref())
         .await?
-        .map(Json)
-        .ok_or_else(|| Problem::not_found("project", &id))
+        .ok_or_else(|| Problem::not_found("project", &id))?;
+    Ok((etag(p.version), Json(p)))
 }
 
 /// External partners, filtered and paged, by name.

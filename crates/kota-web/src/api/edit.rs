@@ -1,0 +1,214 @@
+//! Write endpoints: each checks who acts, the version the change is based on and every
+//! field, in the service layer, and answers with the record and its new `ETag`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use kota_domain::audit::AuditEntry;
+use kota_domain::city::City;
+use kota_domain::edit::{CityProfileInput, ProjectInput, ProjectUpdateInput};
+use kota_domain::page::Page;
+use kota_domain::project::{Project, ProjectUpdate};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::body::JsonBody;
+use super::write_support::{IfMatch, etag};
+use crate::AppState;
+use crate::auth::{OptionalPrincipal, RequiredPrincipal};
+use crate::filters::{PageQuery, Params};
+use crate::problem::Problem;
+
+type Written<T> = Result<(HeaderMap, Json<T>), Problem>;
+
+/// Replaces a city's profile (its officers, its national representative, coordinators).
+#[utoipa::path(put, path = "/api/v1/cities/{id}/profile", tag = "editing",
+    params(("id" = String, Path, description = "The city's UUID or slug"),
+           ("If-Match" = String, Header, description = "The ETag of the city as read")),
+    request_body = CityProfileInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The city as changed, with its new ETag", body = City),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not yours to change", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn put_city_profile(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Path(id): Path<String>,
+    IfMatch(version): IfMatch,
+    JsonBody(input): JsonBody<CityProfileInput>,
+) -> Written<City> {
+    let city = s
+        .store
+        .update_city_profile(&who, &id, Some(version), &input)
+        .await?;
+    Ok((etag(city.version), Json(city)))
+}
+
+/// Creates a project of a city.
+#[utoipa::path(post, path = "/api/v1/cities/{id}/projects", tag = "editing",
+    params(("id" = String, Path, description = "The city's UUID or slug")),
+    request_body = ProjectInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The project as created", body = Project),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not your city", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn post_project(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Path(id): Path<String>,
+    JsonBody(input): JsonBody<ProjectInput>,
+) -> Result<(StatusCode, HeaderMap, Json<Project>), Problem> {
+    let project = s.store.create_project(&who, &id, &input).await?;
+    let mut headers = etag(project.version);
+    if let Ok(location) = format!("/api/v1/projects/{}", project.slug).parse() {
+        headers.insert(header::LOCATION, location);
+    }
+    Ok((StatusCode::CREATED, headers, Json(project)))
+}
+
+/// Replaces a project's editable fields.
+#[utoipa::path(put, path = "/api/v1/projects/{id}", tag = "editing",
+    params(("id" = String, Path, description = "The project's UUID or slug"),
+           ("If-Match" = String, Header, description = "The ETag of the project as read")),
+    request_body = ProjectInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The project as changed, with its new ETag", body = Project),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not your city's", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn put_project(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Path(id): Path<String>,
+    IfMatch(version): IfMatch,
+    JsonBody(input): JsonBody<ProjectInput>,
+) -> Written<Project> {
+    let project = s
+        .store
+        .update_project(&who, &id, Some(version), &input)
+        .await?;
+    Ok((etag(project.version), Json(project)))
+}
+
+/// Records a dated stage change or progress report.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/updates", tag = "editing",
+    params(("id" = String, Path, description = "The project's UUID or slug"),
+           ("If-Match" = String, Header, description = "The ETag of the project as read")),
+    request_body = ProjectUpdateInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The project as changed, with its new ETag", body = Project),
+        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not your city's", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn post_project_update(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Path(id): Path<String>,
+    IfMatch(version): IfMatch,
+    JsonBody(input): JsonBody<ProjectUpdateInput>,
+) -> Written<Project> {
+    let project = s
+        .store
+        .add_project_update(&who, &id, Some(version), &input)
+        .await?;
+    Ok((etag(project.version), Json(project)))
+}
+
+/// A project's dated stage changes and progress reports, oldest first.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/updates", tag = "editing",
+    params(("id" = String, Path, description = "The project's UUID or slug")),
+    responses(
+        (status = 200, description = "The updates", body = Vec<ProjectUpdate>),
+        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_project_updates(
+    State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<ProjectUpdate>>, Problem> {
+    let project = s
+        .store
+        .project(&id, who.as_ref())
+        .await?
+        .ok_or_else(|| Problem::not_found("project", &id))?;
+    Ok(Json(s.store.project_updates(project.id).await?))
+}
+
+/// Which object's history to list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AuditQuery {
+    /// Kind of object (`city`, `project`, `network`); with `object_id`.
+    object_type: Option<String>,
+    /// The object's id (a UUID, or `network`).
+    object_id: Option<String>,
+}
+
+/// The audit log, newest first: network-wide or of one object (coordinators only).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "editing", params(AuditQuery, PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of audit entries", body = Page<AuditEntry>),
+        (status = 400, description = "A parameter has a bad value", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_audit(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Params(q): Params<AuditQuery>,
+    Params(page): Params<PageQuery>,
+) -> Result<Json<Page<AuditEntry>>, Problem> {
+    if !who.is_coordinator() {
+        return Err(Problem::with_status(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the audit log is for coordinators",
+        ));
+    }
+    let object = match (q.object_type.as_deref(), q.object_id.as_deref()) {
+        (Some(t), Some(i)) => Some((t, i)),
+        (None, None) => None,
+        (Some(_), None) => {
+            return Err(Problem::bad_parameter(
+                "object_id",
+                "is required with object_type",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Problem::bad_parameter(
+                "object_type",
+                "is required with object_id",
+            ));
+        }
+    };
+    Ok(Json(s.store.audit_entries(object, page.page()?).await?))
+}
