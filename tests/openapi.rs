@@ -129,3 +129,46 @@ async fn the_document_matches_its_snapshot() {
     let doc = serde_json::to_value(kota_web::openapi()).expect("JSON");
     insta::assert_json_snapshot!("openapi", doc);
 }
+
+#[test]
+fn vocabularies_are_documented_by_the_names_the_api_sends() {
+    use kota_domain::city::CityRole;
+    use kota_domain::event::DatePrecision;
+    use kota_domain::framework::ElementKind;
+    use kota_domain::network::IncomeGroup;
+    use kota_domain::partner::PartnerKind;
+    use kota_domain::project::{ProjectOrigin, ReportedStatus, Stage};
+
+    fn names<T: Copy>(all: &[T], show: fn(T) -> &'static str) -> Vec<&'static str> {
+        all.iter().map(|v| show(*v)).collect()
+    }
+    let doc = serde_json::to_value(kota_web::openapi()).expect("JSON");
+    let schemas = &doc["components"]["schemas"];
+    for (schema, sent) in [
+        ("CityRole", names(CityRole::ALL, CityRole::as_str)),
+        (
+            "DatePrecision",
+            names(DatePrecision::ALL, DatePrecision::as_str),
+        ),
+        ("ElementKind", names(ElementKind::ALL, ElementKind::as_str)),
+        ("IncomeGroup", names(IncomeGroup::ALL, IncomeGroup::as_str)),
+        ("PartnerKind", names(PartnerKind::ALL, PartnerKind::as_str)),
+        (
+            "ProjectOrigin",
+            names(ProjectOrigin::ALL, ProjectOrigin::as_str),
+        ),
+        (
+            "ReportedStatus",
+            names(ReportedStatus::ALL, ReportedStatus::as_str),
+        ),
+        ("Stage", names(Stage::ALL, Stage::as_str)),
+    ] {
+        let documented: Vec<&str> = schemas[schema]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema} is documented as an enum"))
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert_eq!(documented, sent, "{schema}");
+    }
+}

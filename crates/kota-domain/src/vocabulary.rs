@@ -8,7 +8,10 @@ macro_rules! vocabulary {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = ($stored:literal, $label:literal), )+
+            // `tt`, not `literal`: a `literal` fragment reaches derive macros wrapped in an
+            // invisible group, which serde reads but utoipa does not, so the OpenAPI schema
+            // showed the Rust variant names instead of the stored names the API sends.
+            $( $(#[$vmeta:meta])* $variant:ident = ($stored:tt, $label:literal), )+
         }
     ) => {
         $(#[$meta])*
