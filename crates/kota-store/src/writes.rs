@@ -126,6 +126,25 @@ impl Store {
         )
     }
 
+    /// The project `who` is about to change: it exists, it is theirs to change, and it is
+    /// still at `version` when one is given.
+    async fn project_to_change(
+        &self,
+        who: &Principal,
+        key: &str,
+        version: Option<i32>,
+    ) -> WriteResult<Project> {
+        let project = self
+            .project(key, Some(who))
+            .await?
+            .ok_or(WriteError::NotFound)?;
+        if !who.may_edit_city(project.city.id, &project.city.country_iso2) {
+            return Err(WriteError::Forbidden);
+        }
+        check_version(project.version, version)?;
+        Ok(project)
+    }
+
     /// Updates a city's profile as `who`, based on `version` when given.
     pub async fn update_city_profile(
         &self,
@@ -204,11 +223,7 @@ impl Store {
         let areas = self.focus_area_ids().await?;
         with_pool!(self, pool => {
             let mut tx = begin_write!(self, pool);
-            let before = self.project(key, Some(who)).await?.ok_or(WriteError::NotFound)?;
-            if !who.may_edit_city(before.city.id, &before.city.country_iso2) {
-                return Err(WriteError::Forbidden);
-            }
-            check_version(before.version, version)?;
+            let before = self.project_to_change(who, key, version).await?;
             input.check(&areas).map_err(WriteError::Invalid)?;
             let after = input.apply(&before);
             write_project!(tx, &after);
@@ -231,11 +246,7 @@ impl Store {
     ) -> WriteResult<Project> {
         with_pool!(self, pool => {
             let mut tx = begin_write!(self, pool);
-            let before = self.project(key, Some(who)).await?.ok_or(WriteError::NotFound)?;
-            if !who.may_edit_city(before.city.id, &before.city.country_iso2) {
-                return Err(WriteError::Forbidden);
-            }
-            check_version(before.version, version)?;
+            let before = self.project_to_change(who, key, version).await?;
             input.check().map_err(WriteError::Invalid)?;
             let mut after = before.clone();
             after.stage = input.stage.or(before.stage);
