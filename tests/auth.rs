@@ -594,8 +594,8 @@ async fn bad_token_requests_are_problems_and_store_nothing() {
     let app = TestApp::spawn().await;
     let user = app.user(Role::Coordinator).await;
     for (body, status) in [
-        (serde_json::json!({"name": ""}), 400),
-        (serde_json::json!({"name": "x".repeat(101)}), 400),
+        (serde_json::json!({"name": ""}), 422),
+        (serde_json::json!({"name": "x".repeat(101)}), 422),
         (serde_json::json!({"title": "no name"}), 422),
     ] {
         let response = app

@@ -4,7 +4,7 @@ mod common;
 
 use common::TestApp;
 
-const ENDPOINTS: [(&str, &str); 22] = [
+const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/member-states"),
     ("get", "/api/v1/cities"),
     ("get", "/api/v1/cities/{id}"),
@@ -27,6 +27,15 @@ const ENDPOINTS: [(&str, &str); 22] = [
     ("post", "/api/v1/projects/{id}/updates"),
     ("get", "/api/v1/projects/{id}/updates"),
     ("get", "/api/v1/audit"),
+    ("post", "/api/v1/cities"),
+    ("put", "/api/v1/cities/{id}/membership"),
+    ("get", "/api/v1/cities/{id}/plan/versions"),
+    ("post", "/api/v1/cities/{id}/plan/versions"),
+    ("get", "/api/v1/cities/{id}/plan/versions/{version}"),
+    ("get", "/api/v1/cities/{id}/plan/diff"),
+    ("put", "/api/v1/partners/{id}/profile"),
+    ("get", "/api/v1/framework/focus-areas/{id}"),
+    ("put", "/api/v1/framework/focus-areas/{id}"),
 ];
 
 #[tokio::test]
@@ -62,6 +71,9 @@ async fn the_served_document_is_openapi_3_1_and_covers_every_endpoint() {
         if path.contains('{') {
             let nf = &op["responses"]["404"]["content"]["application/problem+json"];
             assert!(nf.is_object(), "{method} {path} documents its 404 problem");
+        }
+        if method != "get" {
+            continue;
         }
         let concrete = path.replace("{id}", "bangkok");
         let response = app.get(&concrete).await;

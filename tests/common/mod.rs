@@ -238,3 +238,30 @@ pub async fn raw_sql(store: &kota_store::Store, sql: &str) -> Result<(), sqlx::E
         kota_store::Store::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
     }
 }
+
+/// Numbers that any write changes: row counts and version sums of every editable table, and
+/// the length of the audit log. Equal before and after: nothing was written.
+pub async fn fingerprint(store: &Store) -> Vec<i64> {
+    let queries = [
+        "SELECT COUNT(*) FROM audit_log",
+        "SELECT COUNT(*) FROM cities",
+        "SELECT COALESCE(SUM(version), 0) FROM cities",
+        "SELECT COUNT(*) FROM projects",
+        "SELECT COALESCE(SUM(version), 0) FROM projects",
+        "SELECT COUNT(*) FROM project_updates",
+        "SELECT COUNT(*) FROM action_plans",
+        "SELECT COALESCE(SUM(version), 0) FROM partners",
+        "SELECT COALESCE(SUM(version), 0) FROM focus_areas",
+        "SELECT COUNT(*) FROM api_tokens",
+    ];
+    let mut out = Vec::new();
+    for q in queries {
+        let n: i64 = match store {
+            Store::Sqlite(pool) => sqlx::query_scalar(q).fetch_one(pool).await,
+            Store::Postgres(pool) => sqlx::query_scalar(q).fetch_one(pool).await,
+        }
+        .expect(q);
+        out.push(n);
+    }
+    out
+}

@@ -10,6 +10,17 @@ use uuid::Uuid;
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// One field an audited change touched.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldChange {
+    /// The field.
+    pub field: String,
+    /// Its value before (none: it did not exist).
+    pub before: Option<serde_json::Value>,
+    /// Its value after (none: it was removed).
+    pub after: Option<serde_json::Value>,
+}
+
 /// One change: who, when, what, and the object before and after.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {
@@ -38,6 +49,29 @@ pub struct AuditEntry {
 }
 
 impl AuditEntry {
+    /// The top-level fields whose values differ between `before` and `after` (all of
+    /// `after`'s fields for a creation), in name order.
+    pub fn changed_fields(&self) -> Vec<FieldChange> {
+        let empty = serde_json::Map::new();
+        let fields = |v: &Option<serde_json::Value>| match v {
+            Some(serde_json::Value::Object(m)) => m.clone(),
+            _ => empty.clone(),
+        };
+        let (before, after) = (fields(&self.before), fields(&self.after));
+        let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .filter(|n| before.get(*n) != after.get(*n))
+            .map(|n| FieldChange {
+                field: n.clone(),
+                before: before.get(n).cloned(),
+                after: after.get(n).cloned(),
+            })
+            .collect()
+    }
+
     /// The hash this entry must carry, from its fields and the previous hash.
     pub fn expected_hash(&self) -> String {
         let mut h = Sha256::new();

@@ -153,4 +153,12 @@ pub struct ActionPlan {
     pub note: Option<String>,
     /// Document behind it.
     pub source: Source,
+    /// The plan's targets, one statement each.
+    pub targets: Vec<String>,
+    /// What changed in this version and why, as its author put it.
+    pub change_note: Option<String>,
+    /// Who wrote this version in Kota (none: loaded from the network's documents).
+    pub author: Option<String>,
+    /// When this version was written in Kota (RFC 3339).
+    pub created_at: Option<String>,
 }

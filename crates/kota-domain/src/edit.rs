@@ -12,6 +12,14 @@ use crate::ids::{slugify, slugify_with_suffix};
 use crate::project::{Milestone, Project, ProjectOrigin, Seek, Stage};
 use crate::provenance::Source;
 
+mod network;
+mod partner;
+mod plan;
+
+pub use network::{FocusAreaInput, MemberCityInput};
+pub use partner::PartnerProfileInput;
+pub use plan::{DiffSpan, DiffTag, PlanDiff, PlanInput};
+
 /// One invalid field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
@@ -23,6 +31,19 @@ pub struct FieldError {
 
 /// Every invalid field of an input, or nothing.
 pub type Checked = Result<(), Vec<FieldError>>;
+
+/// An input whose fields can be checked on their own (lengths, ranges, formats), without
+/// the network's data that the full `check` of each input also uses.
+pub trait Input {
+    /// The fields invalid on their own.
+    fn field_errors(&self) -> Vec<FieldError>;
+}
+
+impl<T: Validate<Context = ()>> Input for T {
+    fn field_errors(&self) -> Vec<FieldError> {
+        report(self.validate())
+    }
+}
 
 fn report(result: Result<(), garde::Report>) -> Vec<FieldError> {
     match result {
@@ -63,6 +84,45 @@ fn no_control(value: &Option<String>, _: &()) -> garde::Result {
         }
         _ => Ok(()),
     }
+}
+
+/// Every entry of a list: not blank, at most `max` characters, no control characters.
+fn list_text(max: usize) -> impl FnOnce(&Vec<String>, &()) -> garde::Result {
+    move |values, _| {
+        for (i, v) in values.iter().enumerate() {
+            if v.trim().is_empty() {
+                return Err(garde::Error::new(format!("entry {} is blank", i + 1)));
+            }
+            if v.chars().count() > max {
+                return Err(garde::Error::new(format!(
+                    "entry {} is longer than {max} characters",
+                    i + 1
+                )));
+            }
+            if v.chars().any(char::is_control) {
+                return Err(garde::Error::new(format!(
+                    "entry {} contains control characters",
+                    i + 1
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The entries of `ids` that are not focus areas of the framework.
+fn unknown_focus_areas<'a>(
+    ids: impl IntoIterator<Item = &'a String>,
+    focus_area_ids: &[String],
+) -> Vec<FieldError> {
+    ids.into_iter()
+        .enumerate()
+        .filter(|(_, id)| !focus_area_ids.contains(id))
+        .map(|(i, id)| FieldError {
+            field: format!("focus_areas[{i}]"),
+            message: format!("`{id}` is not a focus area of the framework"),
+        })
+        .collect()
 }
 
 fn iso_currency(value: &Option<String>, _: &()) -> garde::Result {
@@ -213,20 +273,13 @@ impl ProjectInput {
     /// Every invalid field, given the framework's focus area ids.
     pub fn check(&self, focus_area_ids: &[String]) -> Checked {
         let mut errors = report(self.validate());
+        errors.extend(unknown_focus_areas(&self.focus_areas, focus_area_ids));
         let mut push = |field: &str, message: String| {
             errors.push(FieldError {
                 field: field.into(),
                 message,
             })
         };
-        for (i, id) in self.focus_areas.iter().enumerate() {
-            if !focus_area_ids.contains(id) {
-                push(
-                    &format!("focus_areas[{i}]"),
-                    format!("`{id}` is not a focus area of the framework"),
-                );
-            }
-        }
         if (self.budget.is_some() || self.funding_gap.is_some()) && clean(&self.currency).is_none()
         {
             push("currency", "is required with an amount".into());

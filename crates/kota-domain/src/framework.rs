@@ -34,6 +34,8 @@ pub struct FocusArea {
     pub subcategories: Vec<String>,
     /// Document behind it.
     pub source: Source,
+    /// Version, for concurrent edits (`ETag`).
+    pub version: i32,
 }
 
 crate::vocabulary! {

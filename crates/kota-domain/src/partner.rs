@@ -1,11 +1,14 @@
 //! External partners: dialogue-partner governments and agencies, development banks and
 //! donors, private firms, academia and civil society.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::city::CityRef;
+use crate::network::IncomeGroup;
 use crate::provenance::Source;
 
 crate::vocabulary! {
@@ -83,6 +86,62 @@ pub struct Partner {
     pub uncertain_fields: Vec<String>,
     /// A note.
     pub note: Option<String>,
+    /// What the partner says it offers and to whom (kept by its representatives).
+    pub profile: PartnerProfile,
+    /// Version of the partner's record, for concurrent edits (`ETag`).
+    pub version: i32,
+}
+
+crate::vocabulary! {
+    /// A way a partner supports cities and projects.
+    pub enum Instrument {
+        /// Grants.
+        Grant = ("grant", "Grant"),
+        /// Loans.
+        Loan = ("loan", "Loan"),
+        /// Equity investment.
+        Equity = ("equity", "Equity"),
+        /// Technical assistance and advice.
+        TechnicalAssistance = ("technical_assistance", "Technical assistance"),
+        /// Technology or solutions.
+        Technology = ("technology", "Technology"),
+        /// Training and capacity building.
+        Training = ("training", "Training"),
+    }
+}
+
+/// The range of amounts a partner funds per project, in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TicketRange {
+    /// Smallest amount, in whole units of the currency.
+    pub min: i64,
+    /// Largest amount, in whole units of the currency.
+    pub max: i64,
+    /// ISO 4217 currency code.
+    pub currency: String,
+}
+
+/// A partner's profile and offers: what it is strong in, how it supports, how much, where,
+/// for which levels of development, and how many cities it can twin with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PartnerProfile {
+    /// What the partner says about itself.
+    pub description: Option<String>,
+    /// The partner's web site.
+    pub website: Option<String>,
+    /// Strength per focus area of the framework (id → 0–100).
+    pub strengths: BTreeMap<String, i32>,
+    /// How it supports.
+    pub instruments: Vec<Instrument>,
+    /// Amounts it funds per project.
+    pub ticket: Option<TicketRange>,
+    /// Member states it wants to work in (ISO alpha-2; none: any).
+    pub countries_of_interest: Vec<String>,
+    /// Levels of development it serves (none: any).
+    pub levels_served: Vec<IncomeGroup>,
+    /// How many more cities it can twin with.
+    pub twinning_capacity: Option<i32>,
 }
 
 /// A partner named in a list, with what is needed to link to it.

@@ -13,7 +13,7 @@ use crate::event::{Event, EventDate};
 use crate::framework::{ElementKind, FocusArea, Framework, FrameworkElement, StrategicOutcome};
 use crate::ids::{slugify, slugify_with_suffix, stable_id};
 use crate::network::{Chairmanship, IncomeGroup, MemberState, NetworkDocument};
-use crate::partner::{Partner, PartnerKind};
+use crate::partner::{Partner, PartnerKind, PartnerProfile};
 use crate::project::{Project, ProjectOrigin, ReportedStatus};
 use crate::provenance::Source;
 
@@ -505,6 +505,7 @@ impl Validator<'_> {
                     definition: self.text(&record, "definition", f.definition)?,
                     subcategories: self.texts(&record, "me_subcategories", f.me_subcategories)?,
                     source: self.source(&record, "source", f.source)?,
+                    version: 1,
                     id: f.id,
                 })
             })
@@ -779,6 +780,10 @@ impl Validator<'_> {
             )?,
             note: self.opt_text(record, "note", p.note)?,
             source: self.source(record, "source", p.source)?,
+            targets: Vec::new(),
+            change_note: None,
+            author: None,
+            created_at: None,
         })
     }
 
@@ -982,6 +987,8 @@ impl Validator<'_> {
                         p.uncertain_fields,
                     )?,
                     note: self.opt_text(&record, "note", p.note)?,
+                    profile: PartnerProfile::default(),
+                    version: 1,
                     name,
                 })
             })

@@ -19,9 +19,9 @@ use uuid::Uuid;
 use crate::args::{Arg, Sql, bind_args, contains_pattern};
 use crate::filter::{CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter};
 use crate::rows::{
-    CITY_COLUMNS, ChairRow, CityRefRow, CityRow, EVENT_COLUMNS, ElementRow, FocusAreaRow,
-    OutcomeRow, PARTNER_COLUMNS, PROJECT_COLUMNS, PartnerRefRow, PartnerRow, PlanRow, ProjectRow,
-    StateRow,
+    CITY_COLUMNS, ChairRow, CityRefRow, CityRow, EVENT_COLUMNS, ElementRow, FOCUS_AREA_COLUMNS,
+    FocusAreaRow, OutcomeRow, PARTNER_COLUMNS, PROJECT_COLUMNS, PartnerRefRow, PartnerRow,
+    ProjectRow, StateRow,
 };
 use crate::{Store, StoreResult, with_pool};
 
@@ -70,7 +70,7 @@ impl Store {
     pub async fn framework(&self) -> StoreResult<Framework> {
         let (outcomes, areas, elements): (Vec<OutcomeRow>, Vec<FocusAreaRow>, Vec<ElementRow>) = with_pool!(self, pool => {
             let o = sqlx::query_as("SELECT id, name, definition, source FROM strategic_outcomes ORDER BY position").fetch_all(pool).await?;
-            let f = sqlx::query_as("SELECT id, name, name_in_reports, definition, subcategories, source FROM focus_areas ORDER BY position").fetch_all(pool).await?;
+            let f = sqlx::query_as(&format!("SELECT {FOCUS_AREA_COLUMNS} FROM focus_areas ORDER BY position")).fetch_all(pool).await?;
             let e = sqlx::query_as("SELECT kind, name, definition, examples, source FROM framework_elements ORDER BY kind DESC, position").fetch_all(pool).await?;
             StoreResult::Ok((o, f, e))
         })?;
@@ -216,20 +216,7 @@ impl Store {
         let Some(state) = self.member_state(&city.country_iso2).await? else {
             return Ok(None);
         };
-        let plan: Option<PlanRow> = with_pool!(self, pool => sqlx::query_as(
-            "SELECT city_id, version, year, vision, focus_areas_as_written, land_area_as_reported, \
-             population_as_reported, csco_designation, note, source FROM action_plans \
-             WHERE city_id = $1 ORDER BY version DESC LIMIT 1",
-        ).bind(city.id).fetch_optional(pool).await)?;
-        let action_plan = match plan {
-            Some(plan) => {
-                let areas: Vec<String> = with_pool!(self, pool => sqlx::query_scalar(
-                    "SELECT focus_area_id FROM action_plan_focus_areas WHERE city_id = $1 AND version = $2 ORDER BY position",
-                ).bind(city.id).bind(plan_version(&plan)).fetch_all(pool).await)?;
-                Some(plan.into_plan(areas))
-            }
-            None => None,
-        };
+        let action_plan = self.action_plan(city.id, None).await?;
         let projects = self
             .projects(
                 &ProjectFilter {
@@ -637,8 +624,4 @@ impl Store {
             })
             .collect()
     }
-}
-
-fn plan_version(plan: &PlanRow) -> i32 {
-    plan.version()
 }

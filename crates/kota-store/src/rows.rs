@@ -7,7 +7,7 @@ use kota_domain::city::{ActionPlan, City, CityRef, DocumentedTwinning, RoleEvide
 use kota_domain::event::{DatePrecision, Event, EventDate};
 use kota_domain::framework::{ElementKind, FocusArea, FrameworkElement, StrategicOutcome};
 use kota_domain::network::{Chairmanship, IncomeGroup, MemberState};
-use kota_domain::partner::{Partner, PartnerKind, PartnerRef};
+use kota_domain::partner::{Partner, PartnerKind, PartnerProfile, PartnerRef};
 use kota_domain::project::{Milestone, Project, ProjectOrigin, ReportedStatus, Seek, Stage};
 use kota_domain::provenance::Source;
 use sqlx::types::Json;
@@ -56,7 +56,12 @@ pub(crate) struct FocusAreaRow {
     definition: String,
     subcategories: Json<Vec<String>>,
     source: String,
+    version: i32,
 }
+
+/// Columns of [`FocusAreaRow`].
+pub(crate) const FOCUS_AREA_COLUMNS: &str =
+    "id, name, name_in_reports, definition, subcategories, source, version";
 
 impl From<FocusAreaRow> for FocusArea {
     fn from(r: FocusAreaRow) -> Self {
@@ -67,6 +72,7 @@ impl From<FocusAreaRow> for FocusArea {
             definition: r.definition,
             subcategories: r.subcategories.0,
             source: Source(r.source),
+            version: r.version,
         }
     }
 }
@@ -243,11 +249,21 @@ pub(crate) struct PlanRow {
     csco_designation: Option<String>,
     note: Option<String>,
     source: String,
+    targets: Json<Vec<String>>,
+    change_note: Option<String>,
+    author: Option<String>,
+    created_at: Option<String>,
 }
 
+/// Columns of [`PlanRow`].
+pub(crate) const PLAN_COLUMNS: &str = "city_id, version, year, vision, focus_areas_as_written, \
+    land_area_as_reported, population_as_reported, csco_designation, note, source, targets, \
+    change_note, author, created_at";
+
 impl PlanRow {
-    pub(crate) fn version(&self) -> i32 {
-        self.version
+    /// The city and version the row is of.
+    pub(crate) fn key(&self) -> (Uuid, i32) {
+        (self.city_id, self.version)
     }
 
     pub(crate) fn into_plan(self, focus_areas: Vec<String>) -> ActionPlan {
@@ -263,6 +279,10 @@ impl PlanRow {
             csco_designation: self.csco_designation,
             note: self.note,
             source: Source(self.source),
+            targets: self.targets.0,
+            change_note: self.change_note,
+            author: self.author,
+            created_at: self.created_at,
         }
     }
 }
@@ -356,7 +376,8 @@ impl ProjectRow {
 
 /// Columns of [`PartnerRow`], for `SELECT … FROM partners pa`.
 pub(crate) const PARTNER_COLUMNS: &str = "pa.id, pa.slug, pa.name, pa.kind, pa.kind_as_reported, \
-    pa.home, pa.activities, pa.sources, pa.uncertain, pa.uncertain_fields, pa.note";
+    pa.home, pa.activities, pa.sources, pa.uncertain, pa.uncertain_fields, pa.note, pa.profile, \
+    pa.version";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct PartnerRow {
@@ -371,6 +392,8 @@ pub(crate) struct PartnerRow {
     uncertain: bool,
     uncertain_fields: Json<Vec<String>>,
     note: Option<String>,
+    profile: Json<PartnerProfile>,
+    version: i32,
 }
 
 impl PartnerRow {
@@ -393,6 +416,8 @@ impl PartnerRow {
             uncertain: self.uncertain,
             uncertain_fields: self.uncertain_fields.0,
             note: self.note,
+            profile: self.profile.0,
+            version: self.version,
         })
     }
 }

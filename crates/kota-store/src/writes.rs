@@ -11,6 +11,10 @@ use uuid::Uuid;
 use crate::audit::{Actor, Change, append_audit};
 use crate::{Store, StoreError, begin_write, with_pool};
 
+mod network;
+mod partner;
+mod plan;
+
 /// Why a change was not made.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
@@ -123,6 +127,12 @@ impl Store {
     async fn focus_area_ids(&self) -> WriteResult<Vec<String>> {
         Ok(
             with_pool!(self, pool => sqlx::query_scalar("SELECT id FROM focus_areas ORDER BY position").fetch_all(pool).await)?,
+        )
+    }
+
+    async fn state_codes(&self) -> WriteResult<Vec<String>> {
+        Ok(
+            with_pool!(self, pool => sqlx::query_scalar("SELECT iso2 FROM member_states ORDER BY iso2").fetch_all(pool).await)?,
         )
     }
 

@@ -8,6 +8,7 @@ mod api;
 mod assets;
 mod auth;
 mod filters;
+mod forms;
 mod pages;
 mod problem;
 

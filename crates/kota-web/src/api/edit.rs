@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::body::JsonBody;
-use super::write_support::{IfMatch, etag};
+use super::write_support::{CreateProblems, IfMatch, UpdateProblems, etag};
 use crate::AppState;
 use crate::auth::{OptionalPrincipal, RequiredPrincipal};
 use crate::filters::{PageQuery, Params};
@@ -29,14 +29,7 @@ type Written<T> = Result<(HeaderMap, Json<T>), Problem>;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The city as changed, with its new ETag", body = City),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not yours to change", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        UpdateProblems
     ))]
 pub(crate) async fn put_city_profile(
     State(s): State<AppState>,
@@ -59,12 +52,7 @@ pub(crate) async fn put_city_profile(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The project as created", body = Project),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not your city", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json")
+        CreateProblems
     ))]
 pub(crate) async fn post_project(
     State(s): State<AppState>,
@@ -88,14 +76,7 @@ pub(crate) async fn post_project(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The project as changed, with its new ETag", body = Project),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not your city's", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        UpdateProblems
     ))]
 pub(crate) async fn put_project(
     State(s): State<AppState>,
@@ -119,14 +100,7 @@ pub(crate) async fn put_project(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The project as changed, with its new ETag", body = Project),
-        (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not your city's", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json")
+        UpdateProblems
     ))]
 pub(crate) async fn post_project_update(
     State(s): State<AppState>,
@@ -166,10 +140,29 @@ pub(crate) async fn list_project_updates(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct AuditQuery {
-    /// Kind of object (`city`, `project`, `network`); with `object_id`.
+    /// Kind of object (`city`, `project`, `action_plan`, `partner`, `focus_area`, `network`);
+    /// with `object_id`.
     object_type: Option<String>,
-    /// The object's id (a UUID, or `network`).
+    /// The object's id (a UUID, a focus area's id, or `network`).
     object_id: Option<String>,
+}
+
+impl AuditQuery {
+    /// The object asked about (kind, id), if any; one without the other is a 400.
+    pub(crate) fn object(&self) -> Result<Option<(&str, &str)>, Problem> {
+        match (self.object_type.as_deref(), self.object_id.as_deref()) {
+            (Some(t), Some(i)) => Ok(Some((t, i))),
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(Problem::bad_parameter(
+                "object_id",
+                "is required with object_type",
+            )),
+            (None, Some(_)) => Err(Problem::bad_parameter(
+                "object_type",
+                "is required with object_id",
+            )),
+        }
+    }
 }
 
 /// The audit log, newest first: network-wide or of one object (coordinators only).
@@ -194,21 +187,6 @@ pub(crate) async fn list_audit(
             "the audit log is for coordinators",
         ));
     }
-    let object = match (q.object_type.as_deref(), q.object_id.as_deref()) {
-        (Some(t), Some(i)) => Some((t, i)),
-        (None, None) => None,
-        (Some(_), None) => {
-            return Err(Problem::bad_parameter(
-                "object_id",
-                "is required with object_type",
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(Problem::bad_parameter(
-                "object_type",
-                "is required with object_id",
-            ));
-        }
-    };
+    let object = q.object()?;
     Ok(Json(s.store.audit_entries(object, page.page()?).await?))
 }

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kota_domain::access::Principal;
 use kota_domain::account::{ApiToken, IssuedToken};
+use kota_domain::edit::FieldError;
 use kota_store::AccountError;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -50,8 +51,11 @@ pub(crate) struct NewToken {
     request_body = NewToken,
     responses(
         (status = 201, description = "The token and its secret", body = IssuedToken),
-        (status = 400, description = "The body is not a usable token request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json")
+        (status = 400, description = "The body is not JSON of a token request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The name is not usable", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn create_token(
     State(s): State<AppState>,
@@ -60,7 +64,10 @@ pub(crate) async fn create_token(
 ) -> Result<(StatusCode, Json<IssuedToken>), Problem> {
     match s.store.create_api_token(who.user_id, &new.name).await {
         Ok(issued) => Ok((StatusCode::CREATED, Json(issued))),
-        Err(AccountError::Rule(rule)) => Err(Problem::invalid_body(format!("`name`: {rule}"))),
+        Err(AccountError::Rule(rule)) => Err(Problem::invalid(vec![FieldError {
+            field: "name".into(),
+            message: rule.to_string(),
+        }])),
         Err(e) => {
             tracing::error!(error = %e, "token creation failed");
             Err(Problem::internal())

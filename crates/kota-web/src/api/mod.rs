@@ -4,8 +4,11 @@
 mod body;
 mod edit;
 mod me;
+mod membership;
 mod network;
-mod write_support;
+mod partner_profile;
+pub(crate) mod plans;
+pub(crate) mod write_support;
 
 use axum::Json;
 use axum::Router;
@@ -16,6 +19,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+
+pub(crate) use edit::AuditQuery;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -63,7 +68,7 @@ impl Modify for BearerScheme {
 fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(network::list_member_states))
-        .routes(routes!(network::list_cities))
+        .routes(routes!(network::list_cities, membership::post_city))
         .routes(routes!(network::get_city))
         .routes(routes!(network::list_projects))
         .routes(routes!(network::get_project))
@@ -85,6 +90,15 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             edit::list_project_updates
         ))
         .routes(routes!(edit::list_audit))
+        .routes(routes!(membership::put_membership))
+        .routes(routes!(
+            membership::get_focus_area,
+            membership::put_focus_area
+        ))
+        .routes(routes!(partner_profile::put_partner_profile))
+        .routes(routes!(plans::list_plan_versions, plans::post_plan_version))
+        .routes(routes!(plans::get_plan_version))
+        .routes(routes!(plans::get_plan_diff))
         .split_for_parts()
 }
 

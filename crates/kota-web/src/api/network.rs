@@ -125,12 +125,13 @@ pub(crate) async fn list_partners(
 pub(crate) async fn get_partner(
     State(s): State<AppState>,
     Path(id): Path<String>,
-) -> ApiResult<Partner> {
-    s.store
+) -> Result<(HeaderMap, Json<Partner>), Problem> {
+    let partner = s
+        .store
         .partner(&id)
         .await?
-        .map(Json)
-        .ok_or_else(|| Problem::not_found("partner", &id))
+        .ok_or_else(|| Problem::not_found("partner", &id))?;
+    Ok((etag(partner.version), Json(partner)))
 }
 
 /// Events, filtered and paged, newest first.

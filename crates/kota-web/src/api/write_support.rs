@@ -1,10 +1,13 @@
 //! What every write endpoint shares: `ETag`s from record versions, `If-Match` preconditions,
 //! and write errors as problems.
 
+use std::collections::BTreeMap;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use kota_store::WriteError;
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 
 use crate::problem::Problem;
 
@@ -73,6 +76,48 @@ impl From<WriteError> for Problem {
             WriteError::Invalid(errors) => Problem::invalid(errors),
             WriteError::Store(e) => e.into(),
         }
+    }
+}
+
+/// The problems a write endpoint can answer with, for the OpenAPI document: `UPDATE` also
+/// lists the `If-Match` ones (412, 428), `CREATE` does not.
+pub(crate) struct WriteProblems<const UPDATE: bool>;
+
+/// Problems of a write to an existing record (`If-Match` required).
+pub(crate) type UpdateProblems = WriteProblems<true>;
+/// Problems of a write that creates a record.
+pub(crate) type CreateProblems = WriteProblems<false>;
+
+impl<const UPDATE: bool> utoipa::IntoResponses for WriteProblems<UPDATE> {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        let mut cases = vec![
+            ("400", "Malformed body"),
+            ("401", "Not signed in"),
+            ("403", "Not yours to change"),
+            ("404", "No such record"),
+            ("413", "Body too large"),
+            ("415", "Not JSON"),
+            ("422", "Invalid fields, each listed"),
+        ];
+        if UPDATE {
+            cases.push(("412", "Changed since you read it"));
+            cases.push(("428", "If-Match missing"));
+        }
+        cases
+            .into_iter()
+            .map(|(status, description)| {
+                let response = ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build();
+                (status.to_owned(), RefOr::T(response))
+            })
+            .collect()
     }
 }
 

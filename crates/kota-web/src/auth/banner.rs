@@ -11,6 +11,8 @@ pub(crate) struct Banner {
     pub(crate) email: String,
     /// The session's CSRF token, for the sign-out form.
     pub(crate) csrf: String,
+    /// Whether they coordinate the network (the audit log and network editing are theirs).
+    pub(crate) coordinator: bool,
 }
 
 tokio::task_local! {

@@ -102,6 +102,20 @@ pub(crate) async fn verify_csrf(
     }
 }
 
+/// Whether every name and value of a URL-encoded form decodes to UTF-8 (a lenient reading
+/// would silently replace what does not).
+fn is_utf8_form(body: &[u8]) -> bool {
+    body.split(|&b| b == b'&' || b == b'=').all(|part| {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_encoding::percent_decode(&spaced)
+            .decode_utf8()
+            .is_ok()
+    })
+}
+
 /// Compares in time independent of where the inputs differ.
 fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -127,7 +141,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         let session = session_of(&parts).map_err(IntoResponse::into_response)?;
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
-            .map_err(IntoResponse::into_response)?;
+            .map_err(|e| {
+                let status = e.status();
+                let detail = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    format!("the form is larger than {} bytes", crate::MAX_BODY_BYTES)
+                } else {
+                    e.body_text()
+                };
+                PageError::from(Problem::with_status(status, "unreadable-body", detail))
+                    .into_response()
+            })?;
+        if !is_utf8_form(&bytes) {
+            return Err(
+                PageError::from(Problem::invalid_body("the form is not valid UTF-8 text"))
+                    .into_response(),
+            );
+        }
         let field: CsrfField =
             serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfField { csrf_token: None });
         verify_csrf(&session, field.csrf_token.as_deref())
@@ -147,6 +176,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
 #[cfg(test)]
 mod tests {
     use super::same;
+
+    #[test]
+    fn forms_must_decode_to_utf8() {
+        assert!(super::is_utf8_form(b"a=caf%C3%A9+au+lait&b=%E0%B8%81"));
+        assert!(!super::is_utf8_form(b"a=%FF%FE"));
+        assert!(!super::is_utf8_form(&[b'a', b'=', 0xff]));
+    }
 
     #[test]
     fn tokens_compare_whole() {

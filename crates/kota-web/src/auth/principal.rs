@@ -86,6 +86,7 @@ pub(crate) async fn authenticate(
             Ok(csrf) => Some(Banner {
                 email: p.email.clone(),
                 csrf: csrf.0,
+                coordinator: p.may_manage_network(),
             }),
             Err(e) => return e.into_response(),
         },

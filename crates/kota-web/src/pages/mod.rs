@@ -2,9 +2,10 @@
 //! and shows the source behind each fact.
 
 mod catalogue;
+mod edit;
 mod home;
 mod records;
-mod view;
+pub(crate) mod view;
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -32,6 +33,45 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/events", get(catalogue::events))
         .route("/events/{key}", get(records::event))
         .route("/chairmanship", get(home::chairmanship))
+        .route(
+            "/cities/new",
+            get(edit::city::new_city).post(edit::city::create_city),
+        )
+        .route(
+            "/cities/{key}/edit",
+            get(edit::city::edit_profile).post(edit::city::save_profile),
+        )
+        .route(
+            "/cities/{key}/membership",
+            get(edit::city::edit_membership).post(edit::city::save_membership),
+        )
+        .route("/cities/{key}/plan", get(edit::plan::history))
+        .route("/cities/{key}/plan/diff", get(edit::plan::diff))
+        .route(
+            "/cities/{key}/plan/edit",
+            get(edit::plan::edit).post(edit::plan::submit),
+        )
+        .route(
+            "/cities/{key}/projects/new",
+            get(edit::project::new).post(edit::project::create),
+        )
+        .route(
+            "/projects/{key}/edit",
+            get(edit::project::edit).post(edit::project::update),
+        )
+        .route(
+            "/projects/{key}/progress",
+            get(edit::project::progress).post(edit::project::record_progress),
+        )
+        .route(
+            "/partners/{key}/edit",
+            get(edit::partner::edit).post(edit::partner::update),
+        )
+        .route(
+            "/framework/focus-areas/{id}/edit",
+            get(edit::framework::edit).post(edit::framework::update),
+        )
+        .route("/audit", get(edit::audit::audit))
 }
 
 /// A page that could not be shown, rendered for people with the problem's status.

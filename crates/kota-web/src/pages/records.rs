@@ -3,12 +3,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
+use kota_domain::access::Principal;
 use kota_domain::city::City;
 use kota_domain::event::Event;
 use kota_domain::network::MemberState;
 use kota_domain::page::PageRequest;
 use kota_domain::partner::Partner;
-use kota_domain::project::Project;
+use kota_domain::project::{Project, ProjectUpdate};
 use kota_domain::views::CityDetail;
 use kota_store::filter::CityFilter;
 
@@ -16,6 +17,7 @@ use super::PageResult;
 use super::catalogue::{ProjectLine, status_text};
 use super::view::{AreaLabel, AreaNames, thousands};
 use crate::AppState;
+use crate::auth::OptionalPrincipal;
 use crate::problem::Problem;
 
 #[derive(Template, WebTemplate)]
@@ -65,6 +67,8 @@ pub(crate) struct ProjectGroup {
 pub(crate) struct CityPage {
     title: String,
     section: &'static str,
+    may_edit: bool,
+    may_manage: bool,
     d: CityDetail,
     population: String,
     plan_areas: Vec<AreaLabel>,
@@ -73,11 +77,12 @@ pub(crate) struct CityPage {
 
 pub(crate) async fn city(
     State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
     Path(key): Path<String>,
 ) -> PageResult<CityPage> {
     let d = s
         .store
-        .city_detail(&key, None)
+        .city_detail(&key, who.as_ref())
         .await?
         .ok_or_else(|| Problem::not_found("city", &key))?;
     let framework = s.store.framework().await?;
@@ -108,6 +113,10 @@ pub(crate) async fn city(
     Ok(CityPage {
         title: d.city.name.clone(),
         section: "cities",
+        may_edit: who
+            .as_ref()
+            .is_some_and(|w| w.may_edit_city(d.city.id, &d.city.country_iso2)),
+        may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
         population: d
             .city
             .population
@@ -128,15 +137,19 @@ pub(crate) struct ProjectPage {
     areas: Vec<AreaLabel>,
     status: String,
     history: Vec<(String, String)>,
+    updates: Vec<ProjectUpdate>,
+    may_edit: bool,
+    may_manage: bool,
 }
 
 pub(crate) async fn project(
     State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
     Path(key): Path<String>,
 ) -> PageResult<ProjectPage> {
     let project = s
         .store
-        .project(&key, None)
+        .project(&key, who.as_ref())
         .await?
         .ok_or_else(|| Problem::not_found("project", &key))?;
     let names = AreaNames::of(&s.store.framework().await?);
@@ -156,6 +169,11 @@ pub(crate) async fn project(
         areas: names.labels(&project.focus_areas),
         status: status_text(&project),
         history,
+        updates: s.store.project_updates(project.id).await?,
+        may_edit: who
+            .as_ref()
+            .is_some_and(|w| w.may_edit_city(project.city.id, &project.city.country_iso2)),
+        may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
         project,
     })
 }
@@ -167,10 +185,14 @@ pub(crate) struct PartnerPage {
     section: &'static str,
     partner: Partner,
     areas: Vec<AreaLabel>,
+    strengths: Vec<(String, i32)>,
+    may_edit: bool,
+    may_manage: bool,
 }
 
 pub(crate) async fn partner(
     State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
     Path(key): Path<String>,
 ) -> PageResult<PartnerPage> {
     let partner = s
@@ -183,6 +205,14 @@ pub(crate) async fn partner(
         title: partner.name.clone(),
         section: "partners",
         areas: names.labels(&partner.focus_areas),
+        strengths: partner
+            .profile
+            .strengths
+            .iter()
+            .map(|(id, v)| (names.labels(std::slice::from_ref(id)).remove(0).name, *v))
+            .collect(),
+        may_edit: who.as_ref().is_some_and(|w| w.may_edit_partner(partner.id)),
+        may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
         partner,
     })
 }

@@ -1,0 +1,138 @@
+//! A city's action plan as versions: the history, one version, the next version, and what
+//! changed between two.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use kota_domain::city::{ActionPlan, CityRef};
+use kota_domain::edit::{PlanDiff, PlanInput};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::body::JsonBody;
+use super::write_support::{IfMatch, UpdateProblems, etag};
+use crate::AppState;
+use crate::auth::RequiredPrincipal;
+use crate::filters::Params;
+use crate::problem::Problem;
+
+/// The city `key` names, or a 404.
+pub(crate) async fn city_of(s: &AppState, key: &str) -> Result<CityRef, Problem> {
+    s.store
+        .city_ref(key)
+        .await?
+        .ok_or_else(|| Problem::not_found("city", key))
+}
+
+/// Every version of a city's action plan, newest first; the `ETag` names the latest (`"v0"`
+/// when the city has no plan yet), for the next version's `If-Match`.
+#[utoipa::path(get, path = "/api/v1/cities/{id}/plan/versions", tag = "editing",
+    params(("id" = String, Path, description = "The city's UUID or slug")),
+    responses(
+        (status = 200, description = "The versions, newest first", body = Vec<ActionPlan>),
+        (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_plan_versions(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<(HeaderMap, Json<Vec<ActionPlan>>), Problem> {
+    let city = city_of(&s, &id).await?;
+    let versions = s.store.action_plan_versions(city.id).await?;
+    let latest = versions.first().map_or(0, |p| p.version);
+    Ok((etag(latest), Json(versions)))
+}
+
+/// Adds the next version of a city's action plan (its officers, its national
+/// representative, coordinators). Earlier versions stay as they were.
+#[utoipa::path(post, path = "/api/v1/cities/{id}/plan/versions", tag = "editing",
+    params(("id" = String, Path, description = "The city's UUID or slug"),
+           ("If-Match" = String, Header, description = "The ETag of the plan's versions as read (`\"v0\"` for a city without a plan)")),
+    request_body = PlanInput,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The new version, with its ETag", body = ActionPlan),
+        UpdateProblems
+    ))]
+pub(crate) async fn post_plan_version(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Path(id): Path<String>,
+    IfMatch(version): IfMatch,
+    JsonBody(input): JsonBody<PlanInput>,
+) -> Result<(StatusCode, HeaderMap, Json<ActionPlan>), Problem> {
+    let plan = s
+        .store
+        .add_plan_version(&who, &id, Some(version), &input)
+        .await?;
+    Ok((StatusCode::CREATED, etag(plan.version), Json(plan)))
+}
+
+/// One version of a city's action plan.
+#[utoipa::path(get, path = "/api/v1/cities/{id}/plan/versions/{version}", tag = "editing",
+    params(("id" = String, Path, description = "The city's UUID or slug"),
+           ("version" = i32, Path, description = "The version number, from 1")),
+    responses(
+        (status = 200, description = "The version", body = ActionPlan),
+        (status = 404, description = "No such city or version", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn get_plan_version(
+    State(s): State<AppState>,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Json<ActionPlan>, Problem> {
+    let city = city_of(&s, &id).await?;
+    let not_found = || Problem::not_found("plan version", &version);
+    let number: i32 = version.parse().map_err(|_| not_found())?;
+    s.store
+        .action_plan(city.id, Some(number))
+        .await?
+        .map(Json)
+        .ok_or_else(not_found)
+}
+
+/// Which two versions to compare.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DiffQuery {
+    /// The older version (default: the one before `to`).
+    pub(crate) from: Option<i32>,
+    /// The newer version (default: the latest).
+    pub(crate) to: Option<i32>,
+}
+
+/// The two versions a diff query names, older first.
+pub(crate) async fn versions_to_compare(
+    s: &AppState,
+    city: &CityRef,
+    q: &DiffQuery,
+) -> Result<(ActionPlan, ActionPlan), Problem> {
+    let version = |v: Option<i32>, name: &'static str| async move {
+        match s.store.action_plan(city.id, v).await? {
+            Some(p) => Ok(p),
+            None => Err(match v {
+                Some(v) => Problem::bad_parameter(name, &format!("the plan has no version {v}")),
+                None => Problem::not_found("action plan of", &city.slug),
+            }),
+        }
+    };
+    let newer = version(q.to, "to").await?;
+    let older = version(Some(q.from.unwrap_or(newer.version - 1).max(1)), "from").await?;
+    Ok((older, newer))
+}
+
+/// What changed between two versions of a city's action plan.
+#[utoipa::path(get, path = "/api/v1/cities/{id}/plan/diff", tag = "editing",
+    params(("id" = String, Path, description = "The city's UUID or slug"), DiffQuery),
+    responses(
+        (status = 200, description = "The changes from `from` to `to`", body = PlanDiff),
+        (status = 400, description = "A version does not exist", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such city, or it has no plan", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn get_plan_diff(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Params(q): Params<DiffQuery>,
+) -> Result<Json<PlanDiff>, Problem> {
+    let city = city_of(&s, &id).await?;
+    let (older, newer) = versions_to_compare(&s, &city, &q).await?;
+    Ok(Json(PlanDiff::between(&older, &newer)))
+}
