@@ -44,6 +44,24 @@ pub(crate) async fn load(
     Ok(summary)
 }
 
+/// Stores a network when the database holds none yet, deciding so under the database's write
+/// lock, so that of several servers started together on an empty database only one loads it.
+/// Says what was stored, or `None` when the database was not empty.
+pub(crate) async fn load_if_empty(
+    store: &Store,
+    data: &NetworkData,
+    by: &str,
+) -> anyhow::Result<Option<ImportSummary>> {
+    let summary = store
+        .import_into_empty(data, &Actor::system(by))
+        .await
+        .context("cannot store the network")?;
+    if let Some(summary) = &summary {
+        tracing::info!(?summary, "network loaded");
+    }
+    Ok(summary)
+}
+
 pub(crate) async fn run(args: SeedArgs) -> anyhow::Result<()> {
     let data = match &args.file {
         Some(path) => {

@@ -23,9 +23,13 @@ pub(crate) struct ServeArgs {
 
 pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let store = args.db.open().await?;
-    if store.is_empty().await? {
-        tracing::info!("the database is empty: loading the built-in network");
-        super::seed::load(&store, &super::seed::builtin_network()?, "kota serve").await?;
+    // Whether the database is empty is decided under the import's write lock, so that of
+    // several servers started together on one empty database only one loads the network.
+    if super::seed::load_if_empty(&store, &super::seed::builtin_network()?, "kota serve")
+        .await?
+        .is_some()
+    {
+        tracing::info!("the database was empty: loaded the built-in network");
     }
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await

@@ -41,6 +41,31 @@ impl Store {
     /// Stores a whole network, replacing what an earlier import of it stored, and records the
     /// import in the audit log. Importing the data that was imported last writes nothing.
     pub async fn import(&self, data: &NetworkData, actor: &Actor) -> StoreResult<ImportSummary> {
+        let imported = self.import_locked(data, actor, false).await?;
+        // Without the emptiness condition the import always runs or finds nothing to change.
+        Ok(imported.unwrap_or(ImportSummary {
+            unchanged: true,
+            ..summary(data)
+        }))
+    }
+
+    /// Stores a whole network only when the database holds none yet, deciding so under the
+    /// write lock: of several servers started together on an empty database, exactly one
+    /// imports and the others find the network there. `None` when it was not empty.
+    pub async fn import_into_empty(
+        &self,
+        data: &NetworkData,
+        actor: &Actor,
+    ) -> StoreResult<Option<ImportSummary>> {
+        self.import_locked(data, actor, true).await
+    }
+
+    async fn import_locked(
+        &self,
+        data: &NetworkData,
+        actor: &Actor,
+        only_if_empty: bool,
+    ) -> StoreResult<Option<ImportSummary>> {
         let fingerprint = data.fingerprint();
         let kept: [Vec<Uuid>; 4] = [
             data.events.iter().map(|e| e.id).collect(),
@@ -50,13 +75,21 @@ impl Store {
         ];
         with_pool!(self, pool => {
             let mut tx = begin_write!(self, pool);
+            if only_if_empty {
+                let states: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_states")
+                    .fetch_one(&mut *tx).await?;
+                if states > 0 {
+                    tx.rollback().await?;
+                    return Ok(None);
+                }
+            }
             let last: Option<Json<serde_json::Value>> = sqlx::query_scalar(
                 "SELECT body FROM network_documents WHERE key = 'import'",
             ).fetch_optional(&mut *tx).await?;
             let last = last.map(|j| j.0);
             if last.as_ref().and_then(|b| b.get("fingerprint")).and_then(|f| f.as_str()) == Some(fingerprint.as_str()) {
                 tx.rollback().await?;
-                return Ok(ImportSummary { unchanged: true, ..summary(data) });
+                return Ok(Some(ImportSummary { unchanged: true, ..summary(data) }));
             }
             for (i, o) in data.framework.outcomes.iter().enumerate() {
                 sqlx::query(
@@ -281,7 +314,7 @@ impl Store {
             tx.commit().await?;
             StoreResult::Ok(())
         })?;
-        Ok(summary(data))
+        Ok(Some(summary(data)))
     }
 }
 

@@ -1,0 +1,105 @@
+// What the suite knows of the site: its accounts (made by scripts/e2e), its API, and the list
+// of main pages, with the records' pages found through the API.
+
+import { BASE } from './browser.js';
+
+/** Accounts by role: `{ coordinator: { email, password }, city_officer: … }`. */
+export const ACCOUNTS = JSON.parse(process.env.KOTA_E2E_ACCOUNTS ?? '{}');
+export const TOKEN = process.env.KOTA_E2E_TOKEN ?? '';
+
+export function account(role) {
+  const a = ACCOUNTS[role];
+  if (!a) throw new Error(`no ${role} account: scripts/e2e makes them`);
+  return a;
+}
+
+export async function api(method, apiPath, { body, ifMatch, token = TOKEN } = {}) {
+  const headers = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (ifMatch) headers['if-match'] = ifMatch;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const r = await fetch(`${BASE}${apiPath}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, etag: r.headers.get('etag'), json: text ? JSON.parse(text) : null };
+}
+
+async function firstSlug(list, query = '') {
+  const r = await api('GET', `/api/v1/${list}?limit=1${query}`, { token: '' });
+  if (r.status !== 200 || !r.json.items.length) throw new Error(`no ${list} to look at`);
+  return r.json.items[0].slug;
+}
+
+/**
+ * Text in the scripts of the network's mainland member states: each city gets a project of
+ * this title, so that its page and the project's show the script (and the screenshots whether
+ * the fonts render it).
+ */
+export const NATIVE_TEXT = {
+  bangkok: 'กรุงเทพมหานคร เมืองอัจฉริยะ',
+  vientiane: 'ນະຄອນຫຼວງວຽງຈັນ ເມືອງອັດສະລິຍະ',
+  'phnom-penh': 'រាជធានីភ្នំពេញ ទីក្រុងឆ្លាតវៃ',
+  yangon: 'ရန်ကုန်မြို့ စမတ်စီးတီး',
+};
+
+/** The main pages: every kind of page the site has, each once, and the signed-in ones. */
+export async function nativeProjects() {
+  const slugs = {};
+  for (const [city, title] of Object.entries(NATIVE_TEXT)) {
+    const r = await api('POST', `/api/v1/cities/${city}/projects`, {
+      body: {
+        title,
+        description: `${title}: ${city}`,
+        focus_areas: ['built_infrastructure'],
+        stage: 'planning',
+        currency: null,
+        budget: null,
+        funding_gap: null,
+        commercially_viable: null,
+        viability_rationale: null,
+        confidential_notes: null,
+      },
+    });
+    if (r.status !== 201) throw new Error(`project in ${city}: ${r.status} ${JSON.stringify(r.json)}`);
+    slugs[city] = r.json.slug;
+  }
+  return slugs;
+}
+
+export async function mainPages() {
+  const native = await nativeProjects();
+  const [project, partner, event] = await Promise.all([
+    firstSlug('projects'),
+    firstSlug('partners'),
+    firstSlug('events'),
+  ]);
+  const coordinator = account('coordinator');
+  return [
+    { name: 'home', path: '/' },
+    { name: 'about', path: '/about' },
+    { name: 'member-states', path: '/member-states' },
+    { name: 'member-state-th', path: '/member-states/TH' },
+    { name: 'cities', path: '/cities' },
+    { name: 'cities-filtered', path: '/cities?country=VN&role=capital' },
+    ...Object.keys(NATIVE_TEXT).map((slug) => ({ name: `city-${slug}`, path: `/cities/${slug}` })),
+    ...Object.entries(native).map(([city, slug]) => ({
+      name: `project-${city}`,
+      path: `/projects/${slug}`,
+    })),
+    { name: 'framework', path: '/framework' },
+    { name: 'projects', path: '/projects' },
+    { name: 'project', path: `/projects/${project}` },
+    { name: 'partners', path: '/partners' },
+    { name: 'partner', path: `/partners/${partner}` },
+    { name: 'partner-japanese-name', path: '/partners/japan-association-for-smart-cities-in-asean-jasca-asean' },
+    { name: 'events', path: '/events' },
+    { name: 'event', path: `/events/${event}` },
+    { name: 'chairmanship', path: '/chairmanship' },
+    { name: 'login', path: '/login' },
+    { name: 'not-found', path: '/no-such-page', status: 404 },
+    { name: 'account', path: '/account', signInAs: coordinator },
+  ];
+}
