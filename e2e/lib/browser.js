@@ -84,7 +84,11 @@ export async function signIn(page, email, password) {
 export async function inspect(browser, { name, path: pagePath, status = 200, signInAs }) {
   const context = await newContext(browser);
   const page = await context.newPage();
-  if (signInAs) await signIn(page, signInAs.email, signInAs.password);
+  if (signInAs) {
+    await signIn(page, signInAs.email, signInAs.password);
+    // What the sign-in pages still load (their icon) is not the inspected page's.
+    await page.waitForLoadState('networkidle');
+  }
 
   const consoleErrors = [];
   const failed = [];

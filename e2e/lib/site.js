@@ -77,6 +77,8 @@ export async function mainPages() {
     firstSlug('events'),
   ]);
   const coordinator = account('coordinator');
+  const officer = account('city_officer');
+  const partnerRep = account('partner_representative');
   return [
     { name: 'home', path: '/' },
     { name: 'about', path: '/about' },
@@ -101,5 +103,15 @@ export async function mainPages() {
     { name: 'login', path: '/login' },
     { name: 'not-found', path: '/no-such-page', status: 404 },
     { name: 'account', path: '/account', signInAs: coordinator },
+    { name: 'plan-versions', path: '/cities/bangkok/plan' },
+    { name: 'plan-diff', path: '/cities/bangkok/plan/diff?from=1&to=1' },
+    { name: 'audit', path: '/audit', signInAs: coordinator },
+    { name: 'form-city-profile', path: '/cities/bangkok/edit', signInAs: officer },
+    { name: 'form-plan', path: '/cities/bangkok/plan/edit', signInAs: officer },
+    { name: 'form-new-project', path: '/cities/bangkok/projects/new', signInAs: officer },
+    { name: 'form-project', path: `/projects/${native.bangkok ?? project}/edit`, signInAs: officer },
+    { name: 'form-partner', path: '/partners/japan-association-for-smart-cities-in-asean-jasca-asean/edit', signInAs: partnerRep },
+    { name: 'form-new-city', path: '/cities/new', signInAs: coordinator },
+    { name: 'form-focus-area', path: '/framework/focus-areas/built_infrastructure/edit', signInAs: coordinator },
   ];
 }

@@ -95,7 +95,7 @@ const editForms = [
     name: 'new project',
     role: 'city_officer',
     path: '/cities/bangkok/projects/new',
-    fields: { title: `Browser project ${stamp}` },
+    fields: { title: `Browser project ${stamp}`, focus_areas: true },
   },
   {
     name: 'project',
