@@ -133,6 +133,8 @@ proptest! {
         let m = Matrix::from_vec(n, n, costs.clone()).unwrap();
         let (expected, _) = kuhn_munkres_min(&m);
         prop_assert_eq!(a.cost, expected);
+        let narrow: Vec<i32> = costs.iter().map(|&c| c as i32).collect();
+        prop_assert_eq!(solve_dense(n, &narrow).cost, expected);
         let mut seen = vec![false; n];
         for &j in &a.row_to_col {
             prop_assert!(!seen[j]);
@@ -315,5 +317,24 @@ proptest! {
         let s = f.solve().unwrap();
         assert_optimal(&f, &s);
         prop_assert_eq!(s.cost, solve_dense(n, &costs).cost);
+    }
+
+    #[test]
+    fn auto_solves_dense_assignments_with_costs_beyond_32_bits(
+        (n, costs) in (1usize..6).prop_flat_map(|n| (Just(n), prop::collection::vec(-9i64..50, n * n)))
+    ) {
+        // Costs that need 64 bits take the matrix's wide form.
+        let mut f = FlowProblem::new(2 * n);
+        for i in 0..n {
+            f.set_supply(i, 1);
+            f.set_supply(n + i, -1);
+        }
+        for (k, &c) in costs.iter().enumerate() {
+            f.add_arc(k / n, n + k % n, 0, 1, c << 34).unwrap();
+        }
+        let s = f.solve().unwrap();
+        assert_optimal(&f, &s);
+        let expected = f.solve_with(Algorithm::SuccessiveShortestPaths).unwrap();
+        prop_assert_eq!(s.cost, expected.cost);
     }
 }
