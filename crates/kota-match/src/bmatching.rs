@@ -214,6 +214,8 @@ struct Solver<'a> {
     pred_pos: Vec<u32>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// Edges to full acceptors met while scanning a proposer, with their distances.
+    deferred: Vec<(u32, i64)>,
     /// The least distance still worth reaching in the current search: the limit, or the
     /// terminal's tentative distance once it is reached.
     bound: i64,
@@ -290,6 +292,7 @@ impl<'a> Solver<'a> {
             pred_pos: vec![NONE; total],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
+            deferred: Vec::new(),
             bound: 0,
             run: 0,
         }
@@ -409,16 +412,23 @@ impl<'a> Solver<'a> {
             let pv = self.pi[v];
             if v < np {
                 // Free slots first: the terminal's distance they give prunes the rest.
-                let range = self.first[v]..self.first[v + 1];
-                for free in [true, false] {
-                    for pos in range.clone() {
+                self.deferred.clear();
+                for pos in self.first[v]..self.first[v + 1] {
+                    if !self.used[pos as usize] {
                         let e = self.adj[pos as usize];
-                        let a = e.acceptor as usize;
-                        if !self.used[pos as usize] && (self.adeg[a] < self.acap[a]) == free {
-                            let a = np + a;
-                            self.reach(a, d + e.cost + pv - self.pi[a], v, pos);
+                        let a = np + e.acceptor as usize;
+                        let da = d + e.cost + pv - self.pi[a];
+                        if self.adeg[e.acceptor as usize] < self.acap[e.acceptor as usize] {
+                            self.reach(a, da, v, pos);
+                        } else if da < self.bound {
+                            self.deferred.push((pos, da));
                         }
                     }
+                }
+                for k in 0..self.deferred.len() {
+                    let (pos, da) = self.deferred[k];
+                    let a = np + self.adj[pos as usize].acceptor as usize;
+                    self.reach(a, da, v, pos);
                 }
             } else {
                 let a = v - np;
