@@ -207,6 +207,8 @@ struct Solver<'a> {
     adeg: Vec<u32>,
     /// Potentials of proposers, then acceptors, then the terminal.
     pi: Vec<i64>,
+    /// The initial potential of each acceptor: a ceiling, as potentials never rise.
+    ceiling: Vec<i64>,
     dist: Vec<i64>,
     stamp: Vec<u32>,
     done: Vec<bool>,
@@ -272,6 +274,13 @@ impl<'a> Solver<'a> {
             }
         }
         pi[np + na] = z;
+        // Acceptor potentials only fall, so `cost - ceiling[a]` bounds an edge's reduced cost
+        // (less the proposer's potential) from below: in this order a scan can stop early.
+        let ceiling = pi[np..np + na].to_vec();
+        for p in 0..np {
+            let range = first[p] as usize..first[p + 1] as usize;
+            adj[range].sort_unstable_by_key(|e| e.cost - ceiling[e.acceptor as usize]);
+        }
         Self {
             pcap,
             pbonus,
@@ -285,6 +294,7 @@ impl<'a> Solver<'a> {
             hstart,
             adeg: vec![0; na],
             pi,
+            ceiling,
             dist: vec![0; total],
             stamp: vec![0; total],
             done: vec![false; total],
@@ -414,8 +424,11 @@ impl<'a> Solver<'a> {
                 // Free slots first: the terminal's distance they give prunes the rest.
                 self.deferred.clear();
                 for pos in self.first[v]..self.first[v + 1] {
+                    let e = self.adj[pos as usize];
+                    if d + e.cost - self.ceiling[e.acceptor as usize] + pv >= self.bound {
+                        break; // this edge and every later one end beyond the bound
+                    }
                     if !self.used[pos as usize] {
-                        let e = self.adj[pos as usize];
                         let a = np + e.acceptor as usize;
                         let da = d + e.cost + pv - self.pi[a];
                         if self.adeg[e.acceptor as usize] < self.acap[e.acceptor as usize] {
