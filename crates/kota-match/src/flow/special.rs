@@ -13,11 +13,18 @@ pub(crate) enum Special {
     /// arcs come row by row (arc k = cell k).
     Dense {
         n: usize,
-        cost: Vec<i64>,
+        cost: DenseCosts,
         index: Option<Vec<u32>>,
     },
     /// A b-matching network.
     BMatching(Box<BMatchingNetwork>),
+}
+
+/// A dense cost matrix, in 32 bits when every cost fits (half the memory traffic).
+#[derive(Clone, Debug)]
+pub(crate) enum DenseCosts {
+    Narrow(Vec<i32>),
+    Wide(Vec<i64>),
 }
 
 /// A b-matching network and where its parts sit among the flow problem's arcs.
@@ -48,7 +55,10 @@ impl Special {
                 cost: matrix,
                 index,
             } => {
-                let solved = solve_dense(*n, matrix);
+                let solved = match matrix {
+                    DenseCosts::Narrow(c) => solve_dense(*n, c),
+                    DenseCosts::Wide(c) => solve_dense(*n, c),
+                };
                 for (i, &j) in solved.row_to_col.iter().enumerate() {
                     let cell = i * n + j;
                     flow[index.as_ref().map_or(cell, |x| x[cell] as usize)] = 1;
@@ -83,12 +93,46 @@ fn dense_assignment(p: &FlowProblem) -> Option<Special> {
     if !(s[..n].iter().all(|&x| x == 1) && s[n..].iter().all(|&x| x == -1)) {
         return None;
     }
-    let mut cost = vec![0i64; n * n];
+    let (cost, index, max_abs) = match dense_matrix::<i32>(p, n) {
+        Ok(m) => (DenseCosts::Narrow(m.cost), m.index, m.max_abs),
+        Err(NotDense::Wide) => {
+            let m = dense_matrix::<i64>(p, n).ok()?;
+            (DenseCosts::Wide(m.cost), m.index, m.max_abs)
+        }
+        Err(NotDense::Shape) => return None,
+    };
+    small(max_abs, nodes).then_some(Special::Dense { n, cost, index })
+}
+
+/// Why [`dense_matrix`] gave up.
+enum NotDense {
+    /// The arcs do not form a complete assignment network.
+    Shape,
+    /// A cost does not fit the matrix's element type.
+    Wide,
+}
+
+/// A dense assignment network's costs as a matrix.
+struct DenseMatrix<T> {
+    /// Row-major costs.
+    cost: Vec<T>,
+    /// The arc of each cell, unless arc k is cell k.
+    index: Option<Vec<u32>>,
+    /// The largest absolute cost.
+    max_abs: i64,
+}
+
+/// Reads the cost matrix of a dense assignment network.
+fn dense_matrix<T: TryFrom<i64> + Copy + Default>(
+    p: &FlowProblem,
+    n: usize,
+) -> Result<DenseMatrix<T>, NotDense> {
+    let mut cost = vec![T::default(); n * n];
     let mut index: Option<Vec<u32>> = None;
     let mut max_abs = 0i64;
     for (k, a) in p.arcs().iter().enumerate() {
         if a.tail >= n || a.head < n || a.low != 0 || a.cap < 1 {
-            return None;
+            return Err(NotDense::Shape);
         }
         let cell = a.tail * n + (a.head - n);
         if cell != k && index.is_none() {
@@ -97,14 +141,18 @@ fn dense_assignment(p: &FlowProblem) -> Option<Special> {
         }
         if let Some(index) = index.as_mut() {
             if index[cell] != u32::MAX {
-                return None;
+                return Err(NotDense::Shape);
             }
             index[cell] = k as u32;
         }
-        cost[cell] = a.cost;
+        cost[cell] = T::try_from(a.cost).map_err(|_| NotDense::Wide)?;
         max_abs = max_abs.max(a.cost.saturating_abs());
     }
-    small(max_abs, nodes).then_some(Special::Dense { n, cost, index })
+    Ok(DenseMatrix {
+        cost,
+        index,
+        max_abs,
+    })
 }
 
 /// Role of a node in a b-matching network.
