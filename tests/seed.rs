@@ -131,6 +131,30 @@ async fn a_malformed_seed_file_is_refused_naming_file_record_and_field() {
 }
 
 #[tokio::test]
+async fn a_seed_path_that_is_no_network_file_is_refused_and_writes_nothing() {
+    let db = TestDatabase::new().await;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    for path in [
+        dir.path().join("../../../../../../etc/passwd"),
+        dir.path().join("no-such-file.json"),
+        dir.path().to_path_buf(),
+    ] {
+        let out = kota_seed(Some(&path), &db.url);
+        assert!(!out.status.success(), "{}", path.display());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&*path.to_string_lossy()),
+            "the message names the file: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    assert!(
+        db.store().await.is_empty().await.expect("query"),
+        "nothing was written"
+    );
+}
+
+#[tokio::test]
 async fn the_seed_command_loads_the_built_in_network_and_can_run_again() {
     let db = TestDatabase::new().await;
     let first = kota_seed(None, &db.url);

@@ -122,3 +122,29 @@ describe('edit forms', () => {
     });
   }
 });
+
+describe('markup people type', () => {
+  test('is stored as given and shown as text, never run', async () => {
+    const title = `<script>window.kotaInjected = 1</script><img src="/x" onerror="window.kotaInjected = 2"> ${stamp}`;
+    const made = await api('POST', '/api/v1/cities/bangkok/projects', {
+      body: { title, focus_areas: ['built_infrastructure'] },
+    });
+    assert.equal(made.status, 201);
+    assert.equal(made.json.title, title, 'stored as given');
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs += 1;
+      return d.dismiss();
+    });
+    const opened = await page.goto(`${BASE}/projects/${made.json.slug}`);
+    assert.equal(opened.status(), 200);
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.evaluate(() => window.kotaInjected), undefined, 'nothing typed ran');
+    assert.equal(await page.locator('h1 img, h1 script').count(), 0, 'no element was made of it');
+    assert.ok((await page.locator('h1').innerText()).includes('<script>window.kotaInjected = 1</script>'));
+    assert.equal(dialogs, 0);
+    await context.close();
+  });
+});
