@@ -531,3 +531,75 @@ async fn coordinators_admit_cities_and_edit_the_framework_through_forms() {
     let framework = app.get_html("/framework", 200).await;
     assert!(framework.contains("Roads, water and power that work for everyone."));
 }
+
+#[tokio::test]
+async fn confidential_fields_reach_no_page_or_list_of_those_who_may_not_see_them() {
+    let app = TestApp::spawn().await;
+    let (officer_user, officer_client) = officer(&app).await;
+    let secret_note = "Talks with two firms, unannounced";
+    let created = app
+        .client
+        .post(app.url("/api/v1/cities/bangkok/projects"))
+        .bearer_auth(&officer_user.token)
+        .json(
+            &json!({"title": "Quiet canal pilot", "focus_areas": ["quality_environment"],
+                      "currency": "THB", "budget": 7654321, "funding_gap": 1234567,
+                      "budget_confidential": true, "confidential_notes": secret_note}),
+        )
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(created.status().as_u16(), 201);
+    let slug = created.json::<serde_json::Value>().await.expect("json")["slug"]
+        .as_str()
+        .expect("slug")
+        .to_owned();
+    let secrets = [secret_note, "7654321", "1234567"];
+    let paths = [
+        format!("/projects/{slug}"),
+        "/projects?q=Quiet".to_owned(),
+        "/cities/bangkok".to_owned(),
+        format!("/api/v1/projects/{slug}"),
+        "/api/v1/projects?q=Quiet".to_owned(),
+        "/api/v1/cities/bangkok".to_owned(),
+    ];
+    let other = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("jakarta".into()))
+        .await;
+    let other_client = app.login(&other).await;
+    for path in &paths {
+        let public = app.get(path).await.text().await.expect("body");
+        let foreign = if path.starts_with("/api/") {
+            app.client
+                .get(app.url(path))
+                .bearer_auth(&other.token)
+                .send()
+                .await
+        } else {
+            other_client.get(app.url(path)).send().await
+        }
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+        for s in secrets {
+            assert!(!public.contains(s), "{path} shows {s} to the public");
+            assert!(
+                !foreign.contains(s),
+                "{path} shows {s} to another city's officer"
+            );
+        }
+    }
+    let own = officer_client
+        .get(app.url(&format!("/projects/{slug}")))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        own.contains(secret_note) && own.contains("7654321"),
+        "the city sees its own"
+    );
+}
