@@ -603,3 +603,16 @@ async fn confidential_fields_reach_no_page_or_list_of_those_who_may_not_see_them
         "the city sees its own"
     );
 }
+
+#[tokio::test]
+async fn pages_may_not_be_kept_by_shared_caches() {
+    let app = TestApp::spawn().await;
+    for path in ["/cities/bangkok", "/api/v1/cities/bangkok"] {
+        let response = app.get(path).await;
+        assert_eq!(
+            response.headers()["cache-control"],
+            "private, no-cache",
+            "{path}"
+        );
+    }
+}

@@ -446,6 +446,33 @@ async fn every_form_answers_each_role_rightly_and_a_refusal_changes_nothing() {
                 fields.retain(|(k, _)| *k != "name");
                 fields.push(("name", format!("Miri {n}")));
             }
+            if allowed {
+                // Without the session's CSRF token even an allowed, valid submission is refused.
+                let before = fingerprint(&app.store).await;
+                let forged: Vec<(&str, String)> = fields
+                    .iter()
+                    .filter(|(k, _)| *k != "csrf_token")
+                    .cloned()
+                    .collect();
+                let refused = client
+                    .post(app.url(&form.path))
+                    .form(&forged)
+                    .send()
+                    .await
+                    .expect("POST");
+                assert_eq!(
+                    refused.status().as_u16(),
+                    403,
+                    "POST {} without a CSRF token",
+                    form.path
+                );
+                assert_eq!(
+                    fingerprint(&app.store).await,
+                    before,
+                    "a forged POST {} changed the database",
+                    form.path
+                );
+            }
             let before = fingerprint(&app.store).await;
             let response = client
                 .post(app.url(&form.path))

@@ -180,6 +180,15 @@ impl Store {
                 }
             }
             for p in &data.action_plans {
+                // A version written in Kota is the city's own: the network's documents never
+                // replace it, even where their numbering meets it.
+                let author: Option<Option<String>> = sqlx::query_scalar(
+                    "SELECT author FROM action_plans WHERE city_id = $1 AND version = $2",
+                )
+                .bind(p.city_id).bind(p.version).fetch_optional(&mut *tx).await?;
+                if matches!(author, Some(Some(_))) {
+                    continue;
+                }
                 sqlx::query(
                     "INSERT INTO action_plans (city_id, version, year, vision, focus_areas_as_written, \
                      land_area_as_reported, population_as_reported, csco_designation, note, source) \

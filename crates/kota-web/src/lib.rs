@@ -65,6 +65,12 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
             options.secure_cookies,
         ))
         .with_state(state)
+        // Pages and answers differ by who asks (confidential fields, forms with their CSRF
+        // token): no shared cache may keep one for another. Static assets set their own.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

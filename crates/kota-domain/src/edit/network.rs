@@ -77,10 +77,23 @@ impl MemberCityInput {
         }
     }
 
-    /// A new member city with a fresh id and a slug not `taken`.
+    /// The slug a new city of this name would get unless taken: its name's, or `city` for a
+    /// name in a script slugs do not keep.
+    pub fn slug_base(&self) -> String {
+        let named = slugify(&self.name);
+        if named.is_empty() {
+            "city".into()
+        } else {
+            named
+        }
+    }
+
+    /// A new member city with a fresh id and a slug not `taken`: its name's, with part of the
+    /// id added when that is taken, reserved (`new`) or empty.
     pub fn create(&self, id: Uuid, taken: impl Fn(&str) -> bool) -> City {
-        let base = slugify(&self.name);
-        let slug = if taken(&base) {
+        let base = self.slug_base();
+        let suffixed = slugify(&self.name).is_empty() || base == "new" || taken(&base);
+        let slug = if suffixed {
             slugify_with_suffix(&base, &id.simple().to_string()[..8])
         } else {
             base
@@ -180,6 +193,23 @@ mod tests {
         assert_eq!((c.slug.as_str(), c.version), ("miri", 1));
         let c = city().create(Uuid::nil(), |s| s == "miri");
         assert!(c.slug.starts_with("miri-"));
+        let thai = MemberCityInput {
+            name: "เชียงราย".into(),
+            ..city()
+        };
+        assert!(
+            thai.create(Uuid::nil(), |_| false)
+                .slug
+                .starts_with("city-")
+        );
+        let new = MemberCityInput {
+            name: "New".into(),
+            ..city()
+        };
+        assert!(
+            new.create(Uuid::nil(), |_| false).slug.starts_with("new-"),
+            "`/cities/new` is the form"
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ impl Store {
         input.check(&states).map_err(WriteError::Invalid)?;
         with_pool!(self, pool => {
             let mut tx = begin_write!(self, pool);
-            let base = kota_domain::ids::slugify(&input.name);
+            let base = input.slug_base();
             let taken = self.city_ref(&base).await?.is_some();
             let city = input.create(Uuid::new_v4(), |s| taken && s == base);
             sqlx::query(

@@ -115,7 +115,14 @@ pub(crate) async fn versions_to_compare(
         }
     };
     let newer = version(q.to, "to").await?;
-    let older = version(Some(q.from.unwrap_or(newer.version - 1).max(1)), "from").await?;
+    let from = q.from.unwrap_or(newer.version - 1).max(1);
+    if q.from.is_some_and(|f| f < 1 || f > newer.version) {
+        return Err(Problem::bad_parameter(
+            "from",
+            &format!("must be a version from 1 to {}", newer.version),
+        ));
+    }
+    let older = version(Some(from), "from").await?;
     Ok((older, newer))
 }
 
