@@ -2,11 +2,11 @@
 //! its membership facts, and admitting a new member city (coordinators).
 
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use kota_domain::city::City;
 use kota_domain::edit::{CityProfileInput, FieldError, MemberCityInput};
 
-use super::{allow, coordinator};
+use super::{allow, coordinator, state_choices};
 use crate::AppState;
 use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
 use crate::forms::{Fields, FormSpec, FormValues, Kind, answer, save, version_of};
@@ -104,7 +104,7 @@ pub(crate) async fn edit_profile(
     let city = city_for(&s, &who, &key).await?;
     allow(who.may_edit_city(city.id, &city.country_iso2))?;
     let page = profile_form(&city).page(csrf, &profile_values(&city), &[], Some(city.version));
-    Ok(axum::response::IntoResponse::into_response(page))
+    Ok(IntoResponse::into_response(page))
 }
 
 /// `POST /cities/{key}/edit`.
@@ -178,19 +178,32 @@ fn membership_input(v: &FormValues) -> (MemberCityInput, Vec<FieldError>) {
     (input, errors)
 }
 
+/// The membership form of any city: its own (`city`) or, without one, a new member's.
 fn membership_form<'a>(
-    title: String,
-    action: String,
-    back: (String, String),
+    city: Option<&City>,
     build: &'a (dyn Fn(&mut Fields<'_>) + Sync),
 ) -> FormSpec<'a> {
+    let (title, action, back_href, back_label) = match city {
+        Some(c) => (
+            format!("Membership of {}", c.name),
+            format!("/cities/{}/membership", c.slug),
+            format!("/cities/{}", c.slug),
+            c.name.clone(),
+        ),
+        None => (
+            "Admit a member city".into(),
+            "/cities/new".into(),
+            "/cities".into(),
+            "Cities".into(),
+        ),
+    };
     FormSpec {
         title,
         section: "cities",
         action,
         intro: Some("Membership facts of the network, kept by coordinators; each needs the document that records it.".into()),
-        back_href: back.0,
-        back_label: back.1,
+        back_href,
+        back_label,
         submit: "Save the membership",
         build,
     }
@@ -225,15 +238,6 @@ fn membership_fields(states: &[(String, String)]) -> impl Fn(&mut Fields<'_>) + 
     }
 }
 
-async fn state_choices(s: &AppState) -> Result<Vec<(String, String)>, PageError> {
-    Ok(s.store
-        .member_states()
-        .await?
-        .into_iter()
-        .map(|m| (m.iso2, m.name))
-        .collect())
-}
-
 /// `GET /cities/{key}/membership`.
 pub(crate) async fn edit_membership(
     State(s): State<AppState>,
@@ -245,13 +249,8 @@ pub(crate) async fn edit_membership(
     let city = city_for(&s, &who, &key).await?;
     let states = state_choices(&s).await?;
     let build = membership_fields(&states);
-    let spec = membership_form(
-        format!("Membership of {}", city.name),
-        format!("/cities/{}/membership", city.slug),
-        (format!("/cities/{}", city.slug), city.name.clone()),
-        &build,
-    );
-    Ok(axum::response::IntoResponse::into_response(spec.page(
+    let spec = membership_form(Some(&city), &build);
+    Ok(IntoResponse::into_response(spec.page(
         csrf,
         &membership_values(&city),
         &[],
@@ -272,12 +271,7 @@ pub(crate) async fn save_membership(
     let version = version_of(&values)?;
     let states = state_choices(&s).await?;
     let build = membership_fields(&states);
-    let spec = membership_form(
-        format!("Membership of {}", city.name),
-        format!("/cities/{}/membership", city.slug),
-        (format!("/cities/{}", city.slug), city.name.clone()),
-        &build,
-    );
+    let spec = membership_form(Some(&city), &build);
     let result = save(membership_input(&values), async |input| {
         s.store
             .update_membership(&who, &key, Some(version), &input)
@@ -300,13 +294,8 @@ pub(crate) async fn new_city(
     coordinator(&who)?;
     let states = state_choices(&s).await?;
     let build = membership_fields(&states);
-    let spec = membership_form(
-        "Admit a member city".into(),
-        "/cities/new".into(),
-        ("/cities".into(), "Cities".into()),
-        &build,
-    );
-    Ok(axum::response::IntoResponse::into_response(spec.page(
+    let spec = membership_form(None, &build);
+    Ok(IntoResponse::into_response(spec.page(
         csrf,
         &FormValues::default(),
         &[],
@@ -324,12 +313,7 @@ pub(crate) async fn create_city(
     coordinator(&who)?;
     let states = state_choices(&s).await?;
     let build = membership_fields(&states);
-    let spec = membership_form(
-        "Admit a member city".into(),
-        "/cities/new".into(),
-        ("/cities".into(), "Cities".into()),
-        &build,
-    );
+    let spec = membership_form(None, &build);
     let result = save(membership_input(&values), async |input| {
         s.store.create_member_city(&who, &input).await
     })

@@ -12,6 +12,7 @@ pub(crate) mod project;
 use kota_domain::access::Principal;
 use kota_domain::framework::Framework;
 
+use crate::AppState;
 use crate::pages::PageError;
 use crate::problem::Problem;
 
@@ -35,6 +36,27 @@ pub(crate) fn area_choices(framework: &Framework) -> Vec<(String, String)> {
         .focus_areas
         .iter()
         .map(|f| (f.id.clone(), f.name.clone()))
+        .collect()
+}
+
+/// The member states as (ISO code, name) choices.
+pub(crate) async fn state_choices(s: &AppState) -> Result<Vec<(String, String)>, PageError> {
+    Ok(s.store
+        .member_states()
+        .await?
+        .into_iter()
+        .map(|m| (m.iso2, m.name))
+        .collect())
+}
+
+/// A closed vocabulary as (stored name, label) choices.
+pub(crate) fn vocabulary<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&v| (name(v).to_owned(), label(v).to_owned()))
         .collect()
 }
 

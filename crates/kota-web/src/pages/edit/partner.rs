@@ -9,7 +9,7 @@ use kota_domain::edit::{FieldError, PartnerProfileInput};
 use kota_domain::network::IncomeGroup;
 use kota_domain::partner::{Instrument, Partner};
 
-use super::{allow, area_choices, borrowed};
+use super::{allow, area_choices, borrowed, state_choices, vocabulary};
 use crate::AppState;
 use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
 use crate::forms::{Fields, FormSpec, FormValues, Kind, answer, save, version_of};
@@ -103,32 +103,11 @@ struct Choices {
 
 impl Choices {
     async fn load(s: &AppState) -> Result<Self, PageError> {
-        let pairs = |v: Vec<(&str, &str)>| {
-            v.into_iter()
-                .map(|(a, b)| (a.to_owned(), b.to_owned()))
-                .collect()
-        };
         Ok(Self {
             areas: area_choices(&s.store.framework().await?),
-            instruments: pairs(
-                Instrument::ALL
-                    .iter()
-                    .map(|i| (i.as_str(), i.label()))
-                    .collect(),
-            ),
-            states: s
-                .store
-                .member_states()
-                .await?
-                .into_iter()
-                .map(|m| (m.iso2, m.name))
-                .collect(),
-            levels: pairs(
-                IncomeGroup::ALL
-                    .iter()
-                    .map(|l| (l.as_str(), l.label()))
-                    .collect(),
-            ),
+            instruments: vocabulary(Instrument::ALL, Instrument::as_str, Instrument::label),
+            states: state_choices(s).await?,
+            levels: vocabulary(IncomeGroup::ALL, IncomeGroup::as_str, IncomeGroup::label),
         })
     }
 

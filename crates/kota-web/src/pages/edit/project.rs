@@ -9,7 +9,7 @@ use kota_domain::city::CityRef;
 use kota_domain::edit::{FieldError, ProjectInput, ProjectUpdateInput};
 use kota_domain::project::{Milestone, Project, Seek, Stage};
 
-use super::{allow, area_choices, borrowed};
+use super::{allow, area_choices, borrowed, vocabulary};
 use crate::AppState;
 use crate::api::plans::city_of;
 use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
@@ -26,16 +26,6 @@ async fn editable(s: &AppState, who: &Principal, key: &str) -> Result<Project, P
         .ok_or_else(|| Problem::not_found("project", key))?;
     allow(who.may_edit_city(project.city.id, &project.city.country_iso2))?;
     Ok(project)
-}
-
-fn vocabulary<T: Copy>(
-    all: &[T],
-    name: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|&v| (name(v).to_owned(), label(v).to_owned()))
-        .collect()
 }
 
 /// A milestone as a line of the milestones box: `title | due date | done date`.
