@@ -172,15 +172,21 @@ fn invalid_bounds_are_rejected() {
     ));
 }
 
-/// A random small b-matching problem with bonuses.
-fn bmatching_problem(max_edges: usize) -> impl Strategy<Value = BMatchingProblem> {
-    (1usize..5, 1usize..5).prop_flat_map(move |(nl, nr)| {
+/// A random b-matching: up to `max_nodes - 1` nodes a side, capacities below `max_cap`.
+fn random_bmatching(
+    max_nodes: usize,
+    max_cap: u32,
+    bonus: impl Strategy<Value = i64> + Clone,
+    cost: std::ops::Range<i64>,
+    max_edges: usize,
+) -> impl Strategy<Value = BMatchingProblem> {
+    (1..max_nodes, 1..max_nodes).prop_flat_map(move |(nl, nr)| {
         (
-            prop::collection::vec(0u32..3, nl),
-            prop::collection::vec(0i64..30, nl),
-            prop::collection::vec(0u32..3, nr),
-            prop::collection::vec(0i64..30, nr),
-            prop::collection::vec((0..nl as u32, 0..nr as u32, -20i64..8), 0..max_edges),
+            prop::collection::vec(0..max_cap, nl),
+            prop::collection::vec(bonus.clone(), nl),
+            prop::collection::vec(0..max_cap, nr),
+            prop::collection::vec(bonus.clone(), nr),
+            prop::collection::vec((0..nl as u32, 0..nr as u32, cost.clone()), 0..max_edges),
         )
             .prop_map(|(left_cap, left_bonus, right_cap, right_bonus, edges)| {
                 BMatchingProblem {
@@ -192,6 +198,11 @@ fn bmatching_problem(max_edges: usize) -> impl Strategy<Value = BMatchingProblem
                 }
             })
     })
+}
+
+/// A random small b-matching problem with bonuses.
+fn bmatching_problem(max_edges: usize) -> impl Strategy<Value = BMatchingProblem> {
+    random_bmatching(5, 3, 0i64..30, -20..8, max_edges)
 }
 
 /// Every subset of edges that respects the capacities: the exhaustive optimum.
@@ -223,6 +234,43 @@ fn brute_force_bmatching(p: &BMatchingProblem) -> i64 {
         }
     }
     best
+}
+
+/// A larger random b-matching: long searches, ties, zero-cost and parallel edges, unmatched
+/// nodes.
+fn larger_bmatching_problem() -> impl Strategy<Value = BMatchingProblem> {
+    random_bmatching(14, 4, prop::sample::select(vec![0i64, 0, 5, 40]), -6..3, 90)
+}
+
+/// Fair mode's shape: no bonus on the side with the smaller total capacity, and on the other
+/// side one bonus larger than the spread of any total of edge costs.
+fn make_fair(p: &mut BMatchingProblem) {
+    let left: u32 = p.left_cap.iter().sum();
+    let right: u32 = p.right_cap.iter().sum();
+    let most = p.edges.iter().map(|e| e.2).max().unwrap_or(0).max(0);
+    let least = p.edges.iter().map(|e| e.2).min().unwrap_or(0).min(0);
+    let bonus = i64::from(left.min(right)) * (most - least) + 1;
+    let (none, fair) = if left > right {
+        (&mut p.right_bonus, &mut p.left_bonus)
+    } else {
+        (&mut p.left_bonus, &mut p.right_bonus)
+    };
+    none.fill(0);
+    fair.fill(bonus);
+}
+
+/// Whether the used edges keep every node within its capacity.
+fn respects_capacities(p: &BMatchingProblem, used: &[bool]) -> bool {
+    let mut ldeg = vec![0u32; p.left_cap.len()];
+    let mut rdeg = vec![0u32; p.right_cap.len()];
+    for (&(l, r, _), &u) in p.edges.iter().zip(used) {
+        if u {
+            ldeg[l as usize] += 1;
+            rdeg[r as usize] += 1;
+        }
+    }
+    ldeg.iter().zip(&p.left_cap).all(|(d, c)| d <= c)
+        && rdeg.iter().zip(&p.right_cap).all(|(d, c)| d <= c)
 }
 
 /// The b-matching as a min-cost flow network with a bypass arc (the generator's shape).
@@ -290,20 +338,7 @@ proptest! {
     }
 
     #[test]
-    fn larger_bmatching_agrees_with_successive_shortest_paths(
-        mut p in (1usize..14, 1usize..14).prop_flat_map(|(nl, nr)| {
-            (
-                prop::collection::vec(0u32..4, nl),
-                prop::collection::vec(prop::sample::select(vec![0i64, 0, 5, 40]), nl),
-                prop::collection::vec(0u32..4, nr),
-                prop::collection::vec(prop::sample::select(vec![0i64, 0, 5, 40]), nr),
-                prop::collection::vec((0..nl as u32, 0..nr as u32, -6i64..3), 0..90),
-            )
-                .prop_map(|(left_cap, left_bonus, right_cap, right_bonus, edges)| {
-                    BMatchingProblem { left_cap, left_bonus, right_cap, right_bonus, edges }
-                })
-        })
-    ) {
+    fn larger_bmatching_agrees_with_successive_shortest_paths(mut p in larger_bmatching_problem()) {
         // Long searches, ties, zero-cost and parallel edges, unmatched nodes: the specialised
         // shortest-path solver (pruned, early-stopping scans; no bonuses on the accepting
         // side, so it does not hand over to cost scaling) against the plain one.
@@ -318,16 +353,23 @@ proptest! {
         let expected = f.solve_with(Algorithm::SuccessiveShortestPaths).unwrap();
         let solved = p.solve();
         prop_assert_eq!(solved.cost, expected.cost);
-        let mut ldeg = vec![0u32; p.left_cap.len()];
-        let mut rdeg = vec![0u32; p.right_cap.len()];
-        for (&(l, r, _), &u) in p.edges.iter().zip(&solved.used) {
-            if u {
-                ldeg[l as usize] += 1;
-                rdeg[r as usize] += 1;
-            }
-        }
-        prop_assert!(ldeg.iter().zip(&p.left_cap).all(|(d, c)| d <= c));
-        prop_assert!(rdeg.iter().zip(&p.right_cap).all(|(d, c)| d <= c));
+        prop_assert!(respects_capacities(&p, &solved.used));
+    }
+
+    #[test]
+    fn fair_bmatching_with_a_dominant_bonus_on_the_accepting_side_is_optimal(
+        (mut small, mut large) in (bmatching_problem(11), larger_bmatching_problem())
+    ) {
+        // Fair mode's shape: the accepting side (larger total capacity) earns one bonus that
+        // outweighs any total of edge costs; solved in two stages (serve the most acceptors,
+        // then the rest) against exhaustive search and the plain shortest-path solver.
+        make_fair(&mut small);
+        make_fair(&mut large);
+        prop_assert_eq!(small.solve().cost, brute_force_bmatching(&small));
+        let expected = as_network(&large).solve_with(Algorithm::SuccessiveShortestPaths).unwrap();
+        let solved = large.solve();
+        prop_assert_eq!(solved.cost, expected.cost);
+        prop_assert!(respects_capacities(&large, &solved.used));
     }
 
     #[test]
