@@ -129,19 +129,19 @@ impl<'a, T: Copy + Into<i64>> Lap<'a, T> {
         free
     }
 
-    /// One pass of augmenting row reduction; returns the rows still free.
-    fn augmenting_row_reduction(&mut self, free: Vec<u32>) -> Vec<u32> {
+    /// One pass of augmenting row reduction; returns the rows still free. A row displaced
+    /// from a column whose dual fell is reduced again at once; one displaced by a tie waits
+    /// for the next pass (or the shortest-path phase), so ties cannot cycle.
+    fn augmenting_row_reduction(&mut self, mut free: Vec<u32>) -> Vec<u32> {
         let n = self.n;
-        let mut queue: std::collections::VecDeque<u32> = free.into();
-        let mut still_free = Vec::new();
-        let mut budget = queue.len() * 2 + n;
-        while let Some(i) = queue.pop_front() {
-            if budget == 0 {
-                still_free.push(i);
-                continue;
-            }
-            budget -= 1;
-            let i = i as usize;
+        let (mut current, mut kept, mut steps) = (0usize, 0usize, 0usize);
+        // Rows reduced again at once may chain on; a budget caps the pass (measured: twice
+        // the free rows plus n beats both less and no cap).
+        let budget = 2 * free.len() + n;
+        while current < free.len() {
+            steps += 1;
+            let i = free[current] as usize;
+            current += 1;
             let row = self.row(i);
             let (mut u1, mut u2) = (i64::MAX, i64::MAX);
             let (mut j1, mut j2) = (0usize, 0usize);
@@ -163,24 +163,30 @@ impl<'a, T: Copy + Into<i64>> Lap<'a, T> {
                 u2 = u1;
             }
             let mut i0 = self.y[j1];
-            if u1 < u2 {
-                self.v[j1] -= u2 - u1;
-            } else if i0 != FREE {
-                j1 = j2;
-                i0 = self.y[j1];
+            let lowers = u1 < u2;
+            if steps < budget {
+                if lowers {
+                    self.v[j1] -= u2 - u1;
+                } else if i0 != FREE {
+                    j1 = j2;
+                    i0 = self.y[j1];
+                }
+            }
+            if i0 != FREE {
+                self.x[i0 as usize] = FREE;
+                if lowers && steps < budget {
+                    current -= 1;
+                    free[current] = i0;
+                } else {
+                    free[kept] = i0;
+                    kept += 1;
+                }
             }
             self.x[i] = j1 as u32;
             self.y[j1] = i as u32;
-            if i0 != FREE {
-                self.x[i0 as usize] = FREE;
-                if u1 < u2 {
-                    queue.push_front(i0);
-                } else {
-                    queue.push_back(i0);
-                }
-            }
         }
-        still_free
+        free.truncate(kept);
+        free
     }
 
     /// Dijkstra over columns from free row `f`; augments along the shortest path to a free
