@@ -187,8 +187,8 @@ pub struct PreparedFlow<'a> {
 impl PreparedFlow<'_> {
     /// Solves the problem.
     pub fn solve(&self) -> Result<FlowSolution, FlowError> {
-        if let Some(special) = &self.special {
-            return Ok(special.solve(self.problem));
+        if let Some(solved) = self.special.as_ref().and_then(|s| s.solve(self.problem)) {
+            return Ok(solved);
         }
         let (problem, algorithm) = (self.problem, self.algorithm);
         let mut excess = problem.supply.clone();

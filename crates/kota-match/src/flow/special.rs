@@ -3,7 +3,7 @@
 //! twinning network). Both report flows on the original arcs, so callers see no difference.
 
 use super::{Arc, FlowProblem, FlowSolution};
-use crate::assignment::solve_dense;
+use crate::assignment::{SparseProblem, solve_dense, solve_sparse};
 use crate::bmatching::BMatchingProblem;
 
 /// A problem converted for a specialised solver.
@@ -15,6 +15,11 @@ pub(crate) enum Special {
         n: usize,
         cost: DenseCosts,
         index: Option<Vec<u32>>,
+    },
+    /// A sparse assignment: rows and columns renumbered, each entry's arc beside it.
+    Sparse {
+        problem: SparseProblem,
+        arc: Vec<u32>,
     },
     /// A b-matching network.
     BMatching(Box<BMatchingNetwork>),
@@ -41,12 +46,15 @@ pub(crate) struct BMatchingNetwork {
 /// Recognises a structure with a specialised solver, if costs are small enough for exact
 /// 64-bit arithmetic there (|cost| · nodes ≤ 2^52).
 pub(crate) fn recognise(problem: &FlowProblem) -> Option<Special> {
-    dense_assignment(problem).or_else(|| bipartite_bmatching(problem))
+    dense_assignment(problem)
+        .or_else(|| sparse_assignment(problem))
+        .or_else(|| bipartite_bmatching(problem))
 }
 
 impl Special {
-    /// Solves the converted problem and maps the answer back onto `p`'s arcs.
-    pub(crate) fn solve(&self, p: &FlowProblem) -> FlowSolution {
+    /// Solves the converted problem and maps the answer back onto `p`'s arcs; `None` when a
+    /// sparse assignment has no perfect matching (the generic solver then says why).
+    pub(crate) fn solve(&self, p: &FlowProblem) -> Option<FlowSolution> {
         let mut flow = vec![0i64; p.arcs().len()];
         let mut cost = 0;
         match self {
@@ -65,6 +73,15 @@ impl Special {
                 }
                 cost = solved.cost;
             }
+            Special::Sparse { problem, arc } => {
+                let solved = solve_sparse(problem)?;
+                for (i, &j) in solved.row_to_col.iter().enumerate() {
+                    let range = problem.first[i] as usize..problem.first[i + 1] as usize;
+                    let k = range.clone().find(|&k| problem.col[k] as usize == j)?;
+                    flow[arc[k] as usize] = 1;
+                }
+                cost = solved.cost;
+            }
             Special::BMatching(b) => {
                 b.solve(&mut flow);
                 for (k, &f) in flow.iter().enumerate().filter(|(_, f)| **f != 0) {
@@ -72,7 +89,7 @@ impl Special {
                 }
             }
         }
-        FlowSolution { cost, flow }
+        Some(FlowSolution { cost, flow })
     }
 }
 
@@ -102,6 +119,80 @@ fn dense_assignment(p: &FlowProblem) -> Option<Special> {
         Err(NotDense::Shape) => return None,
     };
     small(max_abs, nodes).then_some(Special::Dense { n, cost, index })
+}
+
+/// `n` unit sources, `n` unit sinks and every arc from a source to a sink, lower bound 0 and
+/// capacity at least 1, but not every pair joined (that is [`dense_assignment`]). Of parallel
+/// arcs only the cheapest is kept.
+fn sparse_assignment(p: &FlowProblem) -> Option<Special> {
+    let supplies = p.supplies();
+    let mut index = vec![u32::MAX; supplies.len()];
+    let (mut rows, mut cols) = (0u32, 0u32);
+    for (v, &x) in supplies.iter().enumerate() {
+        let counter = match x {
+            1 => &mut rows,
+            -1 => &mut cols,
+            _ => return None,
+        };
+        index[v] = *counter;
+        *counter += 1;
+    }
+    let n = rows as usize;
+    if rows != cols || n == 0 {
+        return None;
+    }
+    let mut first = vec![0u32; n + 1];
+    let mut max_abs = 0i64;
+    for a in p.arcs() {
+        if supplies[a.tail] != 1 || supplies[a.head] != -1 || a.low != 0 || a.cap < 1 {
+            return None;
+        }
+        first[index[a.tail] as usize + 1] += 1;
+        max_abs = max_abs.max(a.cost.saturating_abs());
+    }
+    if !small(max_abs, supplies.len()) {
+        return None;
+    }
+    for i in 0..n {
+        first[i + 1] += first[i];
+    }
+    let m = p.arcs().len();
+    let (mut col, mut cost, mut arc) = (vec![0u32; m], vec![0i64; m], vec![0u32; m]);
+    let mut next = first.clone();
+    for (k, a) in p.arcs().iter().enumerate() {
+        let i = index[a.tail] as usize;
+        let slot = next[i] as usize;
+        next[i] += 1;
+        (col[slot], cost[slot], arc[slot]) = (index[a.head], a.cost, k as u32);
+    }
+    let mut problem = SparseProblem {
+        first: vec![0; n + 1],
+        col: Vec::with_capacity(m),
+        cost: Vec::with_capacity(m),
+    };
+    let mut arcs = Vec::with_capacity(m);
+    // Where each column was last entered, as (row, position): parallel arcs keep the cheapest.
+    let mut seen = vec![(u32::MAX, 0usize); n];
+    for i in 0..n {
+        for k in first[i] as usize..first[i + 1] as usize {
+            let j = col[k] as usize;
+            match seen[j] {
+                (row, at) if row == i as u32 => {
+                    if cost[k] < problem.cost[at] {
+                        (problem.cost[at], arcs[at]) = (cost[k], arc[k]);
+                    }
+                }
+                _ => {
+                    seen[j] = (i as u32, problem.col.len());
+                    problem.col.push(col[k]);
+                    problem.cost.push(cost[k]);
+                    arcs.push(arc[k]);
+                }
+            }
+        }
+        problem.first[i + 1] = problem.col.len() as u32;
+    }
+    Some(Special::Sparse { problem, arc: arcs })
 }
 
 /// Why [`dense_matrix`] gave up.
