@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Checks that `kota match solve` agrees with OR-Tools' SimpleMinCostFlow: on random networks
 with the degenerate cases (zero-cost and negative arcs, parallel arcs, isolated nodes, lower
-bounds, unbalanced and infeasible supplies) and on the reference generator's instances.
+bounds, unbalanced and infeasible supplies), half of them shaped for the specialised solvers
+(dense and sparse assignment, b-matching with and without fair-mode bonuses), and on the
+reference generator's instances.
 Every Kota answer is also checked for bounds, conservation and its reported cost.
 
   python3 bench/check_solve.py --kota target/release/kota --random 500
@@ -44,6 +46,50 @@ def random_network(rng):
     n += rng.choice([0, 0, 2])  # isolated nodes
     supply += [0] * (n - len(supply))
     return n, supply, arcs
+
+
+def random_assignment(rng):
+    """Unit sources and sinks: complete (dense) or with some arcs only (sparse), parallel arcs,
+    ties, sometimes without a perfect matching; sources first or last."""
+    n = rng.randint(1, 12)
+    if rng.random() < 0.3:
+        pairs = [(i, j) for i in range(n) for j in range(n)]
+    else:
+        hidden = rng.sample(range(n), n)
+        pairs = [(i, hidden[i]) for i in range(n) if rng.random() > 0.1]
+        pairs += [(rng.randrange(n), rng.randrange(n)) for _ in range(rng.randint(0, 3 * n))]
+    flip = rng.random() < 0.5
+    row = (lambda i: n + i) if flip else (lambda i: i)
+    col = (lambda j: j) if flip else (lambda j: n + j)
+    arcs = [(row(i), col(j), 0, rng.choice([1, 1, 2]), rng.choice([0, rng.randint(-20, 50)]))
+            for i, j in pairs]
+    supply = [0] * (2 * n)
+    for i in range(n):
+        supply[row(i)], supply[col(i)] = 1, -1
+    return 2 * n, supply, arcs
+
+
+def random_bmatching(rng):
+    """The twinning network: source, left nodes, right nodes, sink, a bypass arc; in fair mode
+    each right node's first unit carries a dominant bonus (often with scarce left capacity)."""
+    nl, nr = rng.randint(1, 8), rng.randint(1, 8)
+    cap_l, cap_r, smax = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 50)
+    fair = rng.random() < 0.5
+    S, T = 0, 1 + nl + nr
+    arcs = [(S, 1 + i, 0, cap_l, 0) for i in range(nl)]
+    for _ in range(rng.randint(0, nl * nr * 2)):
+        i, j = rng.randrange(nl), rng.randrange(nr)
+        arcs.append((1 + i, 1 + nl + j, 0, 1, -rng.randint(0, smax)))
+    if fair:
+        bonus = smax * min(nl * cap_l, nr * cap_r) + 1
+        arcs += [(1 + nl + j, T, 0, 1, -bonus) for j in range(nr)]
+        arcs += [(1 + nl + j, T, 0, cap_r - 1, 0) for j in range(nr)]
+    else:
+        arcs += [(1 + nl + j, T, 0, cap_r, 0) for j in range(nr)]
+    arcs.append((S, T, 0, nl * cap_l, 0))
+    supply = [0] * (T + 1)
+    supply[S], supply[T] = nl * cap_l, -nl * cap_l
+    return T + 1, supply, arcs
 
 
 def write_dimacs(path, n, supply, arcs):
@@ -128,8 +174,9 @@ def main():
     rng = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="kota-check-")
     checked = infeasible = failed = 0
+    shapes = [random_network, random_network, random_assignment, random_bmatching]
     for i in range(a.random):
-        n, supply, arcs = random_network(rng)
+        n, supply, arcs = shapes[i % len(shapes)](rng)
         path = os.path.join(tmp, f"r{i}.min")
         write_dimacs(path, n, supply, arcs)
         want = ortools(n, supply, arcs)

@@ -10,7 +10,7 @@
 //! * [`schedule`]: brokerage meetings to (slot, table) without clashes.
 //! * [`bmatching`]: exact min-cost bipartite b-matching with first-match bonuses (fair mode).
 //! * [`flow`]: an exact min-cost flow solver (cost scaling, successive shortest paths), DIMACS.
-//! * [`assignment`]: the dense linear assignment problem (Jonker–Volgenant).
+//! * [`assignment`]: the linear assignment problem, dense or sparse (Jonker–Volgenant).
 
 pub mod assignment;
 pub mod bmatching;

@@ -5,9 +5,9 @@
 //! tells why there is none. Two exact algorithms are implemented (see `docs/matching.md` for the
 //! measurements behind the default):
 //!
-//! * [`Algorithm::Auto`] (the default): recognises dense assignment and bipartite b-matching
-//!   networks and hands them to [`crate::assignment`] and [`crate::bmatching`]; cost scaling
-//!   for everything else.
+//! * [`Algorithm::Auto`] (the default): recognises dense and sparse assignment networks and
+//!   bipartite b-matching networks and hands them to [`crate::assignment`] and
+//!   [`crate::bmatching`]; cost scaling for everything else.
 //! * [`Algorithm::CostScaling`]: Goldberg's cost-scaling push-relabel with partial
 //!   augment-relabel steps: its running time hardly depends on the total flow.
 //! * [`Algorithm::SuccessiveShortestPaths`]: Dijkstra with potentials, one augmenting path at a

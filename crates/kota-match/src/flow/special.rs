@@ -1,6 +1,7 @@
 //! Recognises flow problems with a structure that a specialised exact solver handles faster:
-//! dense assignment (Jonker–Volgenant) and bipartite b-matching with a bypass arc (the
-//! twinning network). Both report flows on the original arcs, so callers see no difference.
+//! dense and sparse assignment (Jonker–Volgenant) and bipartite b-matching with a bypass arc
+//! (the twinning network). Each reports flows on the original arcs, so callers see no
+//! difference.
 
 use super::{Arc, FlowProblem, FlowSolution};
 use crate::assignment::{SparseProblem, solve_dense, solve_sparse};
