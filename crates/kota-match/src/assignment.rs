@@ -8,7 +8,7 @@
 
 mod sparse;
 
-pub use sparse::{SparseProblem, solve_sparse};
+pub use sparse::{SparseAssignment, SparseProblem, solve_sparse};
 
 const FREE: u32 = u32::MAX;
 
@@ -43,7 +43,6 @@ pub fn solve_dense<T: Copy + Into<i64>>(n: usize, cost: &[T]) -> Assignment {
         let reduced = cost[i * n..(i + 1) * n].iter().zip(&d.v).enumerate();
         two_least(reduced.map(|(j, (&c, &v))| (c.into() - v, j, j)))
     };
-    let free = augmenting_row_reduction(&mut lap.duals, free, two_least_of_row);
     let free = augmenting_row_reduction(&mut lap.duals, free, two_least_of_row);
     let mut scratch = Scratch {
         d: vec![0; n],
@@ -131,11 +130,23 @@ impl Duals {
     }
 }
 
-/// One pass of augmenting row reduction over `n` rows whose two least entries `two_least`
-/// gives (the same entry twice if a row has one; `None` if none); returns the rows still free.
-/// A row displaced from a column whose dual fell is reduced again at once; one displaced by a
-/// tie waits for the next pass (or the shortest-path phase), so ties cannot cycle.
+/// Two passes of augmenting row reduction (as Jonker and Volgenant do) over the `free` rows,
+/// whose two least entries `two_least` gives; returns the rows still free.
 fn augmenting_row_reduction(
+    d: &mut Duals,
+    free: Vec<u32>,
+    two_least: impl Fn(&Duals, usize) -> Option<[Entry; 2]>,
+) -> Vec<u32> {
+    let free = row_reduction_pass(d, free, &two_least);
+    row_reduction_pass(d, free, &two_least)
+}
+
+/// One pass of augmenting row reduction over the `free` rows whose two least entries
+/// `two_least` gives (the same entry twice if a row has one; `None` if none); returns the rows
+/// still free. A row displaced from a column whose dual fell is reduced again at once; one
+/// displaced by a tie waits for the next pass (or the shortest-path phase), so ties cannot
+/// cycle.
+fn row_reduction_pass(
     d: &mut Duals,
     mut free: Vec<u32>,
     two_least: impl Fn(&Duals, usize) -> Option<[Entry; 2]>,

@@ -7,7 +7,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::{Assignment, Duals, FREE, augmenting_row_reduction, two_least};
+use super::{Duals, FREE, augmenting_row_reduction, two_least};
 
 /// A sparse `n × n` assignment problem, row by row: the columns open to row `i` are
 /// `col[first[i]..first[i + 1]]`, at the matching `cost`s.
@@ -32,12 +32,21 @@ impl SparseProblem {
     }
 }
 
+/// An optimal sparse assignment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SparseAssignment {
+    /// The minimum total cost.
+    pub cost: i64,
+    /// For each row, the entry it takes: its column is `col[entry[i]]`.
+    pub entry: Vec<usize>,
+}
+
 /// Solves the sparse assignment problem: a minimum-cost perfect matching of rows to columns,
 /// or `None` when there is none. Each (row, column) pair should appear once.
 ///
 /// # Panics
 /// If `first` does not delimit `col` and `cost`, or a column is `n` or more.
-pub fn solve_sparse(p: &SparseProblem) -> Option<Assignment> {
+pub fn solve_sparse(p: &SparseProblem) -> Option<SparseAssignment> {
     let n = p.n();
     assert!(
         p.col.len() == p.cost.len() && p.first.last().map_or(0, |&f| f as usize) == p.col.len()
@@ -54,7 +63,6 @@ pub fn solve_sparse(p: &SparseProblem) -> Option<Assignment> {
         }))
     };
     let free = augmenting_row_reduction(&mut lap.duals, free, two_least_of_row);
-    let free = augmenting_row_reduction(&mut lap.duals, free, two_least_of_row);
     let mut search = Search {
         d: vec![0; n],
         pred: vec![0; n],
@@ -68,10 +76,10 @@ pub fn solve_sparse(p: &SparseProblem) -> Option<Assignment> {
     for f in free {
         lap.augment(f as usize, &mut search)?;
     }
-    let cost = lap.duals.at.iter().map(|&k| p.cost[k as usize]).sum();
-    Some(Assignment {
-        cost,
-        row_to_col: lap.duals.x.iter().map(|&j| j as usize).collect(),
+    let entry: Vec<usize> = lap.duals.at.iter().map(|&k| k as usize).collect();
+    Some(SparseAssignment {
+        cost: entry.iter().map(|&k| p.cost[k]).sum(),
+        entry,
     })
 }
 

@@ -76,9 +76,7 @@ impl Special {
             }
             Special::Sparse { problem, arc } => {
                 let solved = solve_sparse(problem)?;
-                for (i, &j) in solved.row_to_col.iter().enumerate() {
-                    let range = problem.first[i] as usize..problem.first[i + 1] as usize;
-                    let k = range.clone().find(|&k| problem.col[k] as usize == j)?;
+                for &k in &solved.entry {
                     flow[arc[k] as usize] = 1;
                 }
                 cost = solved.cost;
@@ -166,34 +164,36 @@ fn sparse_assignment(p: &FlowProblem) -> Option<Special> {
         next[i] += 1;
         (col[slot], cost[slot], arc[slot]) = (index[a.head], a.cost, k as u32);
     }
-    let mut problem = SparseProblem {
-        first: vec![0; n + 1],
-        col: Vec::with_capacity(m),
-        cost: Vec::with_capacity(m),
-    };
-    let mut arcs = Vec::with_capacity(m);
-    // Where each column was last entered, as (row, position): parallel arcs keep the cheapest.
+    // Parallel arcs keep the cheapest: compact each row in place, remembering where each
+    // column was last entered as (row, position).
     let mut seen = vec![(u32::MAX, 0usize); n];
+    let mut kept = 0usize;
+    let mut start = 0usize;
     for i in 0..n {
-        for k in first[i] as usize..first[i + 1] as usize {
+        let end = first[i + 1] as usize;
+        for k in start..end {
             let j = col[k] as usize;
             match seen[j] {
                 (row, at) if row == i as u32 => {
-                    if cost[k] < problem.cost[at] {
-                        (problem.cost[at], arcs[at]) = (cost[k], arc[k]);
+                    if cost[k] < cost[at] {
+                        (cost[at], arc[at]) = (cost[k], arc[k]);
                     }
                 }
                 _ => {
-                    seen[j] = (i as u32, problem.col.len());
-                    problem.col.push(col[k]);
-                    problem.cost.push(cost[k]);
-                    arcs.push(arc[k]);
+                    seen[j] = (i as u32, kept);
+                    (col[kept], cost[kept], arc[kept]) = (col[k], cost[k], arc[k]);
+                    kept += 1;
                 }
             }
         }
-        problem.first[i + 1] = problem.col.len() as u32;
+        start = end;
+        first[i + 1] = kept as u32;
     }
-    Some(Special::Sparse { problem, arc: arcs })
+    col.truncate(kept);
+    cost.truncate(kept);
+    arc.truncate(kept);
+    let problem = SparseProblem { first, col, cost };
+    Some(Special::Sparse { problem, arc })
 }
 
 /// Why [`dense_matrix`] gave up.
