@@ -197,3 +197,41 @@ fn bench_reports_the_objective_as_json() {
     assert_eq!(out["objective"], 7);
     assert_eq!(out["solve_s"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    // More output than a pipe holds (`kota match solve --zeros` on 20,000 arcs, a twinning
+    // plan of 3,000 pairs), read by nobody: as with `| head`, Kota stops quietly.
+    let mut dimacs = String::from("p min 2 20000\nn 1 1\nn 2 -1\n");
+    dimacs.push_str(&"a 1 2 0 1 3\n".repeat(20_000));
+    let dimacs = file("many-arcs.min", &dimacs);
+    let cities: Vec<String> = (0..3000)
+        .map(|i| {
+            format!(r#"{{"id": "city_{i}", "country": "TH", "income_group": "low", "needs": {{"civic_social": 50}}, "max_partners": 1}}"#)
+        })
+        .collect();
+    let network = file(
+        "many-cities.json",
+        &format!(
+            r#"{{"cities": [{}], "partners": [{{"id": "adb", "kind": "development_bank", "capacity": 3000, "strengths": {{"civic_social": 90}}}}]}}"#,
+            cities.join(",")
+        ),
+    );
+    let runs: [&[&str]; 2] = [
+        &["match", "solve", "--zeros", dimacs.to_str().unwrap()],
+        &["match", "twinning", "--input", network.to_str().unwrap()],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kota"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run kota");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait for kota");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+    }
+}

@@ -8,7 +8,7 @@ use std::time::Instant;
 use kota_match::flow::{Algorithm, FlowProblem, FlowSolution, parse_dimacs};
 use serde::Deserialize;
 
-use super::{INFEASIBLE, WRONG_INPUT, read_input};
+use super::{INFEASIBLE, SOLVED, WRONG_INPUT, emit, read_input};
 
 /// The instance parameters the reference generator writes in its first comment line.
 #[derive(Debug, Default, Deserialize)]
@@ -126,18 +126,20 @@ pub fn match_dimacs(path: &Path, runs: usize, json: bool) -> ExitCode {
             "nodes": problem.node_count(),
             "arcs": problem.arcs().len(),
         });
-        println!("{out}");
+        emit(&format!("{out}\n"), SOLVED)
     } else {
-        println!(
-            "{}: objective {} | solve median {median:.3} s over {} runs | prepare {:.3} s | parse {parse_s:.3} s | peak RSS {}",
-            path.display(),
-            objective.unwrap_or_default(),
-            times.len(),
-            prepare_s,
-            peak.map_or("?".into(), |m| format!("{m:.0} MiB")),
-        );
+        emit(
+            &format!(
+                "{}: objective {} | solve median {median:.3} s over {} runs | prepare {:.3} s | parse {parse_s:.3} s | peak RSS {}\n",
+                path.display(),
+                objective.unwrap_or_default(),
+                times.len(),
+                prepare_s,
+                peak.map_or("?".into(), |m| format!("{m:.0} MiB")),
+            ),
+            SOLVED,
+        )
     }
-    ExitCode::SUCCESS
 }
 
 /// CPU time of the calling thread (Linux `schedstat`, nanoseconds), in seconds.

@@ -12,7 +12,7 @@ use kota_match::twinning::AssignOptions;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{SOLVED, WRONG_INPUT, read_input};
+use super::{SOLVED, WRONG_INPUT, emit, read_input};
 
 /// `twinning` and `recommend` input: the network, plus options for `twinning`.
 #[derive(Deserialize)]
@@ -72,10 +72,7 @@ fn wrong(path: &Path, message: impl std::fmt::Display) -> ExitCode {
 
 fn print(value: &impl Serialize) -> ExitCode {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => {
-            println!("{s}");
-            ExitCode::from(SOLVED)
-        }
+        Ok(s) => emit(&format!("{s}\n"), SOLVED),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

@@ -6,6 +6,7 @@ mod bench;
 mod domain;
 mod solve;
 
+use std::io::{ErrorKind, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -111,4 +112,17 @@ fn read_input(path: &std::path::Path) -> Result<String, ExitCode> {
         eprintln!("error: cannot read {}: {e}", path.display());
         ExitCode::from(WRONG_INPUT)
     })
+}
+
+/// Writes `text` to standard output and exits with `code`. A reader that stopped early (a
+/// closed pipe, as with `| head`) is no error; any other failure to write is reported.
+fn emit(text: &str, code: u8) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write the answer: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::from(code),
+    }
 }

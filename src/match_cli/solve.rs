@@ -1,12 +1,11 @@
 //! `kota match solve FILE`: DIMACS min-cost flow in, DIMACS solution out.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 use kota_match::flow::{FlowError, parse_dimacs, write_dimacs_solution};
 
-use super::{INFEASIBLE, SOLVED, WRONG_INPUT, read_input};
+use super::{INFEASIBLE, SOLVED, WRONG_INPUT, emit, read_input};
 
 /// Solves the DIMACS problem in `path` and prints its solution.
 pub fn run(path: &Path, zeros: bool) -> ExitCode {
@@ -22,14 +21,9 @@ pub fn run(path: &Path, zeros: bool) -> ExitCode {
         }
     };
     match problem.solve() {
-        Ok(solution) => {
-            let out = write_dimacs_solution(&problem, &solution, zeros);
-            let _ = std::io::stdout().lock().write_all(out.as_bytes());
-            ExitCode::from(SOLVED)
-        }
+        Ok(solution) => emit(&write_dimacs_solution(&problem, &solution, zeros), SOLVED),
         Err(e @ (FlowError::Infeasible | FlowError::Unbalanced(_))) => {
-            println!("c infeasible: {e}");
-            ExitCode::from(INFEASIBLE)
+            emit(&format!("c infeasible: {e}\n"), INFEASIBLE)
         }
         Err(e) => {
             eprintln!("error: {}: {e}", path.display());
