@@ -35,11 +35,7 @@ async fn status_of(client: &reqwest::Client, app: &TestApp, path: &str) -> u16 {
 
 /// Rows of a table, counted behind the HTTP surface.
 async fn count(app: &TestApp, sql: &str) -> i64 {
-    match &app.store {
-        kota_store::Store::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-        kota_store::Store::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .expect("count")
+    app.store.sql_i64(sql).await.expect("count")
 }
 
 #[tokio::test]
@@ -364,25 +360,17 @@ async fn a_token_secret_is_shown_once_stored_hashed_and_works_until_revoked() {
     assert!(!later.contains(&secret), "shown once only");
     assert!(later.contains(&secret[..13]) && later.contains("Deploy script"));
 
-    let rows: Vec<(String, String, String)> = match &app.store {
-        kota_store::Store::Sqlite(pool) => {
-            sqlx::query_as("SELECT name, prefix, secret_hash FROM api_tokens")
-                .fetch_all(pool)
-                .await
-        }
-        kota_store::Store::Postgres(pool) => {
-            sqlx::query_as("SELECT name, prefix, secret_hash FROM api_tokens")
-                .fetch_all(pool)
-                .await
-        }
-    }
-    .expect("tokens");
+    let rows = app
+        .store
+        .sql_text_rows("SELECT name, prefix, secret_hash FROM api_tokens")
+        .await
+        .expect("tokens");
     assert_eq!(rows.len(), 2);
-    for (name, prefix, hash) in &rows {
-        for stored in [name, prefix, hash] {
+    for row in &rows {
+        for stored in row {
             assert!(!stored.contains(&secret[5..]), "the secret is not stored");
         }
-        assert_eq!(hash.len(), 64, "a SHA-256 digest");
+        assert_eq!(row[2].len(), 64, "a SHA-256 digest");
     }
 
     let me = app

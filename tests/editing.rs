@@ -100,7 +100,7 @@ async fn each_role_edits_only_the_cities_it_owns() {
             assert!(
                 matches!(result, Err(WriteError::Forbidden)),
                 "{:?} on {slug}",
-                who.role
+                who.role()
             );
             assert_eq!(after, before, "a forbidden write changes nothing");
         }

@@ -202,21 +202,23 @@ pub fn principal(
     role: kota_domain::access::Role,
     scope: Scope<'_>,
 ) -> kota_domain::access::Principal {
-    let mut p = kota_domain::access::Principal {
+    use kota_domain::access::Scope as Bound;
+    let bound = match (role, scope) {
+        (_, Scope::City(city_id)) => Bound::CityOfficer { city_id },
+        (_, Scope::State(iso2)) => Bound::NationalRepresentative {
+            state_iso2: iso2.to_owned(),
+        },
+        (_, Scope::Partner(partner_id)) => Bound::PartnerRepresentative { partner_id },
+        (kota_domain::access::Role::Admin, Scope::Network) => Bound::Admin,
+        (_, Scope::Network) => Bound::Coordinator,
+    };
+    assert_eq!(bound.role(), role, "the scope fits the role");
+    kota_domain::access::Principal {
         user_id: uuid::Uuid::new_v4(),
         email: format!("{}@example.org", role.as_str()),
-        role,
-        city_id: None,
-        state_iso2: None,
-        partner_id: None,
-    };
-    match scope {
-        Scope::City(id) => p.city_id = Some(id),
-        Scope::State(iso2) => p.state_iso2 = Some(iso2.to_owned()),
-        Scope::Partner(id) => p.partner_id = Some(id),
-        Scope::Network => {}
+        name: format!("Test {}", role.label()),
+        scope: bound,
     }
-    p
 }
 
 /// What a principal belongs to.
@@ -232,11 +234,8 @@ pub enum Scope<'a> {
 }
 
 /// Runs raw SQL on the test database, as an operator with database access would.
-pub async fn raw_sql(store: &kota_store::Store, sql: &str) -> Result<(), sqlx::Error> {
-    match store {
-        kota_store::Store::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
-        kota_store::Store::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
-    }
+pub async fn raw_sql(store: &kota_store::Store, sql: &str) -> Result<(), kota_store::StoreError> {
+    store.sql_execute(sql).await
 }
 
 /// Numbers that any write changes: row counts and version sums of every editable table, and
@@ -256,12 +255,7 @@ pub async fn fingerprint(store: &Store) -> Vec<i64> {
     ];
     let mut out = Vec::new();
     for q in queries {
-        let n: i64 = match store {
-            Store::Sqlite(pool) => sqlx::query_scalar(q).fetch_one(pool).await,
-            Store::Postgres(pool) => sqlx::query_scalar(q).fetch_one(pool).await,
-        }
-        .expect(q);
-        out.push(n);
+        out.push(store.sql_i64(q).await.expect(q));
     }
     out
 }

@@ -32,20 +32,12 @@ pub async fn default_scope(store: &Store, role: Role) -> ScopeKey {
         ScopeKind::City => ScopeKey::City("bangkok".into()),
         ScopeKind::MemberState => ScopeKey::MemberState("TH".into()),
         ScopeKind::Partner => {
-            let slug: String = match store {
-                Store::Sqlite(pool) => {
-                    sqlx::query_scalar("SELECT slug FROM partners ORDER BY slug LIMIT 1")
-                        .fetch_one(pool)
-                        .await
-                        .expect("a partner")
-                }
-                Store::Postgres(pool) => {
-                    sqlx::query_scalar("SELECT slug FROM partners ORDER BY slug LIMIT 1")
-                        .fetch_one(pool)
-                        .await
-                        .expect("a partner")
-                }
-            };
+            let slug = store
+                .sql_text_rows("SELECT slug FROM partners ORDER BY slug LIMIT 1")
+                .await
+                .expect("a partner")
+                .remove(0)
+                .remove(0);
             ScopeKey::Partner(slug)
         }
         ScopeKind::Network => ScopeKey::Network,

@@ -21,55 +21,116 @@ crate::vocabulary! {
     }
 }
 
+/// What part of the network a person acts for: each role with exactly what binds it, so
+/// that an officer without a city cannot be represented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Scope {
+    /// Officer of the city with this id.
+    CityOfficer {
+        /// The city.
+        city_id: Uuid,
+    },
+    /// National representative of the member state with this ISO alpha-2 code.
+    NationalRepresentative {
+        /// The member state.
+        state_iso2: String,
+    },
+    /// Representative of the partner with this id.
+    PartnerRepresentative {
+        /// The partner.
+        partner_id: Uuid,
+    },
+    /// Coordinator of the network.
+    Coordinator,
+    /// Administrator of the installation.
+    Admin,
+}
+
+impl Scope {
+    /// The role this scope belongs to.
+    pub fn role(&self) -> Role {
+        match self {
+            Self::CityOfficer { .. } => Role::CityOfficer,
+            Self::NationalRepresentative { .. } => Role::NationalRepresentative,
+            Self::PartnerRepresentative { .. } => Role::PartnerRepresentative,
+            Self::Coordinator => Role::Coordinator,
+            Self::Admin => Role::Admin,
+        }
+    }
+}
+
 /// The signed-in person (or the owner of the API token) a request acts for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Principal {
     /// The user.
     pub user_id: Uuid,
-    /// Their e-mail address (their login).
+    /// Their e-mail address (their login): shown only on their own account pages.
     pub email: String,
-    /// Their role.
-    pub role: Role,
-    /// The city a city officer belongs to.
-    pub city_id: Option<Uuid>,
-    /// The member state a national representative belongs to.
-    pub state_iso2: Option<String>,
-    /// The partner a partner representative belongs to.
-    pub partner_id: Option<Uuid>,
+    /// The name others see.
+    pub name: String,
+    /// What they act for.
+    pub scope: Scope,
 }
 
 impl Principal {
+    /// Their role.
+    pub fn role(&self) -> Role {
+        self.scope.role()
+    }
+
     /// Whether this is a coordinator of the network.
     pub fn is_coordinator(&self) -> bool {
-        self.role == Role::Coordinator
+        self.scope == Scope::Coordinator
     }
 
     /// Whether this is an administrator of the installation.
     pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
+        self.scope == Scope::Admin
+    }
+
+    /// The city a city officer belongs to.
+    pub fn city_id(&self) -> Option<Uuid> {
+        match self.scope {
+            Scope::CityOfficer { city_id } => Some(city_id),
+            _ => None,
+        }
+    }
+
+    /// The partner a partner representative belongs to.
+    pub fn partner_id(&self) -> Option<Uuid> {
+        match self.scope {
+            Scope::PartnerRepresentative { partner_id } => Some(partner_id),
+            _ => None,
+        }
     }
 
     /// Whether they may edit a city (profile, action plan, projects, stories) of `country`.
     pub fn may_edit_city(&self, city_id: Uuid, country_iso2: &str) -> bool {
-        match self.role {
-            Role::Coordinator => true,
-            Role::CityOfficer => self.city_id == Some(city_id),
-            Role::NationalRepresentative => self.state_iso2.as_deref() == Some(country_iso2),
-            Role::PartnerRepresentative | Role::Admin => false,
+        match &self.scope {
+            Scope::Coordinator => true,
+            Scope::CityOfficer { city_id: own } => *own == city_id,
+            Scope::NationalRepresentative { state_iso2 } => state_iso2 == country_iso2,
+            Scope::PartnerRepresentative { .. } | Scope::Admin => false,
         }
     }
 
     /// Whether they may edit a partner's profile and offers.
     pub fn may_edit_partner(&self, partner_id: Uuid) -> bool {
-        match self.role {
-            Role::Coordinator => true,
-            Role::PartnerRepresentative => self.partner_id == Some(partner_id),
+        match &self.scope {
+            Scope::Coordinator => true,
+            Scope::PartnerRepresentative { partner_id: own } => *own == partner_id,
             _ => false,
         }
     }
 
     /// Whether they may manage the network itself: member cities, the framework, events.
     pub fn may_manage_network(&self) -> bool {
+        self.is_coordinator()
+    }
+
+    /// Whether they may read the audit log.
+    pub fn may_read_audit(&self) -> bool {
         self.is_coordinator()
     }
 
@@ -97,14 +158,12 @@ pub fn may_see_partner_confidential(who: Option<&Principal>, partner_id: Uuid) -
 mod tests {
     use super::*;
 
-    fn principal(role: Role) -> Principal {
+    fn principal(scope: Scope) -> Principal {
         Principal {
             user_id: Uuid::nil(),
             email: "a@example.org".into(),
-            role,
-            city_id: None,
-            state_iso2: None,
-            partner_id: None,
+            name: "A".into(),
+            scope,
         }
     }
 
@@ -113,30 +172,25 @@ mod tests {
         let bangkok = Uuid::from_u128(1);
         let phuket = Uuid::from_u128(2);
         let jakarta = Uuid::from_u128(3);
-        let officer = Principal {
-            city_id: Some(bangkok),
-            ..principal(Role::CityOfficer)
-        };
+        let officer = principal(Scope::CityOfficer { city_id: bangkok });
         assert!(officer.may_edit_city(bangkok, "TH"));
         assert!(!officer.may_edit_city(phuket, "TH"));
-        let national = Principal {
-            state_iso2: Some("TH".into()),
-            ..principal(Role::NationalRepresentative)
-        };
+        let national = principal(Scope::NationalRepresentative {
+            state_iso2: "TH".into(),
+        });
         assert!(national.may_edit_city(phuket, "TH"));
         assert!(!national.may_edit_city(jakarta, "ID"));
         let partner = Uuid::from_u128(9);
-        let rep = Principal {
-            partner_id: Some(partner),
-            ..principal(Role::PartnerRepresentative)
-        };
+        let rep = principal(Scope::PartnerRepresentative {
+            partner_id: partner,
+        });
         assert!(rep.may_edit_partner(partner));
         assert!(!rep.may_edit_partner(Uuid::from_u128(8)));
         assert!(!rep.may_edit_city(bangkok, "TH"));
-        let coordinator = principal(Role::Coordinator);
+        let coordinator = principal(Scope::Coordinator);
         assert!(coordinator.may_edit_city(jakarta, "ID") && coordinator.may_edit_partner(partner));
         assert!(coordinator.may_manage_network() && !coordinator.may_manage_users());
-        let admin = principal(Role::Admin);
+        let admin = principal(Scope::Admin);
         assert!(!admin.may_edit_city(bangkok, "TH") && !admin.may_edit_partner(partner));
         assert!(admin.may_manage_users() && !admin.may_manage_network());
         assert!(!may_see_city_confidential(None, bangkok, "TH"));

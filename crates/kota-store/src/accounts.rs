@@ -9,7 +9,7 @@ mod tokens;
 mod users;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use kota_domain::access::{Principal, Role};
+use kota_domain::access::{Principal, Role, Scope};
 use kota_domain::account::{AccountRuleError, ScopeKind};
 use uuid::Uuid;
 
@@ -45,16 +45,33 @@ pub struct User {
 }
 
 impl User {
-    /// The principal this user acts as.
-    pub fn principal(&self) -> Principal {
-        Principal {
+    /// The principal this user acts as; `None` when the stored binding does not fit the role
+    /// (which the schema's checks prevent).
+    pub fn principal(&self) -> Option<Principal> {
+        let scope = match self.role {
+            Role::CityOfficer => Scope::CityOfficer {
+                city_id: self.city_id?,
+            },
+            Role::NationalRepresentative => Scope::NationalRepresentative {
+                state_iso2: self.state_iso2.clone()?,
+            },
+            Role::PartnerRepresentative => Scope::PartnerRepresentative {
+                partner_id: self.partner_id?,
+            },
+            Role::Coordinator => Scope::Coordinator,
+            Role::Admin => Scope::Admin,
+        };
+        Some(Principal {
             user_id: self.id,
             email: self.email.clone(),
-            role: self.role,
-            city_id: self.city_id,
-            state_iso2: self.state_iso2.clone(),
-            partner_id: self.partner_id,
-        }
+            name: self.display_name().to_owned(),
+            scope,
+        })
+    }
+
+    /// The name others see.
+    pub fn display_name(&self) -> &str {
+        &self.email
     }
 
     /// A value that changes whenever the password changes (derived from its hash, revealing

@@ -8,6 +8,7 @@ mod args;
 pub mod audit;
 pub mod filter;
 mod import;
+mod raw;
 mod read;
 mod rows;
 pub mod writes;
@@ -52,9 +53,16 @@ pub enum StoreError {
 /// Result of a storage operation.
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// The database Kota keeps its data in.
+/// The database Kota keeps its data in: cheap to clone, shared by every request.
 #[derive(Debug, Clone)]
-pub enum Store {
+pub struct Store {
+    db: Db,
+}
+
+/// The backend behind a [`Store`]: private, so that everything outside goes through the
+/// store's own interface.
+#[derive(Debug, Clone)]
+enum Db {
     /// An embedded SQLite file.
     Sqlite(SqlitePool),
     /// A PostgreSQL database.
@@ -64,9 +72,9 @@ pub enum Store {
 /// Runs the same code on whichever pool the store holds: `with_pool!(store, pool => body)`.
 macro_rules! with_pool {
     ($store:expr, $pool:ident => $body:expr) => {
-        match $store {
-            $crate::Store::Sqlite($pool) => $body,
-            $crate::Store::Postgres($pool) => $body,
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
         }
     };
 }
@@ -76,7 +84,7 @@ pub(crate) use with_pool;
 /// `BEGIN IMMEDIATE`, or a transaction-scoped advisory lock on PostgreSQL.
 macro_rules! begin_write {
     ($store:expr, $pool:expr) => {{
-        let sqlite = matches!($store, $crate::Store::Sqlite(_));
+        let sqlite = matches!(&$store.db, $crate::Db::Sqlite(_));
         let mut tx = $pool
             .begin_with(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" })
             .await?;
@@ -101,7 +109,9 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
-            let store = Self::Postgres(pool);
+            let store = Self {
+                db: Db::Postgres(pool),
+            };
             store.warn_on_non_utf8_ctype().await?;
             Ok(store)
         } else if url.starts_with("sqlite:") {
@@ -115,7 +125,9 @@ impl Store {
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
-            Ok(Self::Sqlite(pool))
+            Ok(Self {
+                db: Db::Sqlite(pool),
+            })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
@@ -123,18 +135,18 @@ impl Store {
 
     /// Which backend this is: `sqlite` or `postgres`.
     pub fn backend(&self) -> &'static str {
-        match self {
-            Self::Sqlite(_) => "sqlite",
-            Self::Postgres(_) => "postgres",
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
         }
     }
 
     /// Applies the migrations that have not been applied yet. Safe to run from several
     /// processes at once on PostgreSQL (the migrator takes a database lock).
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self {
-            Self::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Self::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
@@ -151,7 +163,7 @@ impl Store {
     }
 
     async fn warn_on_non_utf8_ctype(&self) -> StoreResult<()> {
-        if let Self::Postgres(pool) = self {
+        if let Db::Postgres(pool) = &self.db {
             let ctype: String = sqlx::query_scalar("SHOW lc_ctype").fetch_one(pool).await?;
             let lower = ctype.to_lowercase();
             if !(lower.contains("utf8") || lower.contains("utf-8")) {

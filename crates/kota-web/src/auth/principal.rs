@@ -113,7 +113,9 @@ async fn bearer(
         return Ok(Authentication::Rejected);
     };
     Ok(match s.store.user_by_token(secret).await? {
-        Some(user) => Authentication::Bearer(user.principal()),
+        Some(user) => user
+            .principal()
+            .map_or(Authentication::Rejected, Authentication::Bearer),
         None => Authentication::Rejected,
     })
 }
@@ -134,9 +136,9 @@ async fn session(s: &AppState, session: Option<&Session>) -> Result<Authenticati
         return Ok(Authentication::Anonymous);
     };
     match s.store.user_by_id(signed_in.id).await? {
-        Some(user) if !user.disabled && user.password_stamp() == signed_in.stamp => {
-            Ok(Authentication::Session(user.principal()))
-        }
+        Some(user) if !user.disabled && user.password_stamp() == signed_in.stamp => Ok(user
+            .principal()
+            .map_or(Authentication::Anonymous, Authentication::Session)),
         _ => {
             session
                 .remove::<SessionUser>(SESSION_KEY)
