@@ -6,6 +6,7 @@ mod common;
 use common::{Scope, TestApp, kota, principal, raw_sql};
 use kota_domain::access::Role;
 use kota_domain::edit::CityProfileInput;
+use kota_store::records::city_profile::UpdateCityProfile;
 
 /// An app with a few changes in the log besides the import.
 async fn app_with_history() -> TestApp {
@@ -17,7 +18,14 @@ async fn app_with_history() -> TestApp {
             ..Default::default()
         };
         app.store
-            .update_city_profile(&who, slug, None, &input)
+            .apply_edit(
+                &who,
+                UpdateCityProfile {
+                    city: common::key(slug),
+                    input: input.clone(),
+                },
+                None,
+            )
             .await
             .expect("edit");
     }

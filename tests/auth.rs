@@ -399,14 +399,28 @@ async fn a_token_secret_is_shown_once_stored_hashed_and_works_until_revoked() {
     let api_secret = made["secret"].as_str().expect("secret").to_owned();
     let api_token_id = made["token"]["id"].as_str().expect("id").to_owned();
 
-    let list = app
-        .client
-        .get(app.url("/api/v1/me/tokens"))
-        .bearer_auth(&api_secret)
-        .send()
-        .await
-        .expect("GET");
-    let list: serde_json::Value = list.json().await.expect("JSON");
+    // When a token was last used is noted in the background: wait for it, briefly.
+    let mut list = serde_json::Value::Null;
+    for _ in 0..50 {
+        list = app
+            .client
+            .get(app.url("/api/v1/me/tokens"))
+            .bearer_auth(&api_secret)
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("JSON");
+        let noted = list.as_array().is_some_and(|l| {
+            l.iter()
+                .any(|t| t["name"] == "Deploy script" && t["last_used_at"].is_string())
+        });
+        if noted {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let list = list.as_array().expect("a list");
     assert_eq!(list.len(), 3);
     assert!(list.iter().all(|t| t.get("secret").is_none()));

@@ -8,10 +8,12 @@ use kota_domain::access::Role;
 use kota_domain::edit::{CityProfileInput, ProjectInput, ProjectUpdateInput};
 use kota_domain::project::{Seek, Stage};
 use kota_store::WriteError;
+use kota_store::records::city_profile::UpdateCityProfile;
+use kota_store::records::project::{CreateProject, RecordProgress, UpdateProject};
 
 async fn city_id(app: &TestApp, slug: &str) -> uuid::Uuid {
     app.store
-        .city(slug, None)
+        .city(&common::key(slug), None)
         .await
         .expect("query")
         .expect("city")
@@ -34,7 +36,7 @@ async fn each_role_edits_only_the_cities_it_owns() {
     let jakarta = city_id(&app, "jakarta").await;
     let partner = app
         .store
-        .partner("asian-development-bank-adb")
+        .partner(&common::key("asian-development-bank-adb"))
         .await
         .expect("query")
         .expect("ADB")
@@ -75,17 +77,24 @@ async fn each_role_edits_only_the_cities_it_owns() {
     for (who, slug, allowed) in cases {
         let before = app
             .store
-            .city(slug, Some(&who))
+            .city(&common::key(slug), Some(&who))
             .await
             .expect("query")
             .expect("city");
         let result = app
             .store
-            .update_city_profile(&who, slug, Some(before.version), &profile())
+            .apply_edit(
+                &who,
+                UpdateCityProfile {
+                    city: common::key(slug),
+                    input: profile(),
+                },
+                Some(before.version),
+            )
             .await;
         let after = app
             .store
-            .city(slug, Some(&who))
+            .city(&common::key(slug), Some(&who))
             .await
             .expect("query")
             .expect("city");
@@ -115,7 +124,14 @@ async fn a_stale_version_is_refused_and_nothing_changes() {
         Scope::City(city_id(&app, "bangkok").await),
     );
     app.store
-        .update_city_profile(&who, "bangkok", Some(1), &profile())
+        .apply_edit(
+            &who,
+            UpdateCityProfile {
+                city: common::key("bangkok"),
+                input: profile(),
+            },
+            Some(1),
+        )
         .await
         .expect("first edit");
     let other = CityProfileInput {
@@ -124,7 +140,14 @@ async fn a_stale_version_is_refused_and_nothing_changes() {
     };
     let result = app
         .store
-        .update_city_profile(&who, "bangkok", Some(1), &other)
+        .apply_edit(
+            &who,
+            UpdateCityProfile {
+                city: common::key("bangkok"),
+                input: other.clone(),
+            },
+            Some(1),
+        )
         .await;
     assert!(
         matches!(result, Err(WriteError::Stale { current: 2 })),
@@ -132,7 +155,7 @@ async fn a_stale_version_is_refused_and_nothing_changes() {
     );
     let city = app
         .store
-        .city("bangkok", Some(&who))
+        .city(&common::key("bangkok"), Some(&who))
         .await
         .expect("query")
         .expect("city");
@@ -160,7 +183,14 @@ async fn invalid_fields_are_all_named_and_nothing_is_written() {
     };
     let Err(WriteError::Invalid(errors)) = app
         .store
-        .update_city_profile(&who, "bangkok", None, &bad)
+        .apply_edit(
+            &who,
+            UpdateCityProfile {
+                city: common::key("bangkok"),
+                input: bad.clone(),
+            },
+            None,
+        )
         .await
     else {
         panic!("invalid input must be refused");
@@ -170,7 +200,7 @@ async fn invalid_fields_are_all_named_and_nothing_is_written() {
     assert_eq!(fields, ["description", "population", "website"]);
     assert_eq!(
         app.store
-            .city("bangkok", None)
+            .city(&common::key("bangkok"), None)
             .await
             .expect("query")
             .expect("city")
@@ -218,14 +248,21 @@ async fn a_city_creates_a_project_whose_confidential_fields_only_it_sees() {
     );
     let project = app
         .store
-        .create_project(&officer, "bangkok", &new_project())
+        .apply_edit(
+            &officer,
+            CreateProject {
+                city: common::key("bangkok"),
+                input: new_project(),
+            },
+            None,
+        )
         .await
         .expect("created");
     assert_eq!(project.currency.as_deref(), Some("THB"));
     assert_eq!(project.milestones.len(), 1);
     let own = app
         .store
-        .project(&project.slug, Some(&officer))
+        .project(&common::key(&project.slug), Some(&officer))
         .await
         .expect("query")
         .expect("project");
@@ -266,7 +303,7 @@ async fn a_city_creates_a_project_whose_confidential_fields_only_it_sees() {
     );
     let seen = app
         .store
-        .project(&project.slug, Some(&other))
+        .project(&common::key(&project.slug), Some(&other))
         .await
         .expect("query")
         .expect("project");
@@ -282,7 +319,14 @@ async fn project_edits_and_dated_stage_changes_raise_the_version() {
     );
     let project = app
         .store
-        .create_project(&officer, "bangkok", &new_project())
+        .apply_edit(
+            &officer,
+            CreateProject {
+                city: common::key("bangkok"),
+                input: new_project(),
+            },
+            None,
+        )
         .await
         .expect("created");
     let edit = ProjectInput {
@@ -292,7 +336,14 @@ async fn project_edits_and_dated_stage_changes_raise_the_version() {
     };
     let edited = app
         .store
-        .update_project(&officer, &project.slug, Some(1), &edit)
+        .apply_edit(
+            &officer,
+            UpdateProject {
+                project: common::key(&project.slug),
+                input: edit.clone(),
+            },
+            Some(1),
+        )
         .await
         .expect("edited");
     assert_eq!(
@@ -301,7 +352,14 @@ async fn project_edits_and_dated_stage_changes_raise_the_version() {
     );
     let stale = app
         .store
-        .update_project(&officer, &project.slug, Some(1), &edit)
+        .apply_edit(
+            &officer,
+            UpdateProject {
+                project: common::key(&project.slug),
+                input: edit.clone(),
+            },
+            Some(1),
+        )
         .await;
     assert!(matches!(stale, Err(WriteError::Stale { current: 2 })));
     let update = ProjectUpdateInput {
@@ -312,7 +370,14 @@ async fn project_edits_and_dated_stage_changes_raise_the_version() {
     };
     let moved = app
         .store
-        .add_project_update(&officer, &project.slug, Some(2), &update)
+        .apply_edit(
+            &officer,
+            RecordProgress {
+                project: common::key(&project.slug),
+                input: update.clone(),
+            },
+            Some(2),
+        )
         .await
         .expect("updated");
     assert_eq!((moved.stage, moved.version), (Some(Stage::Funding), 3));
@@ -330,7 +395,17 @@ async fn project_edits_and_dated_stage_changes_raise_the_version() {
         .as_str()
         .expect("slug")
         .to_owned();
-    let forbidden = app.store.update_project(&officer, &slug, None, &edit).await;
+    let forbidden = app
+        .store
+        .apply_edit(
+            &officer,
+            UpdateProject {
+                project: common::key(&slug),
+                input: edit.clone(),
+            },
+            None,
+        )
+        .await;
     assert!(matches!(forbidden, Err(WriteError::Forbidden)));
 }
 
@@ -340,7 +415,14 @@ async fn every_change_is_in_the_audit_log_with_before_and_after() {
     let who = principal(Role::Coordinator, Scope::Network);
     let city = app
         .store
-        .update_city_profile(&who, "bangkok", Some(1), &profile())
+        .apply_edit(
+            &who,
+            UpdateCityProfile {
+                city: common::key("bangkok"),
+                input: profile(),
+            },
+            Some(1),
+        )
         .await
         .expect("edited");
     let page = app
@@ -352,7 +434,7 @@ async fn every_change_is_in_the_audit_log_with_before_and_after() {
     let e = &page.items[0];
     assert_eq!(
         (e.actor.as_str(), e.action.as_str(), e.actor_id),
-        ("coordinator@example.org", "update", Some(who.user_id))
+        (who.name.as_str(), "update", Some(who.user_id))
     );
     assert_eq!(
         e.before.as_ref().and_then(|b| b["description"].as_str()),

@@ -259,3 +259,8 @@ pub async fn fingerprint(store: &Store) -> Vec<i64> {
     }
     out
 }
+
+/// The key a path would name a record by.
+pub fn key(text: &str) -> kota_domain::ids::Key {
+    kota_domain::ids::Key::parse(text).expect("a valid key")
+}

@@ -1,8 +1,6 @@
 //! Who may do what: roles, the principal acting, and the ownership rules every write is
 //! checked against (one place, used by the service layer, never only by templates).
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 crate::vocabulary! {
@@ -23,8 +21,7 @@ crate::vocabulary! {
 
 /// What part of the network a person acts for: each role with exactly what binds it, so
 /// that an officer without a city cannot be represented.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(tag = "role", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     /// Officer of the city with this id.
     CityOfficer {
@@ -61,7 +58,7 @@ impl Scope {
 }
 
 /// The signed-in person (or the owner of the API token) a request acts for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     /// The user.
     pub user_id: Uuid,

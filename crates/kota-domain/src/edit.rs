@@ -76,10 +76,7 @@ fn clean(s: &Option<String>) -> Option<String> {
 
 fn no_control(value: &Option<String>, _: &()) -> garde::Result {
     match value {
-        Some(v)
-            if v.chars()
-                .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') =>
-        {
+        Some(v) if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
             Err(garde::Error::new("must not contain control characters"))
         }
         _ => Ok(()),

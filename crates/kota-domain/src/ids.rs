@@ -6,6 +6,75 @@ use uuid::Uuid;
 /// across imports and across databases.
 const KOTA_NAMESPACE: Uuid = Uuid::from_u128(0x6b6f_7461_2d6e_6574_776f_726b_2d69_6473);
 
+/// How a request names a record: by its UUID, or else by its slug (or code). Parsed once at
+/// the edge, so that nothing deeper ever sees raw text from a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// A record's UUID.
+    Id(Uuid),
+    /// A record's slug or code.
+    Slug(String),
+}
+
+/// Why a text is no key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// Nothing was given.
+    #[error("the identifier is empty")]
+    Empty,
+    /// Longer than any slug or id.
+    #[error("the identifier is longer than {MAX_KEY_LEN} characters")]
+    TooLong,
+    /// NUL or another control character.
+    #[error("the identifier contains a control character")]
+    Control,
+}
+
+/// The longest identifier a request may name a record by.
+pub const MAX_KEY_LEN: usize = 200;
+
+impl Key {
+    /// A UUID, or else a slug: refused when empty, overlong, or with control characters.
+    pub fn parse(text: &str) -> Result<Self, KeyError> {
+        if text.is_empty() {
+            return Err(KeyError::Empty);
+        }
+        if text.chars().count() > MAX_KEY_LEN {
+            return Err(KeyError::TooLong);
+        }
+        if text.chars().any(char::is_control) {
+            return Err(KeyError::Control);
+        }
+        Ok(match Uuid::parse_str(text) {
+            Ok(id) => Self::Id(id),
+            Err(_) => Self::Slug(text.to_owned()),
+        })
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Id(id) => id.fmt(f),
+            Self::Slug(slug) => f.write_str(slug),
+        }
+    }
+}
+
+impl std::str::FromStr for Key {
+    type Err = KeyError;
+
+    fn from_str(s: &str) -> Result<Self, KeyError> {
+        Self::parse(s)
+    }
+}
+
+impl From<Uuid> for Key {
+    fn from(id: Uuid) -> Self {
+        Self::Id(id)
+    }
+}
+
 /// The longest slug Kota makes; longer names are cut at a word boundary.
 pub const MAX_SLUG_LEN: usize = 64;
 
@@ -112,6 +181,18 @@ fn fold_to_ascii(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_ids_or_slugs_and_refuse_control_characters() {
+        let id = Uuid::from_u128(7);
+        assert_eq!(Key::parse(&id.to_string()), Ok(Key::Id(id)));
+        assert_eq!(Key::parse("bangkok"), Ok(Key::Slug("bangkok".into())));
+        assert_eq!(Key::parse("bangkok\0"), Err(KeyError::Control));
+        assert_eq!(Key::parse("a\u{1b}[2J"), Err(KeyError::Control));
+        assert_eq!(Key::parse(""), Err(KeyError::Empty));
+        assert_eq!(Key::parse(&"a".repeat(201)), Err(KeyError::TooLong));
+        assert_eq!(Key::Slug("da-nang".into()).to_string(), "da-nang");
+    }
 
     #[test]
     fn slugs_fold_accents_and_punctuation() {

@@ -19,6 +19,14 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// A person, as others see them.
+    pub fn of(who: &kota_domain::access::Principal) -> Self {
+        Self {
+            id: Some(who.user_id),
+            label: who.name.clone(),
+        }
+    }
+
     /// A command run on the server (e.g. `kota seed`), not a user.
     pub fn system(label: &str) -> Self {
         Self {
@@ -91,6 +99,16 @@ macro_rules! append_audit {
     }};
 }
 pub(crate) use append_audit;
+
+impl crate::conn::Conn<'_> {
+    /// Appends `change` to the audit log on this connection, which must be a write
+    /// transaction's (it holds the write lock, so no other writer takes the same place in
+    /// the chain).
+    pub(crate) async fn audit(&mut self, change: Change<'_>) -> StoreResult<()> {
+        crate::conn::on_conn!(self, c => append_audit!(c, change));
+        Ok(())
+    }
+}
 
 type AuditRow = (
     i64,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::args::{Sql, bind_args};
 use crate::audit::{Actor, Change, append_audit};
-use crate::{Store, StoreResult, begin_write, with_pool};
+use crate::{Store, StoreResult, begin_write, with_write_pool};
 
 /// What an import stored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
@@ -73,7 +73,7 @@ impl Store {
             data.partners.iter().map(|p| p.id).collect(),
             data.cities.iter().map(|c| c.id).collect(),
         ];
-        with_pool!(self, pool => {
+        with_write_pool!(self, pool => {
             let mut tx = begin_write!(self, pool);
             if only_if_empty {
                 let states: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_states")

@@ -6,12 +6,16 @@
 pub mod accounts;
 mod args;
 pub mod audit;
+pub mod conn;
+pub mod edit;
 pub mod filter;
+pub mod idempotency;
 mod import;
 mod raw;
 mod read;
+pub mod records;
 mod rows;
-pub mod writes;
+pub mod write_tx;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -23,8 +27,11 @@ use sqlx::sqlite::{
 
 pub use accounts::{AccountError, NewUser, ScopeKey, User};
 pub use audit::Actor;
+pub use conn::Conn;
+pub use edit::{Edit, EditRequest, Edited, WriteError, WriteResult};
+pub use idempotency::IdempotencyKey;
 pub use import::ImportSummary;
-pub use writes::{WriteError, WriteResult};
+pub use write_tx::WriteTx;
 
 /// Errors from storage.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +45,12 @@ pub enum StoreError {
     /// The database address is not one Kota can use.
     #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// The write lock could not be had before the write's deadline: nothing was written.
+    #[error("the database is busy: nothing was written; try again")]
+    Busy,
+    /// A write's task ended without an answer.
+    #[error("a write stopped: {0}")]
+    Task(String),
     /// A stored value does not read back as a domain value.
     #[error("corrupt stored value in {table}.{column}: `{value}`")]
     Corrupt {
@@ -57,24 +70,61 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
+    write_deadline: Duration,
 }
+
+/// How long a write waits for the write lock by default before it gives up, rolled back:
+/// well inside the time a client or proxy waits for an answer.
+pub const WRITE_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The backend behind a [`Store`]: private, so that everything outside goes through the
-/// store's own interface.
+/// store's own interface. Each backend has two pools: readers never wait behind writers
+/// queued for the write lock, and writers queue for a connection instead of holding one
+/// while they wait for the lock.
 #[derive(Debug, Clone)]
 enum Db {
-    /// An embedded SQLite file.
-    Sqlite(SqlitePool),
+    /// An embedded SQLite file: one write connection (SQLite has one writer at a time).
+    Sqlite { read: SqlitePool, write: SqlitePool },
     /// A PostgreSQL database.
-    Postgres(PgPool),
+    Postgres { read: PgPool, write: PgPool },
 }
 
-/// Runs the same code on whichever pool the store holds: `with_pool!(store, pool => body)`.
+/// Runs the same code on whichever read pool the store holds:
+/// `with_pool!(store, pool => body)`.
 macro_rules! with_pool {
     ($store:expr, $pool:ident => $body:expr) => {
         match &$store.db {
-            $crate::Db::Sqlite($pool) => $body,
-            $crate::Db::Postgres($pool) => $body,
+            $crate::Db::Sqlite { read: $pool, .. } => $body,
+            $crate::Db::Postgres { read: $pool, .. } => $body,
+        }
+    };
+}
+
+/// Runs the same code on whichever write pool the store holds, for the single statements
+/// of accounts and sessions that need no edit pipeline.
+macro_rules! with_write_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite { write: $pool, .. } => $body,
+            $crate::Db::Postgres { write: $pool, .. } => $body,
+        }
+    };
+}
+pub(crate) use with_write_pool;
+
+/// Store methods that each take one connection from the read pool and run the [`Conn`]
+/// method of the same name on it.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! reads_on_a_pooled_connection {
+    ($( $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty; )*) => {
+        impl $crate::Store {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> $crate::StoreResult<$ret> {
+                    self.pooled().await?.conn().$name($($arg),*).await
+                }
+            )*
         }
     };
 }
@@ -84,7 +134,7 @@ pub(crate) use with_pool;
 /// `BEGIN IMMEDIATE`, or a transaction-scoped advisory lock on PostgreSQL.
 macro_rules! begin_write {
     ($store:expr, $pool:expr) => {{
-        let sqlite = matches!(&$store.db, $crate::Db::Sqlite(_));
+        let sqlite = matches!(&$store.db, $crate::Db::Sqlite { .. });
         let mut tx = $pool
             .begin_with(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" })
             .await?;
@@ -104,13 +154,19 @@ impl Store {
     /// that does not exist yet.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
+            let read = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
+            let write = PgPoolOptions::new()
+                .max_connections(4)
+                .acquire_timeout(WRITE_DEADLINE)
+                .connect(url)
+                .await?;
             let store = Self {
-                db: Db::Postgres(pool),
+                db: Db::Postgres { read, write },
+                write_deadline: WRITE_DEADLINE,
             };
             store.warn_on_non_utf8_ctype().await?;
             Ok(store)
@@ -121,12 +177,18 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(WRITE_DEADLINE)
+                .connect_with(options.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
             Ok(Self {
-                db: Db::Sqlite(pool),
+                db: Db::Sqlite { read, write },
+                write_deadline: WRITE_DEADLINE,
             })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
@@ -136,8 +198,8 @@ impl Store {
     /// Which backend this is: `sqlite` or `postgres`.
     pub fn backend(&self) -> &'static str {
         match self.db {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres { .. } => "postgres",
         }
     }
 
@@ -145,8 +207,10 @@ impl Store {
     /// processes at once on PostgreSQL (the migrator takes a database lock).
     pub async fn migrate(&self) -> StoreResult<()> {
         match &self.db {
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+            Db::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Db::Postgres { write, .. } => {
+                sqlx::migrate!("./migrations/postgres").run(write).await?
+            }
         }
         Ok(())
     }
@@ -160,10 +224,25 @@ impl Store {
     /// Closes all connections, waiting for those in use.
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await);
+        with_write_pool!(self, pool => pool.close().await);
+    }
+
+    /// How long a write may wait for the write lock before it gives up, rolled back.
+    pub fn with_write_deadline(mut self, deadline: Duration) -> Self {
+        self.write_deadline = deadline;
+        self
+    }
+
+    /// One connection of the read pool.
+    pub(crate) async fn pooled(&self) -> StoreResult<conn::Pooled> {
+        Ok(match &self.db {
+            Db::Sqlite { read, .. } => conn::Pooled::Sqlite(read.acquire().await?),
+            Db::Postgres { read, .. } => conn::Pooled::Postgres(read.acquire().await?),
+        })
     }
 
     async fn warn_on_non_utf8_ctype(&self) -> StoreResult<()> {
-        if let Db::Postgres(pool) = &self.db {
+        if let Db::Postgres { read: pool, .. } = &self.db {
             let ctype: String = sqlx::query_scalar("SHOW lc_ctype").fetch_one(pool).await?;
             let lower = ctype.to_lowercase();
             if !(lower.contains("utf8") || lower.contains("utf-8")) {

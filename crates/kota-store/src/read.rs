@@ -8,6 +8,7 @@ use kota_domain::access::Principal;
 use kota_domain::city::{City, CityRef};
 use kota_domain::event::Event;
 use kota_domain::framework::{Framework, FrameworkElement};
+use kota_domain::ids::Key;
 use kota_domain::network::{Chairmanship, MemberState, NetworkCounts, NetworkDocument};
 use kota_domain::page::{Page, PageRequest};
 use kota_domain::partner::{Partner, PartnerRef};
@@ -16,20 +17,21 @@ use kota_domain::views::CityDetail;
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::StoreResult;
 use crate::args::{Arg, Sql, bind_args, contains_pattern};
+use crate::conn::{Conn, on_conn};
 use crate::filter::{CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter};
 use crate::rows::{
     CITY_COLUMNS, ChairRow, CityRefRow, CityRow, EVENT_COLUMNS, ElementRow, FOCUS_AREA_COLUMNS,
     FocusAreaRow, OutcomeRow, PARTNER_COLUMNS, PROJECT_COLUMNS, PartnerRefRow, PartnerRow,
     ProjectRow, StateRow,
 };
-use crate::{Store, StoreResult, with_pool};
 
 /// How a record is looked up: by its UUID, or else by its slug.
-fn key_condition(sql: &mut Sql, alias: &str, key: &str) -> String {
-    match Uuid::parse_str(key) {
-        Ok(id) => format!("{alias}.id = {}", sql.arg(Arg::Id(id))),
-        Err(_) => format!("{alias}.slug = {}", sql.arg(Arg::Text(key.to_owned()))),
+fn key_condition(sql: &mut Sql, alias: &str, key: &Key) -> String {
+    match key {
+        Key::Id(id) => format!("{alias}.id = {}", sql.arg(Arg::Id(*id))),
+        Key::Slug(slug) => format!("{alias}.slug = {}", sql.arg(Arg::Text(slug.clone()))),
     }
 }
 
@@ -43,20 +45,20 @@ fn count_of(total: i64) -> u64 {
     u64::try_from(total).unwrap_or(0)
 }
 
-impl Store {
+impl Conn<'_> {
     /// Whether the network has been loaded (any member state stored).
-    pub async fn is_empty(&self) -> StoreResult<bool> {
-        let n: i64 = with_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM member_states").fetch_one(pool).await)?;
+    pub async fn is_empty(&mut self) -> StoreResult<bool> {
+        let n: i64 = on_conn!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM member_states").fetch_one(&mut *pool).await)?;
         Ok(n == 0)
     }
 
     /// How many states, cities, projects, partners and events the network has.
-    pub async fn counts(&self) -> StoreResult<NetworkCounts> {
-        let row: (i64, i64, i64, i64, i64) = with_pool!(self, pool => sqlx::query_as(
+    pub async fn counts(&mut self) -> StoreResult<NetworkCounts> {
+        let row: (i64, i64, i64, i64, i64) = on_conn!(self, pool => sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM member_states), (SELECT COUNT(*) FROM cities), \
              (SELECT COUNT(*) FROM projects), (SELECT COUNT(*) FROM partners), \
              (SELECT COUNT(*) FROM events)",
-        ).fetch_one(pool).await)?;
+        ).fetch_one(&mut *pool).await)?;
         Ok(NetworkCounts {
             member_states: count_of(row.0),
             cities: count_of(row.1),
@@ -67,11 +69,11 @@ impl Store {
     }
 
     /// The framework: outcomes, focus areas, urban systems and enablers, in order.
-    pub async fn framework(&self) -> StoreResult<Framework> {
-        let (outcomes, areas, elements): (Vec<OutcomeRow>, Vec<FocusAreaRow>, Vec<ElementRow>) = with_pool!(self, pool => {
-            let o = sqlx::query_as("SELECT id, name, definition, source FROM strategic_outcomes ORDER BY position").fetch_all(pool).await?;
-            let f = sqlx::query_as(&format!("SELECT {FOCUS_AREA_COLUMNS} FROM focus_areas ORDER BY position")).fetch_all(pool).await?;
-            let e = sqlx::query_as("SELECT kind, name, definition, examples, source FROM framework_elements ORDER BY kind DESC, position").fetch_all(pool).await?;
+    pub async fn framework(&mut self) -> StoreResult<Framework> {
+        let (outcomes, areas, elements): (Vec<OutcomeRow>, Vec<FocusAreaRow>, Vec<ElementRow>) = on_conn!(self, pool => {
+            let o = sqlx::query_as("SELECT id, name, definition, source FROM strategic_outcomes ORDER BY position").fetch_all(&mut *pool).await?;
+            let f = sqlx::query_as(&format!("SELECT {FOCUS_AREA_COLUMNS} FROM focus_areas ORDER BY position")).fetch_all(&mut *pool).await?;
+            let e = sqlx::query_as("SELECT kind, name, definition, examples, source FROM framework_elements ORDER BY kind DESC, position").fetch_all(&mut *pool).await?;
             StoreResult::Ok((o, f, e))
         })?;
         Ok(Framework {
@@ -85,16 +87,16 @@ impl Store {
     }
 
     /// Member states in the order the network lists them.
-    pub async fn member_states(&self) -> StoreResult<Vec<MemberState>> {
-        let rows: Vec<StateRow> = with_pool!(self, pool => sqlx::query_as(
+    pub async fn member_states(&mut self) -> StoreResult<Vec<MemberState>> {
+        let rows: Vec<StateRow> = on_conn!(self, pool => sqlx::query_as(
             "SELECT iso2, name, income_group, income_group_year, income_group_source, \
              income_group_uncertain, national_representative, note FROM member_states ORDER BY position",
-        ).fetch_all(pool).await)?;
+        ).fetch_all(&mut *pool).await)?;
         rows.into_iter().map(MemberState::try_from).collect()
     }
 
     /// One member state by ISO alpha-2 code.
-    pub async fn member_state(&self, iso2: &str) -> StoreResult<Option<MemberState>> {
+    pub async fn member_state(&mut self, iso2: &str) -> StoreResult<Option<MemberState>> {
         Ok(self
             .member_states()
             .await?
@@ -104,7 +106,7 @@ impl Store {
 
     /// Cities that pass the filter, by name.
     pub async fn cities(
-        &self,
+        &mut self,
         filter: &CityFilter,
         page: PageRequest,
         viewer: Option<&Principal>,
@@ -148,11 +150,11 @@ impl Store {
         };
         let total: i64 = {
             let text = format!("SELECT COUNT(*) FROM cities c{where_sql}");
-            with_pool!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(pool).await)?
+            on_conn!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(&mut *pool).await)?
         };
         sql.text = format!("SELECT {CITY_COLUMNS} FROM cities c{where_sql} ORDER BY c.name, c.id");
         limit_offset(&mut sql, page);
-        let rows: Vec<CityRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let rows: Vec<CityRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         let items = self.cities_with_roles(rows, viewer).await?;
         Ok(Page {
             items,
@@ -163,7 +165,7 @@ impl Store {
     }
 
     async fn cities_with_roles(
-        &self,
+        &mut self,
         rows: Vec<CityRow>,
         viewer: Option<&Principal>,
     ) -> StoreResult<Vec<City>> {
@@ -176,7 +178,7 @@ impl Store {
         sql.text = format!(
             "SELECT city_id, role, uncertain FROM city_roles WHERE city_id IN {list} ORDER BY city_id, position"
         );
-        let roles: Vec<(Uuid, String, bool)> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let roles: Vec<(Uuid, String, bool)> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         let mut by_city: HashMap<Uuid, Vec<(String, bool)>> = HashMap::new();
         for (id, role, uncertain) in roles {
             by_city.entry(id).or_default().push((role, uncertain));
@@ -192,11 +194,15 @@ impl Store {
     }
 
     /// One city by id or slug.
-    pub async fn city(&self, key: &str, viewer: Option<&Principal>) -> StoreResult<Option<City>> {
+    pub async fn city(
+        &mut self,
+        key: &Key,
+        viewer: Option<&Principal>,
+    ) -> StoreResult<Option<City>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "c", key);
         sql.text = format!("SELECT {CITY_COLUMNS} FROM cities c WHERE {cond}");
-        let rows: Vec<CityRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let rows: Vec<CityRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         Ok(self
             .cities_with_roles(rows, viewer)
             .await?
@@ -206,8 +212,8 @@ impl Store {
 
     /// A city with its state, current plan, projects, partners and events.
     pub async fn city_detail(
-        &self,
-        key: &str,
+        &mut self,
+        key: &Key,
         viewer: Option<&Principal>,
     ) -> StoreResult<Option<CityDetail>> {
         let Some(city) = self.city(key, viewer).await? else {
@@ -228,10 +234,10 @@ impl Store {
             )
             .await?
             .items;
-        let partner_rows: Vec<PartnerRefRow> = with_pool!(self, pool => sqlx::query_as(
+        let partner_rows: Vec<PartnerRefRow> = on_conn!(self, pool => sqlx::query_as(
             "SELECT pa.id, pa.slug, pa.name, pa.kind FROM partners pa \
              JOIN partner_cities pc ON pc.partner_id = pa.id WHERE pc.city_id = $1 ORDER BY pa.name",
-        ).bind(city.id).fetch_all(pool).await)?;
+        ).bind(city.id).fetch_all(&mut *pool).await)?;
         let partners = partner_rows
             .into_iter()
             .map(PartnerRef::try_from)
@@ -258,7 +264,7 @@ impl Store {
 
     /// Projects that pass the filter, by city and title.
     pub async fn projects(
-        &self,
+        &mut self,
         filter: &ProjectFilter,
         page: PageRequest,
         viewer: Option<&Principal>,
@@ -304,11 +310,11 @@ impl Store {
         );
         let total: i64 = {
             let text = format!("SELECT COUNT(*) {from}");
-            with_pool!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(pool).await)?
+            on_conn!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(&mut *pool).await)?
         };
         sql.text = format!("SELECT {PROJECT_COLUMNS} {from} ORDER BY c.name, p.title, p.id");
         limit_offset(&mut sql, page);
-        let rows: Vec<ProjectRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let rows: Vec<ProjectRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         let items = self.projects_with_focus_areas(rows, viewer).await?;
         Ok(Page {
             items,
@@ -320,8 +326,8 @@ impl Store {
 
     /// One project by id or slug.
     pub async fn project(
-        &self,
-        key: &str,
+        &mut self,
+        key: &Key,
         viewer: Option<&Principal>,
     ) -> StoreResult<Option<Project>> {
         let mut sql = Sql::default();
@@ -329,7 +335,7 @@ impl Store {
         sql.text = format!(
             "SELECT {PROJECT_COLUMNS} FROM projects p JOIN cities c ON c.id = p.city_id WHERE {cond}"
         );
-        let rows: Vec<ProjectRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let rows: Vec<ProjectRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         Ok(self
             .projects_with_focus_areas(rows, viewer)
             .await?
@@ -338,7 +344,7 @@ impl Store {
     }
 
     async fn projects_with_focus_areas(
-        &self,
+        &mut self,
         rows: Vec<ProjectRow>,
         viewer: Option<&Principal>,
     ) -> StoreResult<Vec<Project>> {
@@ -354,7 +360,7 @@ impl Store {
                 "SELECT project_id, title, due_on, done_on FROM project_milestones \
                  WHERE project_id IN {list} ORDER BY project_id, position"
             );
-            let rows: Vec<(Uuid, String, Option<NaiveDate>, Option<NaiveDate>)> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+            let rows: Vec<(Uuid, String, Option<NaiveDate>, Option<NaiveDate>)> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
             for (id, title, due_on, done_on) in rows {
                 milestones.entry(id).or_default().push(Milestone {
                     title,
@@ -376,7 +382,7 @@ impl Store {
 
     /// The `value` column of a child table for each parent id, in stored order.
     async fn tags(
-        &self,
+        &mut self,
         table: &str,
         parent: &str,
         value: &str,
@@ -391,7 +397,7 @@ impl Store {
         sql.text = format!(
             "SELECT {parent}, {value} FROM {table} WHERE {parent} IN {list} ORDER BY {parent}, position"
         );
-        let rows: Vec<(Uuid, String)> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let rows: Vec<(Uuid, String)> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         for (id, v) in rows {
             out.entry(id).or_default().push(v);
         }
@@ -400,7 +406,7 @@ impl Store {
 
     /// Partners that pass the filter, by name.
     pub async fn partners(
-        &self,
+        &mut self,
         filter: &PartnerFilter,
         page: PageRequest,
     ) -> StoreResult<Page<Partner>> {
@@ -428,14 +434,14 @@ impl Store {
         w.push_where(&conditions);
         let total: i64 = {
             let text = format!("SELECT COUNT(*) FROM partners pa{}", w.text);
-            with_pool!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(pool).await)?
+            on_conn!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(&mut *pool).await)?
         };
         sql.text = format!(
             "SELECT {PARTNER_COLUMNS} FROM partners pa{} ORDER BY pa.name, pa.id",
             w.text
         );
         limit_offset(&mut sql, page);
-        let rows: Vec<PartnerRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let rows: Vec<PartnerRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         let items = self.partners_with_links(rows).await?;
         Ok(Page {
             items,
@@ -446,15 +452,15 @@ impl Store {
     }
 
     /// One partner by id or slug.
-    pub async fn partner(&self, key: &str) -> StoreResult<Option<Partner>> {
+    pub async fn partner(&mut self, key: &Key) -> StoreResult<Option<Partner>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "pa", key);
         sql.text = format!("SELECT {PARTNER_COLUMNS} FROM partners pa WHERE {cond}");
-        let rows: Vec<PartnerRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let rows: Vec<PartnerRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         Ok(self.partners_with_links(rows).await?.into_iter().next())
     }
 
-    async fn partners_with_links(&self, rows: Vec<PartnerRow>) -> StoreResult<Vec<Partner>> {
+    async fn partners_with_links(&mut self, rows: Vec<PartnerRow>) -> StoreResult<Vec<Partner>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -468,7 +474,7 @@ impl Store {
             "SELECT pc.partner_id, c.id, c.slug, c.name, c.country_iso2 FROM partner_cities pc \
              JOIN cities c ON c.id = pc.city_id WHERE pc.partner_id IN {list} ORDER BY pc.partner_id, pc.position"
         );
-        let links: Vec<(Uuid, Uuid, String, String, String)> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let links: Vec<(Uuid, Uuid, String, String, String)> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         let mut cities: HashMap<Uuid, Vec<CityRef>> = HashMap::new();
         for (partner, id, slug, name, country_iso2) in links {
             cities.entry(partner).or_default().push(CityRef {
@@ -489,7 +495,7 @@ impl Store {
 
     /// Events that pass the filter, newest first.
     pub async fn events(
-        &self,
+        &mut self,
         filter: &EventFilter,
         page: PageRequest,
     ) -> StoreResult<Page<Event>> {
@@ -513,11 +519,11 @@ impl Store {
         );
         let total: i64 = {
             let text = format!("SELECT COUNT(*) {from}");
-            with_pool!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(pool).await)?
+            on_conn!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(&mut *pool).await)?
         };
         sql.text = format!("SELECT {EVENT_COLUMNS} {from} ORDER BY e.starts_on DESC, e.name");
         limit_offset(&mut sql, page);
-        let rows: Vec<crate::rows::EventRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(pool).await)?;
+        let rows: Vec<crate::rows::EventRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         let items = rows
             .into_iter()
             .map(Event::try_from)
@@ -531,29 +537,29 @@ impl Store {
     }
 
     /// One event by id or slug.
-    pub async fn event(&self, key: &str) -> StoreResult<Option<Event>> {
+    pub async fn event(&mut self, key: &Key) -> StoreResult<Option<Event>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "e", key);
         sql.text = format!(
             "SELECT {EVENT_COLUMNS} FROM events e LEFT JOIN cities c ON c.id = e.city_id WHERE {cond}"
         );
-        let row: Option<crate::rows::EventRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(pool).await)?;
+        let row: Option<crate::rows::EventRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(&mut *pool).await)?;
         row.map(Event::try_from).transpose()
     }
 
     /// Chairmanship by year, oldest first.
-    pub async fn chairmanship(&self) -> StoreResult<Vec<Chairmanship>> {
-        let rows: Vec<ChairRow> = with_pool!(self, pool => sqlx::query_as(
+    pub async fn chairmanship(&mut self) -> StoreResult<Vec<Chairmanship>> {
+        let rows: Vec<ChairRow> = on_conn!(self, pool => sqlx::query_as(
             "SELECT year, chair, state_iso2, source FROM chairmanship ORDER BY year",
-        ).fetch_all(pool).await)?;
+        ).fetch_all(&mut *pool).await)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// A network-level document by key.
-    pub async fn document(&self, key: &str) -> StoreResult<Option<NetworkDocument>> {
-        let body: Option<Json<serde_json::Value>> = with_pool!(self, pool => sqlx::query_scalar(
+    pub async fn document(&mut self, key: &str) -> StoreResult<Option<NetworkDocument>> {
+        let body: Option<Json<serde_json::Value>> = on_conn!(self, pool => sqlx::query_scalar(
             "SELECT body FROM network_documents WHERE key = $1",
-        ).bind(key).fetch_optional(pool).await)?;
+        ).bind(key).fetch_optional(&mut *pool).await)?;
         Ok(body.map(|b| NetworkDocument {
             key: key.to_owned(),
             body: b.0,
@@ -561,53 +567,55 @@ impl Store {
     }
 
     /// A city's reference (id, slug, name, country) by id or slug.
-    pub async fn city_ref(&self, key: &str) -> StoreResult<Option<CityRef>> {
+    pub async fn city_ref(&mut self, key: &Key) -> StoreResult<Option<CityRef>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "c", key);
         sql.text =
             format!("SELECT c.id, c.slug, c.name, c.country_iso2 FROM cities c WHERE {cond}");
-        let row: Option<CityRefRow> = with_pool!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(pool).await)?;
+        let row: Option<CityRefRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(&mut *pool).await)?;
         Ok(row.map(Into::into))
     }
 
     /// How many member cities each member state has, by ISO code.
-    pub async fn cities_per_state(&self) -> StoreResult<HashMap<String, u64>> {
-        let rows: Vec<(String, i64)> = with_pool!(self, pool => sqlx::query_as(
+    pub async fn cities_per_state(&mut self) -> StoreResult<HashMap<String, u64>> {
+        let rows: Vec<(String, i64)> = on_conn!(self, pool => sqlx::query_as(
             "SELECT country_iso2, COUNT(*) FROM cities GROUP BY country_iso2",
-        ).fetch_all(pool).await)?;
+        ).fetch_all(&mut *pool).await)?;
         Ok(rows.into_iter().map(|(k, n)| (k, count_of(n))).collect())
     }
 
     /// The years cities joined in (the cohorts), oldest first.
-    pub async fn cohort_years(&self) -> StoreResult<Vec<i32>> {
-        Ok(with_pool!(self, pool => sqlx::query_scalar(
+    pub async fn cohort_years(&mut self) -> StoreResult<Vec<i32>> {
+        Ok(on_conn!(self, pool => sqlx::query_scalar(
             "SELECT DISTINCT joined_year FROM cities ORDER BY joined_year",
-        ).fetch_all(pool).await)?)
+        ).fetch_all(&mut *pool).await)?)
     }
 
     /// The years events start in, newest first.
-    pub async fn event_years(&self) -> StoreResult<Vec<i32>> {
-        let starts: Vec<chrono::NaiveDate> = with_pool!(self, pool => sqlx::query_scalar(
+    pub async fn event_years(&mut self) -> StoreResult<Vec<i32>> {
+        let starts: Vec<chrono::NaiveDate> = on_conn!(self, pool => sqlx::query_scalar(
             "SELECT DISTINCT starts_on FROM events ORDER BY starts_on DESC",
-        ).fetch_all(pool).await)?;
+        ).fetch_all(&mut *pool).await)?;
         let mut years: Vec<i32> = starts.iter().map(chrono::Datelike::year).collect();
         years.dedup();
         Ok(years)
     }
 
     /// Every city as a reference, by name.
-    pub async fn city_refs(&self) -> StoreResult<Vec<CityRef>> {
-        let rows: Vec<CityRefRow> = with_pool!(self, pool => sqlx::query_as(
+    pub async fn city_refs(&mut self) -> StoreResult<Vec<CityRef>> {
+        let rows: Vec<CityRefRow> = on_conn!(self, pool => sqlx::query_as(
             "SELECT c.id, c.slug, c.name, c.country_iso2 FROM cities c ORDER BY c.name",
-        ).fetch_all(pool).await)?;
+        ).fetch_all(&mut *pool).await)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// How many projects of each reported status, for statistics (`None`: not reported).
-    pub async fn project_status_counts(&self) -> StoreResult<Vec<(Option<ReportedStatus>, u64)>> {
-        let rows: Vec<(Option<String>, i64)> = with_pool!(self, pool => sqlx::query_as(
+    pub async fn project_status_counts(
+        &mut self,
+    ) -> StoreResult<Vec<(Option<ReportedStatus>, u64)>> {
+        let rows: Vec<(Option<String>, i64)> = on_conn!(self, pool => sqlx::query_as(
             "SELECT reported_status, COUNT(*) FROM projects GROUP BY reported_status ORDER BY reported_status",
-        ).fetch_all(pool).await)?;
+        ).fetch_all(&mut *pool).await)?;
         rows.into_iter()
             .map(|(s, n)| {
                 let status = s
@@ -624,4 +632,51 @@ impl Store {
             })
             .collect()
     }
+}
+
+crate::reads_on_a_pooled_connection! {
+    /// Whether the network has been loaded (any member state stored).
+    fn is_empty() -> bool;
+    /// How many states, cities, projects, partners and events the network has.
+    fn counts() -> NetworkCounts;
+    /// The framework: outcomes, focus areas, urban systems and enablers, in order.
+    fn framework() -> Framework;
+    /// Member states in the order the network lists them.
+    fn member_states() -> Vec<MemberState>;
+    /// One member state by ISO alpha-2 code.
+    fn member_state(iso2: &str) -> Option<MemberState>;
+    /// Cities that pass the filter, by name.
+    fn cities(filter: &CityFilter, page: PageRequest, viewer: Option<&Principal>) -> Page<City>;
+    /// One city by id or slug.
+    fn city(key: &Key, viewer: Option<&Principal>) -> Option<City>;
+    /// A city with its state, current plan, projects, partners and events.
+    fn city_detail(key: &Key, viewer: Option<&Principal>) -> Option<CityDetail>;
+    /// Projects that pass the filter, by city and title.
+    fn projects(filter: &ProjectFilter, page: PageRequest, viewer: Option<&Principal>) -> Page<Project>;
+    /// One project by id or slug.
+    fn project(key: &Key, viewer: Option<&Principal>) -> Option<Project>;
+    /// Partners that pass the filter, by name.
+    fn partners(filter: &PartnerFilter, page: PageRequest) -> Page<Partner>;
+    /// One partner by id or slug.
+    fn partner(key: &Key) -> Option<Partner>;
+    /// Events that pass the filter, newest first.
+    fn events(filter: &EventFilter, page: PageRequest) -> Page<Event>;
+    /// One event by id or slug.
+    fn event(key: &Key) -> Option<Event>;
+    /// The chairmanship by year.
+    fn chairmanship() -> Vec<Chairmanship>;
+    /// A document of the network file kept whole (e.g. the network's own description).
+    fn document(key: &str) -> Option<NetworkDocument>;
+    /// A city's reference (id, slug, name, country) by id or slug.
+    fn city_ref(key: &Key) -> Option<CityRef>;
+    /// How many member cities each member state has, by ISO code.
+    fn cities_per_state() -> HashMap<String, u64>;
+    /// The years cities joined, oldest first.
+    fn cohort_years() -> Vec<i32>;
+    /// The years events were held, newest first.
+    fn event_years() -> Vec<i32>;
+    /// Every city's reference, by name.
+    fn city_refs() -> Vec<CityRef>;
+    /// How many projects have each reported status.
+    fn project_status_counts() -> Vec<(Option<ReportedStatus>, u64)>;
 }

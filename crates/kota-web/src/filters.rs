@@ -5,6 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use kota_domain::city::CityRole;
+use kota_domain::ids::Key;
 use kota_domain::page::PageRequest;
 use kota_domain::partner::PartnerKind;
 use kota_domain::project::{ReportedStatus, Stage};
@@ -15,7 +16,7 @@ use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::problem::Problem;
+use crate::error::Problem;
 
 /// The longest text filter accepted.
 const MAX_QUERY_TEXT: usize = 200;
@@ -141,7 +142,10 @@ async fn focus_area(store: &Store, v: &Option<String>) -> Result<Option<String>,
 async fn city(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
     match given(v) {
         None => Ok(None),
-        Some(key) => match store.city_ref(key).await? {
+        Some(key) => match store
+            .city_ref(&Key::parse(key).map_err(|e| Problem::bad_parameter("city", &e.to_string()))?)
+            .await?
+        {
             Some(c) => Ok(Some(c.id)),
             None => Err(Problem::bad_parameter(
                 "city",

@@ -7,23 +7,24 @@
 mod api;
 mod assets;
 mod auth;
+mod error;
+mod extract;
 mod filters;
 mod forms;
 mod pages;
-mod problem;
 
 use std::time::Duration;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use kota_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi;
-pub use problem::Problem;
+pub use error::Problem;
 
 /// The largest request body Kota reads.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -41,6 +42,27 @@ pub struct WebOptions {
     /// Mark the session cookie `Secure` (sent over HTTPS only): set it when Kota is served
     /// over HTTPS, directly or behind a proxy.
     pub secure_cookies: bool,
+}
+
+/// How long a read may take before it is answered 408. Writes have no such cut: the store
+/// bounds them with its write deadline and answers for what it did (committed, or rolled
+/// back), so a write is never answered as failed and then committed.
+const READ_DEADLINE: Duration = Duration::from_secs(30);
+
+/// Middleware: cuts reads (GET, HEAD) that take longer than [`READ_DEADLINE`].
+async fn read_deadline(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(READ_DEADLINE, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => Problem::with_status(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the answer took too long",
+        )
+        .into_response(),
+    }
 }
 
 /// The whole web application with default options: pages, API, health, static assets.
@@ -88,6 +110,6 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::new(Duration::from_secs(30)))
+        .layer(axum::middleware::from_fn(read_deadline))
         .layer(TraceLayer::new_for_http())
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Store, StoreResult, with_pool};
+use crate::{Store, StoreResult, with_pool, with_write_pool};
 
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct StoredSession {
 impl Store {
     /// Stores a new session; `false` (and nothing stored) when the id is taken already.
     pub async fn create_session(&self, id: &str, session: &StoredSession) -> StoreResult<bool> {
-        let done = with_pool!(self, pool => sqlx::query(
+        let done = with_write_pool!(self, pool => sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
         ).bind(id).bind(&session.data).bind(session.expires_at).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(done == 1)
@@ -25,7 +25,7 @@ impl Store {
 
     /// Stores a session, new or changed.
     pub async fn save_session(&self, id: &str, session: &StoredSession) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query(
+        with_write_pool!(self, pool => sqlx::query(
             "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
         ).bind(id).bind(&session.data).bind(session.expires_at).execute(pool).await.map(|r| r.rows_affected()))?;
@@ -42,13 +42,13 @@ impl Store {
 
     /// Forgets a session.
     pub async fn delete_session(&self, id: &str) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        with_write_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
     }
 
     /// Forgets every session that has ended; returns how many.
     pub async fn delete_expired_sessions(&self) -> StoreResult<u64> {
-        let done = with_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        let done = with_write_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(super::now()).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(done)
     }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::secrets::verify_password;
 use super::{AccountError, User, now};
-use crate::{Store, StoreResult, with_pool};
+use crate::{Store, StoreResult, with_pool, with_write_pool};
 
 /// How many failed sign-ins are allowed within a window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl Store {
         let window = TimeDelta::from_std(limits.window).unwrap_or(TimeDelta::MAX);
         let since = at - window;
         let attempt = Uuid::new_v4();
-        with_pool!(self, pool => {
+        with_write_pool!(self, pool => {
             sqlx::query("DELETE FROM login_attempts WHERE attempted_at < $1")
                 .bind(since).execute(pool).await.map(|r| r.rows_affected())?;
             sqlx::query("INSERT INTO login_attempts (id, account, address, attempted_at) VALUES ($1, $2, $3, $4)")
@@ -101,7 +101,7 @@ impl Store {
         if user.disabled {
             return Ok(SignIn::Refused);
         }
-        with_pool!(self, pool => sqlx::query("DELETE FROM login_attempts WHERE account = $1")
+        with_write_pool!(self, pool => sqlx::query("DELETE FROM login_attempts WHERE account = $1")
             .bind(&account).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(SignIn::Accepted(user))
     }
@@ -123,7 +123,7 @@ impl Store {
     }
 
     async fn strike_attempt(&self, attempt: Uuid) -> StoreResult<()> {
-        with_pool!(self, pool => sqlx::query("DELETE FROM login_attempts WHERE id = $1")
+        with_write_pool!(self, pool => sqlx::query("DELETE FROM login_attempts WHERE id = $1")
             .bind(attempt).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(())
     }

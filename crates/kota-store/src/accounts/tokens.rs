@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::secrets::{random_hex, sha256_hex};
 use super::users::{USER_COLUMNS, USER_JOINS, UserRow};
 use super::{AccountError, User, now};
-use crate::{Store, StoreResult, with_pool};
+use crate::{Store, StoreResult, with_pool, with_write_pool};
 
 /// What every secret starts with, so that leaked tokens can be recognised (and scanned for).
 const SECRET_PREFIX: &str = "kota_";
@@ -69,7 +69,7 @@ impl Store {
             last_used_at: None,
             revoked_at: None,
         };
-        with_pool!(self, pool => sqlx::query(
+        with_write_pool!(self, pool => sqlx::query(
             "INSERT INTO api_tokens (id, user_id, name, prefix, secret_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -96,7 +96,7 @@ impl Store {
         user_id: Uuid,
         token_id: Uuid,
     ) -> StoreResult<Option<ApiToken>> {
-        with_pool!(self, pool => sqlx::query(
+        with_write_pool!(self, pool => sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
         ).bind(now()).bind(token_id).bind(user_id).execute(pool).await.map(|r| r.rows_affected()))?;
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1 AND user_id = $2");
@@ -121,8 +121,17 @@ impl Store {
             .token_last_used_at
             .is_none_or(|last| at - last >= LAST_USED_PRECISION)
         {
-            with_pool!(self, pool => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(at).bind(row.token_id).execute(pool).await.map(|r| r.rows_affected()))?;
+            // Noted in the background: a request never waits for (or fails on) the note of
+            // when its token was last used.
+            let store = self.clone();
+            let token = row.token_id;
+            tokio::spawn(async move {
+                let noted = with_write_pool!(store, pool => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                    .bind(at).bind(token).execute(pool).await.map(|r| r.rows_affected()));
+                if let Err(e) = noted {
+                    tracing::warn!(error = %e, "could not note when an API token was last used");
+                }
+            });
         }
         row.user.into_user().map(Some)
     }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::secrets::{hash_password, sha256_hex};
 use super::{AccountError, NewUser, ScopeKey, User, now};
 use crate::rows::parse_stored;
-use crate::{Store, StoreResult, with_pool};
+use crate::{Store, StoreResult, with_pool, with_write_pool};
 
 /// The columns of a user with the slugs of their city and partner, from `users u`.
 pub(super) const USER_COLUMNS: &str = "u.id, u.email, u.password_hash, u.role, u.city_id, \
@@ -74,7 +74,7 @@ impl Store {
         let (city_id, state_iso2, partner_id) = self.resolve_scope(&new.scope).await?;
         let hash = hash_password(&new.password).await?;
         let id = Uuid::new_v4();
-        let inserted = with_pool!(self, pool => sqlx::query(
+        let inserted = with_write_pool!(self, pool => sqlx::query(
             "INSERT INTO users (id, email, password_hash, role, city_id, state_iso2, partner_id, \
              created_at, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE)",
         )
@@ -101,8 +101,10 @@ impl Store {
         Ok(match scope {
             ScopeKey::Network => (None, None, None),
             ScopeKey::City(key) => {
+                let parsed =
+                    kota_domain::ids::Key::parse(key.trim()).map_err(|_| unknown("city", key))?;
                 let city = self
-                    .city_ref(key.trim())
+                    .city_ref(&parsed)
                     .await?
                     .ok_or_else(|| unknown("city", key))?;
                 (Some(city.id), None, None)
@@ -165,7 +167,7 @@ impl Store {
         let login = Email::parse(email)?;
         check_password(password, &login)?;
         let hash = hash_password(password).await?;
-        let done = with_pool!(self, pool => sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
+        let done = with_write_pool!(self, pool => sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
             .bind(&hash).bind(login.as_str()).execute(pool).await.map(|r| r.rows_affected()))?;
         self.changed_user(done, &login).await
     }
@@ -177,7 +179,7 @@ impl Store {
         disabled: bool,
     ) -> Result<User, AccountError> {
         let login = Email::parse(email)?;
-        let done = with_pool!(self, pool => sqlx::query("UPDATE users SET disabled = $1 WHERE email = $2")
+        let done = with_write_pool!(self, pool => sqlx::query("UPDATE users SET disabled = $1 WHERE email = $2")
             .bind(disabled).bind(login.as_str()).execute(pool).await.map(|r| r.rows_affected()))?;
         self.changed_user(done, &login).await
     }

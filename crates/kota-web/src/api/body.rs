@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::problem::Problem;
+use crate::error::Problem;
 
 /// A JSON request body read into `T`.
 pub(crate) struct JsonBody<T>(pub(crate) T);

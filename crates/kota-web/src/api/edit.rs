@@ -2,22 +2,27 @@
 //! field, in the service layer, and answers with the record and its new `ETag`.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use kota_domain::audit::AuditEntry;
 use kota_domain::city::City;
 use kota_domain::edit::{CityProfileInput, ProjectInput, ProjectUpdateInput};
 use kota_domain::page::Page;
 use kota_domain::project::{Project, ProjectUpdate};
+use kota_store::EditRequest;
+use kota_store::records::city_profile::UpdateCityProfile;
+use kota_store::records::project::{CreateProject, RecordProgress, UpdateProject};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::body::JsonBody;
-use super::write_support::{CreateProblems, IfMatch, UpdateProblems, etag};
+use super::write_support::{CreateProblems, IfMatch, UpdateProblems, created, etag};
 use crate::AppState;
 use crate::auth::{OptionalPrincipal, RequiredPrincipal};
+use crate::error::Problem;
+use crate::extract::{IdempotencyHeader, KeyPath};
 use crate::filters::{PageQuery, Params};
-use crate::problem::Problem;
 
 type Written<T> = Result<(HeaderMap, Json<T>), Problem>;
 
@@ -34,14 +39,12 @@ type Written<T> = Result<(HeaderMap, Json<T>), Problem>;
 pub(crate) async fn put_city_profile(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
-    Path(id): Path<String>,
+    KeyPath(city): KeyPath,
     IfMatch(version): IfMatch,
     JsonBody(input): JsonBody<CityProfileInput>,
 ) -> Written<City> {
-    let city = s
-        .store
-        .update_city_profile(&who, &id, Some(version), &input)
-        .await?;
+    let edit = UpdateCityProfile { city, input };
+    let city = s.store.apply_edit(&who, edit, Some(version)).await?;
     Ok((etag(city.version), Json(city)))
 }
 
@@ -57,15 +60,17 @@ pub(crate) async fn put_city_profile(
 pub(crate) async fn post_project(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
-    Path(id): Path<String>,
+    KeyPath(city): KeyPath,
+    uri: Uri,
+    idempotency: IdempotencyHeader,
     JsonBody(input): JsonBody<ProjectInput>,
-) -> Result<(StatusCode, HeaderMap, Json<Project>), Problem> {
-    let project = s.store.create_project(&who, &id, &input).await?;
-    let mut headers = etag(project.version);
-    if let Ok(location) = format!("/api/v1/projects/{}", project.slug).parse() {
-        headers.insert(header::LOCATION, location);
-    }
-    Ok((StatusCode::CREATED, headers, Json(project)))
+) -> Result<Response, Problem> {
+    let key = idempotency.for_request(uri.path(), &input);
+    let edit = CreateProject { city, input };
+    let request = EditRequest::new(&who, edit).idempotent(key);
+    Ok(created(s.store.edit(request).await?, |p: &Project| {
+        (p.version, format!("/api/v1/projects/{}", p.slug))
+    }))
 }
 
 /// Replaces a project's editable fields.
@@ -81,14 +86,12 @@ pub(crate) async fn post_project(
 pub(crate) async fn put_project(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
-    Path(id): Path<String>,
+    KeyPath(project): KeyPath,
     IfMatch(version): IfMatch,
     JsonBody(input): JsonBody<ProjectInput>,
 ) -> Written<Project> {
-    let project = s
-        .store
-        .update_project(&who, &id, Some(version), &input)
-        .await?;
+    let edit = UpdateProject { project, input };
+    let project = s.store.apply_edit(&who, edit, Some(version)).await?;
     Ok((etag(project.version), Json(project)))
 }
 
@@ -105,14 +108,12 @@ pub(crate) async fn put_project(
 pub(crate) async fn post_project_update(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
-    Path(id): Path<String>,
+    KeyPath(project): KeyPath,
     IfMatch(version): IfMatch,
     JsonBody(input): JsonBody<ProjectUpdateInput>,
 ) -> Written<Project> {
-    let project = s
-        .store
-        .add_project_update(&who, &id, Some(version), &input)
-        .await?;
+    let edit = RecordProgress { project, input };
+    let project = s.store.apply_edit(&who, edit, Some(version)).await?;
     Ok((etag(project.version), Json(project)))
 }
 
@@ -126,13 +127,13 @@ pub(crate) async fn post_project_update(
 pub(crate) async fn list_project_updates(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
 ) -> Result<Json<Vec<ProjectUpdate>>, Problem> {
     let project = s
         .store
         .project(&id, who.as_ref())
         .await?
-        .ok_or_else(|| Problem::not_found("project", &id))?;
+        .ok_or_else(|| Problem::not_found("project", &id.to_string()))?;
     Ok(Json(s.store.project_updates(project.id).await?))
 }
 
@@ -180,12 +181,8 @@ pub(crate) async fn list_audit(
     Params(q): Params<AuditQuery>,
     Params(page): Params<PageQuery>,
 ) -> Result<Json<Page<AuditEntry>>, Problem> {
-    if !who.is_coordinator() {
-        return Err(Problem::with_status(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "the audit log is for coordinators",
-        ));
+    if !who.may_read_audit() {
+        return Err(Problem::audit_refused());
     }
     let object = q.object()?;
     Ok(Json(s.store.audit_entries(object, page.page()?).await?))

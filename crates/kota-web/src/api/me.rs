@@ -3,27 +3,62 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use kota_domain::access::Principal;
+use kota_domain::access::{Principal, Role, Scope};
 use kota_domain::account::{ApiToken, IssuedToken};
 use kota_domain::edit::FieldError;
 use kota_store::AccountError;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::body::JsonBody;
 use crate::AppState;
 use crate::auth::RequiredPrincipal;
-use crate::problem::Problem;
+use crate::error::Problem;
 
 /// Who the token belongs to: user id, e-mail address, role and scope.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The token's owner", body = Principal),
+        (status = 200, description = "The token's owner", body = Me),
         (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn me(RequiredPrincipal(who): RequiredPrincipal) -> Json<Principal> {
-    Json(who)
+pub(crate) async fn me(RequiredPrincipal(who): RequiredPrincipal) -> Json<Me> {
+    Json(Me::from(who))
+}
+
+/// The signed-in person (or the owner of the API token) a request acts for.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Principal)]
+pub(crate) struct Me {
+    /// The user.
+    user_id: Uuid,
+    /// Their e-mail address (their login).
+    email: String,
+    /// Their role.
+    role: Role,
+    /// The city a city officer belongs to.
+    city_id: Option<Uuid>,
+    /// The member state a national representative belongs to.
+    state_iso2: Option<String>,
+    /// The partner a partner representative belongs to.
+    partner_id: Option<Uuid>,
+}
+
+impl From<Principal> for Me {
+    fn from(who: Principal) -> Self {
+        let state_iso2 = match &who.scope {
+            Scope::NationalRepresentative { state_iso2 } => Some(state_iso2.clone()),
+            _ => None,
+        };
+        Self {
+            user_id: who.user_id,
+            role: who.role(),
+            city_id: who.city_id(),
+            partner_id: who.partner_id(),
+            state_iso2,
+            email: who.email,
+        }
+    }
 }
 
 /// Your API tokens, newest first, revoked ones included; never their secrets.

@@ -2,17 +2,23 @@
 //! framework's focus areas.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
 use kota_domain::city::City;
 use kota_domain::edit::{FocusAreaInput, MemberCityInput};
 use kota_domain::framework::FocusArea;
 
 use super::body::JsonBody;
-use super::write_support::{CreateProblems, IfMatch, UpdateProblems, etag};
+use kota_store::EditRequest;
+use kota_store::records::focus_area::UpdateFocusArea;
+use kota_store::records::membership::{AdmitCity, UpdateMembership};
+
+use super::write_support::{CreateProblems, IfMatch, UpdateProblems, created, etag};
 use crate::AppState;
 use crate::auth::RequiredPrincipal;
-use crate::problem::Problem;
+use crate::error::Problem;
+use crate::extract::{IdempotencyHeader, KeyPath};
 
 /// Admits a new member city (coordinators).
 #[utoipa::path(post, path = "/api/v1/cities", tag = "editing",
@@ -25,14 +31,15 @@ use crate::problem::Problem;
 pub(crate) async fn post_city(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
+    uri: Uri,
+    idempotency: IdempotencyHeader,
     JsonBody(input): JsonBody<MemberCityInput>,
-) -> Result<(StatusCode, HeaderMap, Json<City>), Problem> {
-    let city = s.store.create_member_city(&who, &input).await?;
-    let mut headers = etag(city.version);
-    if let Ok(location) = format!("/api/v1/cities/{}", city.slug).parse() {
-        headers.insert(header::LOCATION, location);
-    }
-    Ok((StatusCode::CREATED, headers, Json(city)))
+) -> Result<Response, Problem> {
+    let key = idempotency.for_request(uri.path(), &input);
+    let request = EditRequest::new(&who, AdmitCity { input }).idempotent(key);
+    Ok(created(s.store.edit(request).await?, |c: &City| {
+        (c.version, format!("/api/v1/cities/{}", c.slug))
+    }))
 }
 
 /// Replaces a member city's membership facts: name, aliases, state, location, year joined,
@@ -49,14 +56,12 @@ pub(crate) async fn post_city(
 pub(crate) async fn put_membership(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
     IfMatch(version): IfMatch,
     JsonBody(input): JsonBody<MemberCityInput>,
 ) -> Result<(HeaderMap, Json<City>), Problem> {
-    let city = s
-        .store
-        .update_membership(&who, &id, Some(version), &input)
-        .await?;
+    let edit = UpdateMembership { city: id, input };
+    let city = s.store.apply_edit(&who, edit, Some(version)).await?;
     Ok((etag(city.version), Json(city)))
 }
 
@@ -69,11 +74,11 @@ pub(crate) async fn put_membership(
     ))]
 pub(crate) async fn get_focus_area(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
 ) -> Result<(HeaderMap, Json<FocusArea>), Problem> {
     let area = s
         .store
-        .focus_area(&id)
+        .focus_area(&id.to_string())
         .await?
         .ok_or_else(|| Problem::not_found("focus area", &id))?;
     Ok((etag(area.version), Json(area)))
@@ -92,13 +97,14 @@ pub(crate) async fn get_focus_area(
 pub(crate) async fn put_focus_area(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
     IfMatch(version): IfMatch,
     JsonBody(input): JsonBody<FocusAreaInput>,
 ) -> Result<(HeaderMap, Json<FocusArea>), Problem> {
-    let area = s
-        .store
-        .update_focus_area(&who, &id, Some(version), &input)
-        .await?;
+    let edit = UpdateFocusArea {
+        id: id.to_string(),
+        input,
+    };
+    let area = s.store.apply_edit(&who, edit, Some(version)).await?;
     Ok((etag(area.version), Json(area)))
 }

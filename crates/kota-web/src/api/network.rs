@@ -1,7 +1,7 @@
 //! Read endpoints of the network.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use kota_domain::city::City;
 use kota_domain::event::Event;
 use kota_domain::framework::Framework;
@@ -18,8 +18,9 @@ use axum::http::HeaderMap;
 use super::write_support::etag;
 use crate::AppState;
 use crate::auth::OptionalPrincipal;
+use crate::error::Problem;
+use crate::extract::KeyPath;
 use crate::filters::{CityQuery, EventQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
-use crate::problem::Problem;
 
 type ApiResult<T> = Result<Json<T>, Problem>;
 
@@ -55,7 +56,7 @@ pub(crate) async fn list_cities(
 pub(crate) async fn get_city(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
 ) -> Result<(HeaderMap, Json<CityDetail>), Problem> {
     let d = s
         .store
@@ -90,7 +91,7 @@ pub(crate) async fn list_projects(
 pub(crate) async fn get_project(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
 ) -> Result<(HeaderMap, Json<Project>), Problem> {
     let p = s
         .store
@@ -124,7 +125,7 @@ pub(crate) async fn list_partners(
     ))]
 pub(crate) async fn get_partner(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
 ) -> Result<(HeaderMap, Json<Partner>), Problem> {
     let partner = s
         .store
@@ -156,10 +157,7 @@ pub(crate) async fn list_events(
         (status = 200, description = "The event", body = Event),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")
     ))]
-pub(crate) async fn get_event(
-    State(s): State<AppState>,
-    Path(id): Path<String>,
-) -> ApiResult<Event> {
+pub(crate) async fn get_event(State(s): State<AppState>, KeyPath(id): KeyPath) -> ApiResult<Event> {
     s.store
         .event(&id)
         .await?

@@ -1,15 +1,17 @@
 //! A partner's profile and offers, kept by its representatives.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use kota_domain::edit::PartnerProfileInput;
 use kota_domain::partner::Partner;
+use kota_store::records::partner_profile::UpdatePartnerProfile;
 
 use super::body::JsonBody;
 use super::write_support::{IfMatch, UpdateProblems, etag};
 use crate::AppState;
 use crate::auth::RequiredPrincipal;
-use crate::problem::Problem;
+use crate::error::Problem;
+use crate::extract::KeyPath;
 
 /// Replaces a partner's profile and offers (its representatives, coordinators).
 #[utoipa::path(put, path = "/api/v1/partners/{id}/profile", tag = "editing",
@@ -24,13 +26,11 @@ use crate::problem::Problem;
 pub(crate) async fn put_partner_profile(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
     IfMatch(version): IfMatch,
     JsonBody(input): JsonBody<PartnerProfileInput>,
 ) -> Result<(axum::http::HeaderMap, Json<Partner>), Problem> {
-    let partner = s
-        .store
-        .update_partner_profile(&who, &id, Some(version), &input)
-        .await?;
+    let edit = UpdatePartnerProfile { partner: id, input };
+    let partner = s.store.apply_edit(&who, edit, Some(version)).await?;
     Ok((etag(partner.version), Json(partner)))
 }

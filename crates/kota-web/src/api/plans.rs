@@ -6,6 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use kota_domain::city::{ActionPlan, CityRef};
 use kota_domain::edit::{PlanDiff, PlanInput};
+use kota_domain::ids::Key;
+use kota_store::records::plan::AddPlanVersion;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -13,11 +15,12 @@ use super::body::JsonBody;
 use super::write_support::{IfMatch, UpdateProblems, etag};
 use crate::AppState;
 use crate::auth::RequiredPrincipal;
+use crate::error::Problem;
+use crate::extract::{KeyPath, parse_key};
 use crate::filters::Params;
-use crate::problem::Problem;
 
 /// The city `key` names, or a 404.
-pub(crate) async fn city_of(s: &AppState, key: &str) -> Result<CityRef, Problem> {
+pub(crate) async fn city_of(s: &AppState, key: &Key) -> Result<CityRef, Problem> {
     s.store
         .city_ref(key)
         .await?
@@ -34,7 +37,7 @@ pub(crate) async fn city_of(s: &AppState, key: &str) -> Result<CityRef, Problem>
     ))]
 pub(crate) async fn list_plan_versions(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
 ) -> Result<(HeaderMap, Json<Vec<ActionPlan>>), Problem> {
     let city = city_of(&s, &id).await?;
     let versions = s.store.action_plan_versions(city.id).await?;
@@ -56,14 +59,12 @@ pub(crate) async fn list_plan_versions(
 pub(crate) async fn post_plan_version(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
     IfMatch(version): IfMatch,
     JsonBody(input): JsonBody<PlanInput>,
 ) -> Result<(StatusCode, HeaderMap, Json<ActionPlan>), Problem> {
-    let plan = s
-        .store
-        .add_plan_version(&who, &id, Some(version), &input)
-        .await?;
+    let edit = AddPlanVersion { city: id, input };
+    let plan = s.store.apply_edit(&who, edit, Some(version)).await?;
     Ok((StatusCode::CREATED, etag(plan.version), Json(plan)))
 }
 
@@ -79,7 +80,7 @@ pub(crate) async fn get_plan_version(
     State(s): State<AppState>,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Json<ActionPlan>, Problem> {
-    let city = city_of(&s, &id).await?;
+    let city = city_of(&s, &parse_key(&id)?).await?;
     let not_found = || Problem::not_found("plan version", &version);
     let number: i32 = version.parse().map_err(|_| not_found())?;
     s.store
@@ -136,7 +137,7 @@ pub(crate) async fn versions_to_compare(
     ))]
 pub(crate) async fn get_plan_diff(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    KeyPath(id): KeyPath,
     Params(q): Params<DiffQuery>,
 ) -> Result<Json<PlanDiff>, Problem> {
     let city = city_of(&s, &id).await?;

@@ -3,13 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use axum::Json;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use kota_store::WriteError;
+use axum::response::{IntoResponse, Response as HttpResponse};
+use kota_store::Edited;
+use serde::Serialize;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 
-use crate::problem::Problem;
+use crate::error::Problem;
 
 /// The version an `If-Match` header names: writes to existing records require one.
 pub(crate) struct IfMatch(pub(crate) i32);
@@ -55,28 +58,35 @@ pub(crate) fn etag(version: i32) -> HeaderMap {
     headers
 }
 
-impl From<WriteError> for Problem {
-    fn from(e: WriteError) -> Self {
-        match e {
-            WriteError::NotFound => {
-                Problem::with_status(StatusCode::NOT_FOUND, "not-found", "no such record")
-            }
-            WriteError::Forbidden => Problem::with_status(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "you may not change this record",
-            ),
-            WriteError::Stale { current } => Problem::with_status(
-                StatusCode::PRECONDITION_FAILED,
-                "stale",
-                format!(
-                    "the record changed since you read it: it is at version {current}; read it again"
-                ),
-            ),
-            WriteError::Invalid(errors) => Problem::invalid(errors),
-            WriteError::Store(e) => e.into(),
+/// The answer to a creating request: 201 with the record, its `ETag` and `Location` (from
+/// `place`: version and address), or the answer an earlier request with the same
+/// idempotency key got.
+pub(crate) fn created<T: Serialize>(
+    edited: Edited<T>,
+    place: impl FnOnce(&T) -> (i32, String),
+) -> HttpResponse {
+    let (body, version, location) = match edited {
+        Edited::Done(record) => {
+            let (version, location) = place(&record);
+            (
+                serde_json::to_value(&record).unwrap_or_default(),
+                Some(version),
+                Some(location),
+            )
         }
+        Edited::Replayed(answer) => {
+            let version = answer
+                .get("version")
+                .and_then(serde_json::Value::as_i64)
+                .and_then(|v| i32::try_from(v).ok());
+            (answer, version, None)
+        }
+    };
+    let mut headers = version.map(etag).unwrap_or_default();
+    if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, location);
     }
+    (StatusCode::CREATED, headers, Json(body)).into_response()
 }
 
 /// The problems a write endpoint can answer with, for the OpenAPI document: `UPDATE` also

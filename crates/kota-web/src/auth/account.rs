@@ -16,8 +16,8 @@ use super::login::NoFields;
 use super::principal::RequiredPrincipal;
 use super::{CsrfForm, CsrfToken};
 use crate::AppState;
-use crate::pages::PageError;
-use crate::problem::Problem;
+use crate::error::PageError;
+use crate::error::Problem;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account.html")]

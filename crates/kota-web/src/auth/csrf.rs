@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-use crate::pages::PageError;
-use crate::problem::Problem;
+use crate::error::PageError;
+use crate::error::Problem;
 
 /// The session key of the token.
 const SESSION_KEY: &str = "kota.csrf";

@@ -16,8 +16,8 @@ use super::OptionalPrincipal;
 use super::principal::SessionUser;
 use super::{CsrfForm, CsrfToken};
 use crate::AppState;
-use crate::pages::PageError;
-use crate::problem::Problem;
+use crate::error::PageError;
+use crate::error::Problem;
 
 /// The one answer to a wrong login or password, whichever it was.
 const REFUSED: &str = "The e-mail address or the password is not right.";

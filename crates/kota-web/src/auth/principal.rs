@@ -16,8 +16,8 @@ use uuid::Uuid;
 use super::CsrfToken;
 use super::banner::{self, Banner};
 use crate::AppState;
-use crate::pages::PageError;
-use crate::problem::Problem;
+use crate::error::PageError;
+use crate::error::Problem;
 
 /// The session key under which the signed-in user is kept.
 const SESSION_KEY: &str = "kota.user";

@@ -3,6 +3,7 @@
 //! a conflict (with what is stored now) instead of overwriting it, and invalid input comes
 //! back with the user's values and a message beside each field.
 
+mod edit_form;
 mod field;
 mod values;
 
@@ -13,12 +14,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kota_domain::edit::FieldError;
 use kota_store::WriteError;
 
+pub(crate) use edit_form::{EditForm, routes};
 pub(crate) use field::{Field, Fields, Kind};
 pub(crate) use values::FormValues;
 
 use crate::auth::CsrfToken;
-use crate::pages::PageError;
-use crate::problem::Problem;
+use crate::error::PageError;
+use crate::error::Problem;
 
 /// A record changed by someone else since the form was opened.
 pub(crate) struct Conflict {

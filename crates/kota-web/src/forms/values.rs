@@ -8,8 +8,21 @@ use kota_domain::edit::FieldError;
 /// The fields of a form, as submitted (read from `application/x-www-form-urlencoded`) or as
 /// filled from a record.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(transparent)]
+#[serde(from = "Vec<(String, String)>")]
 pub(crate) struct FormValues(Vec<(String, String)>);
+
+/// Browsers send a text area's line breaks as CR LF; Kota keeps text with LF alone (a CR is
+/// a control character no text field takes).
+impl From<Vec<(String, String)>> for FormValues {
+    fn from(pairs: Vec<(String, String)>) -> Self {
+        Self(
+            pairs
+                .into_iter()
+                .map(|(name, value)| (name, value.replace("\r\n", "\n").replace('\r', "\n")))
+                .collect(),
+        )
+    }
+}
 
 impl FormValues {
     /// Sets `name` to `value` (when given), replacing what was there.

@@ -10,9 +10,9 @@ use kota_domain::network::MemberState;
 use kota_domain::partner::{Partner, PartnerKind};
 use kota_domain::project::{Project, ReportedStatus};
 
-use super::PageResult;
 use super::view::{AreaNames, Choice, Pager, thousands};
 use crate::AppState;
+use crate::error::PageResult;
 use crate::filters::{CityQuery, EventQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
 
 #[derive(Template, WebTemplate)]

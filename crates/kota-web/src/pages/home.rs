@@ -10,8 +10,8 @@ use kota_domain::page::PageRequest;
 use kota_domain::project::Project;
 use kota_store::filter::{EventFilter, ProjectFilter};
 
-use super::PageResult;
 use crate::AppState;
+use crate::error::PageResult;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use kota_domain::access::Principal;
 use kota_domain::city::City;
 use kota_domain::event::Event;
@@ -13,12 +13,13 @@ use kota_domain::project::{Project, ProjectUpdate};
 use kota_domain::views::CityDetail;
 use kota_store::filter::CityFilter;
 
-use super::PageResult;
 use super::catalogue::{ProjectLine, status_text};
 use super::view::{AreaLabel, AreaNames, thousands};
 use crate::AppState;
 use crate::auth::OptionalPrincipal;
-use crate::problem::Problem;
+use crate::error::PageResult;
+use crate::error::Problem;
+use crate::extract::KeyPath;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "member_state.html")]
@@ -31,9 +32,9 @@ pub(crate) struct MemberStatePage {
 
 pub(crate) async fn member_state(
     State(s): State<AppState>,
-    Path(iso2): Path<String>,
+    KeyPath(iso2): KeyPath,
 ) -> PageResult<MemberStatePage> {
-    let code = iso2.to_ascii_uppercase();
+    let code = iso2.to_string().to_ascii_uppercase();
     let state = s
         .store
         .member_state(&code)
@@ -78,7 +79,7 @@ pub(crate) struct CityPage {
 pub(crate) async fn city(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
-    Path(key): Path<String>,
+    KeyPath(key): KeyPath,
 ) -> PageResult<CityPage> {
     let d = s
         .store
@@ -145,7 +146,7 @@ pub(crate) struct ProjectPage {
 pub(crate) async fn project(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
-    Path(key): Path<String>,
+    KeyPath(key): KeyPath,
 ) -> PageResult<ProjectPage> {
     let project = s
         .store
@@ -193,7 +194,7 @@ pub(crate) struct PartnerPage {
 pub(crate) async fn partner(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
-    Path(key): Path<String>,
+    KeyPath(key): KeyPath,
 ) -> PageResult<PartnerPage> {
     let partner = s
         .store
@@ -228,7 +229,7 @@ pub(crate) struct EventPage {
 
 pub(crate) async fn event(
     State(s): State<AppState>,
-    Path(key): Path<String>,
+    KeyPath(key): KeyPath,
 ) -> PageResult<EventPage> {
     let event = s
         .store

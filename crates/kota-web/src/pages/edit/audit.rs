@@ -7,12 +7,11 @@ use axum::extract::State;
 use axum::http::Uri;
 use kota_domain::audit::{AuditEntry, FieldChange};
 
-use super::coordinator;
 use crate::AppState;
 use crate::api::AuditQuery;
 use crate::auth::RequiredPrincipal;
+use crate::error::{PageError, Problem};
 use crate::filters::{PageQuery, Params};
-use crate::pages::PageError;
 use crate::pages::view::Pager;
 
 /// An entry as the page shows it.
@@ -80,7 +79,9 @@ pub(crate) async fn audit(
     Params(q): Params<AuditQuery>,
     Params(paging): Params<PageQuery>,
 ) -> Result<AuditPage, PageError> {
-    coordinator(&who)?;
+    if !who.may_read_audit() {
+        return Err(Problem::audit_refused().into());
+    }
     let object = q.object()?;
     let page = s.store.audit_entries(object, paging.page()?).await?;
     let pager = Pager::of(&page, "/audit", uri.query());

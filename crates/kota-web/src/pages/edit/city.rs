@@ -1,23 +1,22 @@
 //! Forms of a city: its profile (its officers, its national representative, coordinators),
 //! its membership facts, and admitting a new member city (coordinators).
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use kota_domain::access::Principal;
 use kota_domain::city::City;
 use kota_domain::edit::{CityProfileInput, FieldError, MemberCityInput};
+use kota_domain::ids::Key;
+use kota_store::records::city_profile::UpdateCityProfile;
+use kota_store::records::membership::{AdmitCity, UpdateMembership};
 
-use super::{allow, coordinator, state_choices};
+use super::state_choices;
 use crate::AppState;
-use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
-use crate::forms::{Fields, FormSpec, FormValues, Kind, answer, save, version_of};
-use crate::pages::PageError;
-use crate::problem::Problem;
+use crate::error::PageError;
+use crate::error::Problem;
+use crate::forms::{EditForm, Fields, FormSpec, FormValues, Kind};
 
-async fn city_for(
-    s: &AppState,
-    who: &kota_domain::access::Principal,
-    key: &str,
-) -> Result<City, PageError> {
+/// The city the path names, as `who` may see it.
+async fn city_for(s: &AppState, who: &Principal, key: Option<&Key>) -> Result<City, PageError> {
+    let key = key.ok_or_else(|| Problem::invalid_path("no city named"))?;
     s.store
         .city(key, Some(who))
         .await?
@@ -54,7 +53,7 @@ fn profile_input(v: &FormValues) -> (CityProfileInput, Vec<FieldError>) {
     (input, errors)
 }
 
-fn profile_form(c: &City) -> FormSpec<'static> {
+fn profile_form<'a>(c: &City, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
     FormSpec {
         title: format!("Edit the profile of {}", c.name),
         section: "cities",
@@ -63,7 +62,7 @@ fn profile_form(c: &City) -> FormSpec<'static> {
         back_href: format!("/cities/{}", c.slug),
         back_label: c.name.clone(),
         submit: "Save the profile",
-        build: &profile_fields,
+        build,
     }
 }
 
@@ -92,48 +91,6 @@ fn profile_fields(f: &mut Fields<'_>) {
         "Chief Smart City Officer (designation, not a name)",
         Kind::Text,
     );
-}
-
-/// `GET /cities/{key}/edit`.
-pub(crate) async fn edit_profile(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-) -> Result<Response, PageError> {
-    let city = city_for(&s, &who, &key).await?;
-    allow(who.may_edit_city(city.id, &city.country_iso2))?;
-    let page = profile_form(&city).page(csrf, &profile_values(&city), &[], Some(city.version));
-    Ok(IntoResponse::into_response(page))
-}
-
-/// `POST /cities/{key}/edit`.
-pub(crate) async fn save_profile(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-    CsrfForm(values): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    let city = city_for(&s, &who, &key).await?;
-    allow(who.may_edit_city(city.id, &city.country_iso2))?;
-    let version = version_of(&values)?;
-    let result = save(profile_input(&values), async |input| {
-        s.store
-            .update_city_profile(&who, &key, Some(version), &input)
-            .await
-    })
-    .await?;
-    let stored = async || Ok(profile_values(&city_for(&s, &who, &key).await?));
-    answer(
-        result,
-        &profile_form(&city),
-        csrf,
-        &values,
-        stored,
-        |c: &City| format!("/cities/{}", c.slug),
-    )
-    .await
 }
 
 fn membership_values(c: &City) -> FormValues {
@@ -209,8 +166,8 @@ fn membership_form<'a>(
     }
 }
 
-fn membership_fields(states: &[(String, String)]) -> impl Fn(&mut Fields<'_>) + '_ {
-    move |f| {
+fn membership_fields(states: &[(String, String)], f: &mut Fields<'_>) {
+    {
         f.input("name", "Name", Kind::Text).required();
         f.input("aliases", "Other names and spellings", Kind::TextArea)
             .help("One per line.");
@@ -238,93 +195,131 @@ fn membership_fields(states: &[(String, String)]) -> impl Fn(&mut Fields<'_>) + 
     }
 }
 
-/// `GET /cities/{key}/membership`.
-pub(crate) async fn edit_membership(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-) -> Result<Response, PageError> {
-    coordinator(&who)?;
-    let city = city_for(&s, &who, &key).await?;
-    let states = state_choices(&s).await?;
-    let build = membership_fields(&states);
-    let spec = membership_form(Some(&city), &build);
-    Ok(IntoResponse::into_response(spec.page(
-        csrf,
-        &membership_values(&city),
-        &[],
-        Some(city.version),
-    )))
-}
+/// The profile form: `/cities/{key}/edit`.
+pub(crate) struct ProfileForm;
 
-/// `POST /cities/{key}/membership`.
-pub(crate) async fn save_membership(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-    CsrfForm(values): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    coordinator(&who)?;
-    let city = city_for(&s, &who, &key).await?;
-    let version = version_of(&values)?;
-    let states = state_choices(&s).await?;
-    let build = membership_fields(&states);
-    let spec = membership_form(Some(&city), &build);
-    let result = save(membership_input(&values), async |input| {
-        s.store
-            .update_membership(&who, &key, Some(version), &input)
-            .await
-    })
-    .await?;
-    let stored = async || Ok(membership_values(&city_for(&s, &who, &key).await?));
-    answer(result, &spec, csrf, &values, stored, |c: &City| {
+impl EditForm for ProfileForm {
+    type Edit = UpdateCityProfile;
+    type Choices = ();
+    type Input = CityProfileInput;
+
+    async fn load(s: &AppState, who: &Principal, key: Option<&Key>) -> Result<City, PageError> {
+        city_for(s, who, key).await
+    }
+
+    async fn choices(_: &AppState) -> Result<(), PageError> {
+        Ok(())
+    }
+
+    fn fields(_: &(), f: &mut Fields<'_>) {
+        profile_fields(f);
+    }
+
+    fn spec<'a>(c: &City, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        profile_form(c, build)
+    }
+
+    fn values(c: &City) -> FormValues {
+        profile_values(c)
+    }
+
+    fn input(_: &Self::Choices, values: &FormValues) -> (CityProfileInput, Vec<FieldError>) {
+        profile_input(values)
+    }
+
+    fn edit(c: &City, input: CityProfileInput) -> UpdateCityProfile {
+        UpdateCityProfile {
+            city: Key::Id(c.id),
+            input,
+        }
+    }
+
+    fn done(_: &City, c: &City) -> String {
         format!("/cities/{}", c.slug)
-    })
-    .await
+    }
 }
 
-/// `GET /cities/new`.
-pub(crate) async fn new_city(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-) -> Result<Response, PageError> {
-    coordinator(&who)?;
-    let states = state_choices(&s).await?;
-    let build = membership_fields(&states);
-    let spec = membership_form(None, &build);
-    Ok(IntoResponse::into_response(spec.page(
-        csrf,
-        &FormValues::default(),
-        &[],
-        None,
-    )))
+/// The membership form of a member city: `/cities/{key}/membership`.
+pub(crate) struct MembershipForm;
+
+impl EditForm for MembershipForm {
+    type Edit = UpdateMembership;
+    type Choices = Vec<(String, String)>;
+    type Input = MemberCityInput;
+
+    async fn load(s: &AppState, who: &Principal, key: Option<&Key>) -> Result<City, PageError> {
+        city_for(s, who, key).await
+    }
+
+    async fn choices(s: &AppState) -> Result<Self::Choices, PageError> {
+        state_choices(s).await
+    }
+
+    fn fields(states: &Self::Choices, f: &mut Fields<'_>) {
+        membership_fields(states, f);
+    }
+
+    fn spec<'a>(c: &City, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        membership_form(Some(c), build)
+    }
+
+    fn values(c: &City) -> FormValues {
+        membership_values(c)
+    }
+
+    fn input(_: &Self::Choices, values: &FormValues) -> (MemberCityInput, Vec<FieldError>) {
+        membership_input(values)
+    }
+
+    fn edit(c: &City, input: MemberCityInput) -> UpdateMembership {
+        UpdateMembership {
+            city: Key::Id(c.id),
+            input,
+        }
+    }
+
+    fn done(_: &City, c: &City) -> String {
+        format!("/cities/{}", c.slug)
+    }
 }
 
-/// `POST /cities/new`.
-pub(crate) async fn create_city(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    CsrfForm(values): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    coordinator(&who)?;
-    let states = state_choices(&s).await?;
-    let build = membership_fields(&states);
-    let spec = membership_form(None, &build);
-    let result = save(membership_input(&values), async |input| {
-        s.store.create_member_city(&who, &input).await
-    })
-    .await?;
-    answer(
-        result,
-        &spec,
-        csrf,
-        &values,
-        async || Ok(FormValues::default()),
-        |c: &City| format!("/cities/{}", c.slug),
-    )
-    .await
+/// Admitting a member city: `/cities/new`.
+pub(crate) struct AdmitForm;
+
+impl EditForm for AdmitForm {
+    type Edit = AdmitCity;
+    type Choices = Vec<(String, String)>;
+    type Input = MemberCityInput;
+
+    async fn load(_: &AppState, _: &Principal, _: Option<&Key>) -> Result<(), PageError> {
+        Ok(())
+    }
+
+    async fn choices(s: &AppState) -> Result<Self::Choices, PageError> {
+        state_choices(s).await
+    }
+
+    fn fields(states: &Self::Choices, f: &mut Fields<'_>) {
+        membership_fields(states, f);
+    }
+
+    fn spec<'a>(_: &(), build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        membership_form(None, build)
+    }
+
+    fn values(_: &()) -> FormValues {
+        FormValues::default()
+    }
+
+    fn input(_: &Self::Choices, values: &FormValues) -> (MemberCityInput, Vec<FieldError>) {
+        membership_input(values)
+    }
+
+    fn edit(_: &(), input: MemberCityInput) -> AdmitCity {
+        AdmitCity { input }
+    }
+
+    fn done(_: &(), c: &City) -> String {
+        format!("/cities/{}", c.slug)
+    }
 }

@@ -1,23 +1,15 @@
 //! The form of a focus area of the framework (coordinators).
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use kota_domain::access::Principal;
 use kota_domain::edit::{FieldError, FocusAreaInput};
 use kota_domain::framework::FocusArea;
+use kota_domain::ids::Key;
+use kota_store::records::focus_area::UpdateFocusArea;
 
-use super::coordinator;
 use crate::AppState;
-use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
-use crate::forms::{Fields, FormSpec, FormValues, Kind, answer, save, version_of};
-use crate::pages::PageError;
-use crate::problem::Problem;
-
-async fn area(s: &AppState, id: &str) -> Result<FocusArea, PageError> {
-    s.store
-        .focus_area(id)
-        .await?
-        .ok_or_else(|| Problem::not_found("focus area", id).into())
-}
+use crate::error::PageError;
+use crate::error::Problem;
+use crate::forms::{EditForm, Fields, FormSpec, FormValues, Kind};
 
 fn values(a: &FocusArea) -> FormValues {
     let mut v = FormValues::default();
@@ -49,7 +41,7 @@ fn fields(f: &mut Fields<'_>) {
     .help("One per line.");
 }
 
-fn spec(a: &FocusArea) -> FormSpec<'static> {
+fn spec<'a>(a: &FocusArea, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
     FormSpec {
         title: format!("Edit the focus area {}", a.name),
         section: "framework",
@@ -58,44 +50,54 @@ fn spec(a: &FocusArea) -> FormSpec<'static> {
         back_href: format!("/framework#{}", a.id),
         back_label: "Framework".into(),
         submit: "Save the focus area",
-        build: &fields,
+        build,
     }
 }
 
-/// `GET /framework/focus-areas/{id}/edit`.
-pub(crate) async fn edit(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    coordinator(&who)?;
-    let a = area(&s, &id).await?;
-    Ok(spec(&a)
-        .page(csrf, &values(&a), &[], Some(a.version))
-        .into_response())
-}
+/// A focus area of the framework: `/framework/focus-areas/{id}/edit`.
+pub(crate) struct FocusAreaForm;
 
-/// `POST /framework/focus-areas/{id}/edit`.
-pub(crate) async fn update(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    coordinator(&who)?;
-    let a = area(&s, &id).await?;
-    let version = version_of(&form)?;
-    let result = save(input(&form), async |i| {
+impl EditForm for FocusAreaForm {
+    type Edit = UpdateFocusArea;
+    type Choices = ();
+    type Input = FocusAreaInput;
+
+    async fn load(s: &AppState, _: &Principal, key: Option<&Key>) -> Result<FocusArea, PageError> {
+        let id = key.map(Key::to_string).unwrap_or_default();
         s.store
-            .update_focus_area(&who, &id, Some(version), &i)
-            .await
-    })
-    .await?;
-    let stored = async || Ok(values(&area(&s, &id).await?));
-    answer(result, &spec(&a), csrf, &form, stored, |a: &FocusArea| {
+            .focus_area(&id)
+            .await?
+            .ok_or_else(|| Problem::not_found("focus area", id).into())
+    }
+
+    async fn choices(_: &AppState) -> Result<(), PageError> {
+        Ok(())
+    }
+
+    fn fields(_: &(), f: &mut Fields<'_>) {
+        fields(f);
+    }
+
+    fn spec<'a>(a: &FocusArea, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        spec(a, build)
+    }
+
+    fn values(a: &FocusArea) -> FormValues {
+        values(a)
+    }
+
+    fn input(_: &(), v: &FormValues) -> (FocusAreaInput, Vec<FieldError>) {
+        input(v)
+    }
+
+    fn edit(a: &FocusArea, input: FocusAreaInput) -> UpdateFocusArea {
+        UpdateFocusArea {
+            id: a.id.clone(),
+            input,
+        }
+    }
+
+    fn done(_: &FocusArea, a: &FocusArea) -> String {
         format!("/framework#{}", a.id)
-    })
-    .await
+    }
 }

@@ -1,6 +1,6 @@
-//! The pages that change records: each shows a form to those allowed (others get 403, and
-//! anonymous visitors are sent to sign in), and takes its submission through the store's
-//! checked writes.
+//! The pages that change records: each form implements [`crate::forms::EditForm`] and is
+//! shown to those its edit allows (others get 403, anonymous visitors are sent to sign in);
+//! submissions go through the store's one edit pipeline. Also the audit pages.
 
 pub(crate) mod audit;
 pub(crate) mod city;
@@ -9,26 +9,10 @@ pub(crate) mod partner;
 pub(crate) mod plan;
 pub(crate) mod project;
 
-use kota_domain::access::Principal;
 use kota_domain::framework::Framework;
 
 use crate::AppState;
-use crate::pages::PageError;
-use crate::problem::Problem;
-
-/// Refuses, with a 403 page, unless `allowed`.
-pub(crate) fn allow(allowed: bool) -> Result<(), PageError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(Problem::forbidden("you may not change this record").into())
-    }
-}
-
-/// Refuses, with a 403 page, anyone who is not a coordinator.
-pub(crate) fn coordinator(who: &Principal) -> Result<(), PageError> {
-    allow(who.may_manage_network())
-}
+use crate::error::PageError;
 
 /// The framework's focus areas as (id, name) choices.
 pub(crate) fn area_choices(framework: &Framework) -> Vec<(String, String)> {

@@ -2,29 +2,19 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use kota_domain::access::Principal;
 use kota_domain::edit::{FieldError, PartnerProfileInput};
 use kota_domain::network::IncomeGroup;
 use kota_domain::partner::{Instrument, Partner};
 
-use super::{allow, area_choices, borrowed, state_choices, vocabulary};
-use crate::AppState;
-use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
-use crate::forms::{Fields, FormSpec, FormValues, Kind, answer, save, version_of};
-use crate::pages::PageError;
-use crate::problem::Problem;
+use kota_domain::ids::Key;
+use kota_store::records::partner_profile::UpdatePartnerProfile;
 
-async fn editable(s: &AppState, who: &Principal, key: &str) -> Result<Partner, PageError> {
-    let partner = s
-        .store
-        .partner(key)
-        .await?
-        .ok_or_else(|| Problem::not_found("partner", key))?;
-    allow(who.may_edit_partner(partner.id))?;
-    Ok(partner)
-}
+use super::{area_choices, borrowed, state_choices, vocabulary};
+use crate::AppState;
+use crate::error::PageError;
+use crate::error::Problem;
+use crate::forms::{EditForm, Fields, FormSpec, FormValues, Kind};
 
 fn strength_field(area: &str) -> String {
     format!("strengths.{area}")
@@ -94,7 +84,7 @@ fn profile_input(
 }
 
 /// The choices the form offers.
-struct Choices {
+pub(crate) struct Choices {
     areas: Vec<(String, String)>,
     instruments: Vec<(String, String)>,
     states: Vec<(String, String)>,
@@ -111,8 +101,8 @@ impl Choices {
         })
     }
 
-    fn fields(&self) -> impl Fn(&mut Fields<'_>) + '_ {
-        move |f| {
+    fn fields(&self, f: &mut Fields<'_>) {
+        {
             f.input("description", "About the partner", Kind::TextArea);
             f.input("website", "Web site", Kind::Url)
                 .help("An http or https address.");
@@ -170,47 +160,50 @@ fn spec<'a>(p: &Partner, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpe
     }
 }
 
-/// `GET /partners/{key}/edit`.
-pub(crate) async fn edit(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-) -> Result<Response, PageError> {
-    let partner = editable(&s, &who, &key).await?;
-    let choices = Choices::load(&s).await?;
-    let build = choices.fields();
-    Ok(spec(&partner, &build)
-        .page(csrf, &profile_values(&partner), &[], Some(partner.version))
-        .into_response())
-}
+/// A partner's profile and offers: `/partners/{key}/edit`.
+pub(crate) struct PartnerForm;
 
-/// `POST /partners/{key}/edit`.
-pub(crate) async fn update(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-    CsrfForm(values): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    let partner = editable(&s, &who, &key).await?;
-    let version = version_of(&values)?;
-    let choices = Choices::load(&s).await?;
-    let build = choices.fields();
-    let result = save(profile_input(&values, &choices.areas), async |input| {
+impl EditForm for PartnerForm {
+    type Edit = UpdatePartnerProfile;
+    type Choices = Choices;
+    type Input = PartnerProfileInput;
+
+    async fn load(s: &AppState, _: &Principal, key: Option<&Key>) -> Result<Partner, PageError> {
+        let key = key.ok_or_else(|| Problem::invalid_path("no partner named"))?;
         s.store
-            .update_partner_profile(&who, &key, Some(version), &input)
-            .await
-    })
-    .await?;
-    let stored = async || Ok(profile_values(&editable(&s, &who, &key).await?));
-    answer(
-        result,
-        &spec(&partner, &build),
-        csrf,
-        &values,
-        stored,
-        |p: &Partner| format!("/partners/{}", p.slug),
-    )
-    .await
+            .partner(key)
+            .await?
+            .ok_or_else(|| Problem::not_found("partner", key).into())
+    }
+
+    async fn choices(s: &AppState) -> Result<Choices, PageError> {
+        Choices::load(s).await
+    }
+
+    fn fields(choices: &Choices, f: &mut Fields<'_>) {
+        choices.fields(f);
+    }
+
+    fn spec<'a>(p: &Partner, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        spec(p, build)
+    }
+
+    fn values(p: &Partner) -> FormValues {
+        profile_values(p)
+    }
+
+    fn input(choices: &Choices, values: &FormValues) -> (PartnerProfileInput, Vec<FieldError>) {
+        profile_input(values, &choices.areas)
+    }
+
+    fn edit(p: &Partner, input: PartnerProfileInput) -> UpdatePartnerProfile {
+        UpdatePartnerProfile {
+            partner: Key::Id(p.id),
+            input,
+        }
+    }
+
+    fn done(_: &Partner, p: &Partner) -> String {
+        format!("/partners/{}", p.slug)
+    }
 }

@@ -3,19 +3,22 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
 use kota_domain::access::Principal;
 use kota_domain::city::{ActionPlan, CityRef};
 use kota_domain::edit::{FieldError, PlanDiff, PlanInput};
 
-use super::{allow, area_choices, borrowed};
+use kota_domain::ids::Key;
+use kota_store::records::plan::{AddPlanVersion, PlanTarget};
+
+use super::{area_choices, borrowed};
 use crate::AppState;
 use crate::api::plans::{DiffQuery, city_of, versions_to_compare};
-use crate::auth::{CsrfForm, CsrfToken, OptionalPrincipal, RequiredPrincipal};
+use crate::auth::OptionalPrincipal;
+use crate::error::{PageError, Problem};
+use crate::extract::KeyPath;
 use crate::filters::Params;
-use crate::forms::{Fields, FormSpec, FormValues, Kind, answer, save, version_of};
-use crate::pages::PageError;
+use crate::forms::{EditForm, Fields, FormSpec, FormValues, Kind};
 use crate::pages::view::{AreaLabel, AreaNames};
 
 /// One version as the history shows it.
@@ -38,7 +41,7 @@ pub(crate) struct HistoryPage {
 pub(crate) async fn history(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
-    Path(key): Path<String>,
+    KeyPath(key): KeyPath,
 ) -> Result<HistoryPage, PageError> {
     let city = city_of(&s, &key).await?;
     let names = AreaNames::of(&s.store.framework().await?);
@@ -75,7 +78,7 @@ pub(crate) struct DiffPage {
 /// `GET /cities/{key}/plan/diff?from=&to=`.
 pub(crate) async fn diff(
     State(s): State<AppState>,
-    Path(key): Path<String>,
+    KeyPath(key): KeyPath,
     Params(q): Params<DiffQuery>,
 ) -> Result<DiffPage, PageError> {
     let city = city_of(&s, &key).await?;
@@ -126,8 +129,8 @@ fn plan_input(v: &FormValues) -> (PlanInput, Vec<FieldError>) {
     (input, errors)
 }
 
-fn plan_fields(areas: &[(String, String)]) -> impl Fn(&mut Fields<'_>) + '_ {
-    move |f| {
+fn plan_fields(areas: &[(String, String)], f: &mut Fields<'_>) {
+    {
         f.input("year", "Year of the plan", Kind::Number).required();
         f.input("vision", "Vision", Kind::TextArea).required();
         f.pick(
@@ -156,61 +159,49 @@ fn plan_spec<'a>(city: &CityRef, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) ->
     }
 }
 
-async fn editable(s: &AppState, who: &Principal, key: &str) -> Result<CityRef, PageError> {
-    let city = city_of(s, key).await?;
-    allow(who.may_edit_city(city.id, &city.country_iso2))?;
-    Ok(city)
-}
+/// A new version of a city's action plan: `/cities/{key}/plan/edit`.
+pub(crate) struct PlanForm;
 
-/// `GET /cities/{key}/plan/edit`: the form, filled with the latest version.
-pub(crate) async fn edit(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-) -> Result<Response, PageError> {
-    let city = editable(&s, &who, &key).await?;
-    let latest = s.store.action_plan(city.id, None).await?;
-    let areas = area_choices(&s.store.framework().await?);
-    let build = plan_fields(&areas);
-    let values = plan_values(latest.as_ref());
-    let version = latest.map_or(0, |p| p.version);
-    Ok(plan_spec(&city, &build)
-        .page(csrf, &values, &[], Some(version))
-        .into_response())
-}
+impl EditForm for PlanForm {
+    type Edit = AddPlanVersion;
+    type Choices = Vec<(String, String)>;
+    type Input = PlanInput;
 
-/// `POST /cities/{key}/plan/edit`.
-pub(crate) async fn submit(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-    CsrfForm(values): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    let city = editable(&s, &who, &key).await?;
-    let version = version_of(&values)?;
-    let areas = area_choices(&s.store.framework().await?);
-    let build = plan_fields(&areas);
-    let result = save(plan_input(&values), async |input| {
-        s.store
-            .add_plan_version(&who, &key, Some(version), &input)
-            .await
-    })
-    .await?;
-    let stored = async || {
-        Ok(plan_values(
-            s.store.action_plan(city.id, None).await?.as_ref(),
-        ))
-    };
-    let slug = city.slug.clone();
-    answer(
-        result,
-        &plan_spec(&city, &build),
-        csrf,
-        &values,
-        stored,
-        |_| format!("/cities/{slug}/plan"),
-    )
-    .await
+    async fn load(s: &AppState, _: &Principal, key: Option<&Key>) -> Result<PlanTarget, PageError> {
+        let key = key.ok_or_else(|| Problem::invalid_path("no city named"))?;
+        let city = city_of(s, key).await?;
+        let latest = s.store.action_plan(city.id, None).await?;
+        Ok(PlanTarget { city, latest })
+    }
+
+    async fn choices(s: &AppState) -> Result<Self::Choices, PageError> {
+        Ok(area_choices(&s.store.framework().await?))
+    }
+
+    fn fields(areas: &Self::Choices, f: &mut Fields<'_>) {
+        plan_fields(areas, f);
+    }
+
+    fn spec<'a>(t: &PlanTarget, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        plan_spec(&t.city, build)
+    }
+
+    fn values(t: &PlanTarget) -> FormValues {
+        plan_values(t.latest.as_ref())
+    }
+
+    fn input(_: &Self::Choices, values: &FormValues) -> (PlanInput, Vec<FieldError>) {
+        plan_input(values)
+    }
+
+    fn edit(t: &PlanTarget, input: PlanInput) -> AddPlanVersion {
+        AddPlanVersion {
+            city: Key::Id(t.city.id),
+            input,
+        }
+    }
+
+    fn done(t: &PlanTarget, _: &ActionPlan) -> String {
+        format!("/cities/{}/plan", t.city.slug)
+    }
 }

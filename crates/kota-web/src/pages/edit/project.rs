@@ -1,32 +1,20 @@
 //! Forms of a project: create one for a city, edit it, and record a dated change of stage or
 //! progress (the city's officers, its national representative, coordinators).
 
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use kota_domain::access::Principal;
 use kota_domain::city::CityRef;
 use kota_domain::edit::{FieldError, ProjectInput, ProjectUpdateInput};
+use kota_domain::ids::Key;
 use kota_domain::project::{Milestone, Project, Seek, Stage};
+use kota_store::records::project::{CreateProject, RecordProgress, UpdateProject};
 
-use super::{allow, area_choices, borrowed, vocabulary};
+use super::{area_choices, borrowed, vocabulary};
 use crate::AppState;
 use crate::api::plans::city_of;
-use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
-use crate::forms::{Fields, FormSpec, FormValues, Kind, answer, save, version_of};
-use crate::pages::PageError;
-use crate::problem::Problem;
-
-/// The project `key` names, if `who` may change it.
-async fn editable(s: &AppState, who: &Principal, key: &str) -> Result<Project, PageError> {
-    let project = s
-        .store
-        .project(key, Some(who))
-        .await?
-        .ok_or_else(|| Problem::not_found("project", key))?;
-    allow(who.may_edit_city(project.city.id, &project.city.country_iso2))?;
-    Ok(project)
-}
+use crate::error::PageError;
+use crate::error::Problem;
+use crate::forms::{EditForm, Fields, FormSpec, FormValues, Kind};
 
 /// A milestone as a line of the milestones box: `title | due date | done date`.
 fn milestone_line(m: &Milestone) -> String {
@@ -127,7 +115,7 @@ fn project_input(v: &FormValues) -> (ProjectInput, Vec<FieldError>) {
 }
 
 /// The choices a project form offers.
-struct Choices {
+pub(crate) struct Choices {
     areas: Vec<(String, String)>,
     stages: Vec<(String, String)>,
     seeks: Vec<(String, String)>,
@@ -144,8 +132,8 @@ impl Choices {
         })
     }
 
-    fn project_fields(&self) -> impl Fn(&mut Fields<'_>) + '_ {
-        move |f| {
+    fn project_fields(&self, f: &mut Fields<'_>) {
+        {
             f.input("title", "Title", Kind::Text).required();
             f.input("description", "Description", Kind::TextArea);
             f.pick(
@@ -232,98 +220,6 @@ fn edit_spec<'a>(p: &Project, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> Fo
     )
 }
 
-async fn city_to_add_to(s: &AppState, who: &Principal, key: &str) -> Result<CityRef, PageError> {
-    let city = city_of(s, key).await?;
-    allow(who.may_edit_city(city.id, &city.country_iso2))?;
-    Ok(city)
-}
-
-/// `GET /cities/{key}/projects/new`.
-pub(crate) async fn new(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-) -> Result<Response, PageError> {
-    let city = city_to_add_to(&s, &who, &key).await?;
-    let choices = Choices::load(&s).await?;
-    let build = choices.project_fields();
-    Ok(new_spec(&city, &build)
-        .page(csrf, &FormValues::default(), &[], None)
-        .into_response())
-}
-
-/// `POST /cities/{key}/projects/new`.
-pub(crate) async fn create(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-    CsrfForm(values): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    let city = city_to_add_to(&s, &who, &key).await?;
-    let choices = Choices::load(&s).await?;
-    let build = choices.project_fields();
-    let result = save(project_input(&values), async |input| {
-        s.store.create_project(&who, &key, &input).await
-    })
-    .await?;
-    answer(
-        result,
-        &new_spec(&city, &build),
-        csrf,
-        &values,
-        async || Ok(FormValues::default()),
-        |p: &Project| format!("/projects/{}", p.slug),
-    )
-    .await
-}
-
-/// `GET /projects/{key}/edit`.
-pub(crate) async fn edit(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-) -> Result<Response, PageError> {
-    let project = editable(&s, &who, &key).await?;
-    let choices = Choices::load(&s).await?;
-    let build = choices.project_fields();
-    Ok(edit_spec(&project, &build)
-        .page(csrf, &project_values(&project), &[], Some(project.version))
-        .into_response())
-}
-
-/// `POST /projects/{key}/edit`.
-pub(crate) async fn update(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-    CsrfForm(values): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    let project = editable(&s, &who, &key).await?;
-    let version = version_of(&values)?;
-    let choices = Choices::load(&s).await?;
-    let build = choices.project_fields();
-    let result = save(project_input(&values), async |input| {
-        s.store
-            .update_project(&who, &key, Some(version), &input)
-            .await
-    })
-    .await?;
-    let stored = async || Ok(project_values(&editable(&s, &who, &key).await?));
-    answer(
-        result,
-        &edit_spec(&project, &build),
-        csrf,
-        &values,
-        stored,
-        |p: &Project| format!("/projects/{}", p.slug),
-    )
-    .await
-}
-
 fn progress_input(v: &FormValues) -> (ProjectUpdateInput, Vec<FieldError>) {
     let mut errors = Vec::new();
     let on_date = match NaiveDate::parse_from_str(v.text("on_date").trim(), "%Y-%m-%d") {
@@ -362,8 +258,8 @@ fn progress_spec<'a>(p: &Project, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -
 }
 
 impl Choices {
-    fn progress_fields(&self) -> impl Fn(&mut Fields<'_>) + '_ {
-        move |f| {
+    fn progress_fields(&self, f: &mut Fields<'_>) {
+        {
             f.input("on_date", "Date", Kind::Date)
                 .required()
                 .help("YYYY-MM-DD.");
@@ -375,54 +271,155 @@ impl Choices {
     }
 }
 
-/// `GET /projects/{key}/progress`.
-pub(crate) async fn progress(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-) -> Result<Response, PageError> {
-    let project = editable(&s, &who, &key).await?;
-    let choices = Choices::load(&s).await?;
-    let build = choices.progress_fields();
-    let mut values = FormValues::default();
-    values.set("on_date", Some(chrono::Utc::now().date_naive().to_string()));
-    Ok(progress_spec(&project, &build)
-        .page(csrf, &values, &[], Some(project.version))
-        .into_response())
+/// The project the path names, as `who` may see it.
+async fn project_for(
+    s: &AppState,
+    who: &Principal,
+    key: Option<&Key>,
+) -> Result<Project, PageError> {
+    let key = key.ok_or_else(|| Problem::invalid_path("no project named"))?;
+    s.store
+        .project(key, Some(who))
+        .await?
+        .ok_or_else(|| Problem::not_found("project", key).into())
 }
 
-/// `POST /projects/{key}/progress`.
-pub(crate) async fn record_progress(
-    State(s): State<AppState>,
-    RequiredPrincipal(who): RequiredPrincipal,
-    csrf: CsrfToken,
-    Path(key): Path<String>,
-    CsrfForm(values): CsrfForm<FormValues>,
-) -> Result<Response, PageError> {
-    let project = editable(&s, &who, &key).await?;
-    let version = version_of(&values)?;
-    let choices = Choices::load(&s).await?;
-    let build = choices.progress_fields();
-    let result = save(progress_input(&values), async |input| {
-        s.store
-            .add_project_update(&who, &key, Some(version), &input)
-            .await
-    })
-    .await?;
-    let stored = async || {
-        let p = editable(&s, &who, &key).await?;
+fn saved(p: &Project) -> String {
+    format!("/projects/{}", p.slug)
+}
+
+/// A new project of a city: `/cities/{key}/projects/new`.
+pub(crate) struct NewProjectForm;
+
+impl EditForm for NewProjectForm {
+    type Edit = CreateProject;
+    type Choices = Choices;
+    type Input = ProjectInput;
+
+    async fn load(s: &AppState, _: &Principal, key: Option<&Key>) -> Result<CityRef, PageError> {
+        let key = key.ok_or_else(|| Problem::invalid_path("no city named"))?;
+        Ok(city_of(s, key).await?)
+    }
+
+    async fn choices(s: &AppState) -> Result<Choices, PageError> {
+        Choices::load(s).await
+    }
+
+    fn fields(choices: &Choices, f: &mut Fields<'_>) {
+        choices.project_fields(f);
+    }
+
+    fn spec<'a>(city: &CityRef, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        new_spec(city, build)
+    }
+
+    fn values(_: &CityRef) -> FormValues {
+        FormValues::default()
+    }
+
+    fn input(_: &Self::Choices, values: &FormValues) -> (ProjectInput, Vec<FieldError>) {
+        project_input(values)
+    }
+
+    fn edit(city: &CityRef, input: ProjectInput) -> CreateProject {
+        CreateProject {
+            city: Key::Id(city.id),
+            input,
+        }
+    }
+
+    fn done(_: &CityRef, p: &Project) -> String {
+        saved(p)
+    }
+}
+
+/// A project's fields: `/projects/{key}/edit`.
+pub(crate) struct ProjectForm;
+
+impl EditForm for ProjectForm {
+    type Edit = UpdateProject;
+    type Choices = Choices;
+    type Input = ProjectInput;
+
+    async fn load(s: &AppState, who: &Principal, key: Option<&Key>) -> Result<Project, PageError> {
+        project_for(s, who, key).await
+    }
+
+    async fn choices(s: &AppState) -> Result<Choices, PageError> {
+        Choices::load(s).await
+    }
+
+    fn fields(choices: &Choices, f: &mut Fields<'_>) {
+        choices.project_fields(f);
+    }
+
+    fn spec<'a>(p: &Project, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        edit_spec(p, build)
+    }
+
+    fn values(p: &Project) -> FormValues {
+        project_values(p)
+    }
+
+    fn input(_: &Self::Choices, values: &FormValues) -> (ProjectInput, Vec<FieldError>) {
+        project_input(values)
+    }
+
+    fn edit(p: &Project, input: ProjectInput) -> UpdateProject {
+        UpdateProject {
+            project: Key::Id(p.id),
+            input,
+        }
+    }
+
+    fn done(_: &Project, p: &Project) -> String {
+        saved(p)
+    }
+}
+
+/// A dated change of stage or progress report: `/projects/{key}/progress`.
+pub(crate) struct ProgressForm;
+
+impl EditForm for ProgressForm {
+    type Edit = RecordProgress;
+    type Choices = Choices;
+    type Input = ProjectUpdateInput;
+
+    async fn load(s: &AppState, who: &Principal, key: Option<&Key>) -> Result<Project, PageError> {
+        project_for(s, who, key).await
+    }
+
+    async fn choices(s: &AppState) -> Result<Choices, PageError> {
+        Choices::load(s).await
+    }
+
+    fn fields(choices: &Choices, f: &mut Fields<'_>) {
+        choices.progress_fields(f);
+    }
+
+    fn spec<'a>(p: &Project, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
+        progress_spec(p, build)
+    }
+
+    fn values(p: &Project) -> FormValues {
         let mut v = FormValues::default();
-        v.set("stage", p.stage.map(|s| s.as_str().to_owned()));
-        Ok(v)
-    };
-    answer(
-        result,
-        &progress_spec(&project, &build),
-        csrf,
-        &values,
-        stored,
-        |p: &Project| format!("/projects/{}", p.slug),
-    )
-    .await
+        v.set("on_date", Some(chrono::Utc::now().date_naive().to_string()))
+            .set("stage", p.stage.map(|s| s.as_str().to_owned()));
+        v
+    }
+
+    fn input(_: &Self::Choices, values: &FormValues) -> (ProjectUpdateInput, Vec<FieldError>) {
+        progress_input(values)
+    }
+
+    fn edit(p: &Project, input: ProjectUpdateInput) -> RecordProgress {
+        RecordProgress {
+            project: Key::Id(p.id),
+            input,
+        }
+    }
+
+    fn done(_: &Project, p: &Project) -> String {
+        saved(p)
+    }
 }
