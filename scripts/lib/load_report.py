@@ -69,7 +69,8 @@ def judge(wrk, writes):
             if r:
                 checks.append((backend, f"{n} writers: every reader request 200", True,
                                "errors" in r and not r["errors"],
-                               errors_text(r.get("errors")) if "errors" in r else "readers failed"))
+                               f"{r['n']} reads, errors {errors_text(r['errors'])}"
+                               if "errors" in r else "the readers' process failed"))
         if runs:
             most = max(runs, key=lambda x: x["writers"])
             least = min(runs, key=lambda x: x["writers"])
@@ -151,8 +152,9 @@ def markdown(wrk, writes, checks, wrk_seconds, strict):
                 lines.append(f"| {k} | {race['threads']} | {errors_text(race['statuses'])} | "
                              f"{fmt(race['latency']['p50_ms'])} | {fmt(race['latency']['max_ms'])} | "
                              f"{'yes' if race['stored_is_winner'] else 'no'} |")
-            if w.get("metrics_saved"):
-                lines += ["", f"`GET /metrics` at the end: `metrics-{backend}.txt`."]
+            if w.get("metrics"):
+                lines += ["", "`GET /metrics` at the end of each phase: "
+                          + ", ".join(f"`{m}`" for m in w["metrics"]) + "."]
     return "\n".join(lines) + "\n"
 
 

@@ -309,11 +309,16 @@ def save_metrics(base, token, timeout, path):
 
 def run(args):
     usable = projects(args.base, args.token, args.timeout)
-    need = max(args.writers) + args.race_rounds
+    need = max(args.writers, default=0) + args.race_rounds
     if len(usable) < need:
         raise SystemExit(f"{len(usable)} projects to write to, {need} needed")
-    report = {"base": args.base, "seconds": args.seconds, "timeout_s": args.timeout,
-              "readers": args.readers, "read_paths": READ_PATHS, "runs": [], "races": []}
+    report = {"seconds": args.seconds, "timeout_s": args.timeout, "readers": args.readers,
+              "read_paths": READ_PATHS, "runs": [], "races": [], "metrics": []}
+    try:  # runs on servers started afresh add to what earlier ones wrote
+        with open(args.out, encoding="utf-8") as f:
+            report = json.load(f)
+    except FileNotFoundError:
+        pass
     for n in args.writers:
         run = write_run(args.base, args.token, args.timeout, [p["slug"] for p in usable[:n]],
                         args.seconds, args.readers)
@@ -325,13 +330,13 @@ def run(args):
               f"errors {run['errors'] or 0}; readers p99 {r.get('p99_ms')} ms, "
               f"errors {r.get('errors') or 0}", file=sys.stderr)
     for k in range(args.race_rounds):
-        slug = usable[max(args.writers) + k]["slug"]
+        slug = usable[-1 - k]["slug"]  # the writers take theirs from the front
         result = race(args.base, args.token, args.timeout, slug, args.race)
         report["races"].append(result)
         print(f"  race {k + 1}: {args.race} writers, same If-Match on {slug}: "
               f"{result['statuses']}", file=sys.stderr)
-    if args.metrics:
-        report["metrics_saved"] = save_metrics(args.base, args.token, args.timeout, args.metrics)
+    if args.metrics and save_metrics(args.base, args.token, args.timeout, args.metrics):
+        report["metrics"].append(args.metrics.rsplit("/", 1)[-1])
     with open(args.out, "w", encoding="utf-8") as f:
         json.dump(report, f, indent=2)
         f.write("\n")
