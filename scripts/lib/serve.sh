@@ -128,6 +128,24 @@ serve_stop() {
   unset "SERVER_PID[$1]"
 }
 
+# serve_stop_within NAME SECONDS: stops a server gracefully, but kills it (SIGKILL) when it has
+# not stopped within SECONDS (a server wedged under load must not hang the suite).
+serve_stop_within() {
+  local pid=${SERVER_PID[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq $(($2 * 5))); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.2
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "server $1 did not stop within $2 s of SIGTERM: killed" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+  unset "SERVER_PID[$1]"
+}
+
 # serve_kill NAME: kills a server outright (SIGKILL), as a crash would.
 serve_kill() {
   local pid=${SERVER_PID[$1]:-}
