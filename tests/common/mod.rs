@@ -1,5 +1,5 @@
-//! Test helpers that boot the real application on a free port with a fresh database of its
-//! own, seeded with the real network.
+//! Test helpers that boot the real application on a free port with a database of its own,
+//! seeded with the real network and dropped when the test ends.
 //!
 //! The backend comes from `KOTA_TEST_DATABASE_URL`: unset, each test gets an SQLite file in a
 //! temporary folder; set to a PostgreSQL URL (e.g. `postgres://postgres@127.0.0.1:5432/test`),
@@ -7,68 +7,17 @@
 
 #![allow(dead_code)]
 
+mod database;
 pub mod users;
+
+pub use database::TestDatabase;
 
 use std::net::SocketAddr;
 
 use kota_store::Store;
-use sqlx::Connection;
 
 /// The network file built into `kota`.
 pub const ASCN: &str = include_str!("../../data/ascn/ascn_seed.json");
-
-/// A database of a test's own.
-pub struct TestDatabase {
-    /// Its URL.
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl TestDatabase {
-    /// A new, empty database on the backend the environment names.
-    pub async fn new() -> Self {
-        match std::env::var("KOTA_TEST_DATABASE_URL") {
-            Ok(admin) if admin.starts_with("postgres") => {
-                let name = format!("kota_test_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::PgConnection::connect(&admin)
-                    .await
-                    .expect("connect to the PostgreSQL test server");
-                sqlx::query(&format!(
-                    "CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-                ))
-                .execute(&mut conn)
-                .await
-                .expect("create a test database");
-                conn.close().await.ok();
-                let base = admin
-                    .rsplit_once('/')
-                    .map(|(b, _)| b)
-                    .expect("the URL names a database");
-                Self {
-                    url: format!("{base}/{name}"),
-                    _dir: None,
-                }
-            }
-            _ => {
-                let dir = tempfile::tempdir().expect("temporary folder");
-                let url = format!("sqlite://{}", dir.path().join("kota.db").display());
-                Self {
-                    url,
-                    _dir: Some(dir),
-                }
-            }
-        }
-    }
-
-    /// The store on it, migrated.
-    pub async fn store(&self) -> Store {
-        let store = Store::connect(&self.url)
-            .await
-            .expect("open the test database");
-        store.migrate().await.expect("migrate the test database");
-        store
-    }
-}
 
 /// The real application, serving on a free loopback port.
 pub struct TestApp {
@@ -85,14 +34,8 @@ pub struct TestApp {
 impl TestApp {
     /// Boots the application with the real network loaded.
     pub async fn spawn() -> Self {
-        let db = TestDatabase::new().await;
+        let db = TestDatabase::seeded().await;
         let store = db.store().await;
-        let data = kota_domain::seed::parse("ascn_seed.json", ASCN)
-            .expect("the built-in network is valid");
-        store
-            .import(&data, &kota_store::Actor::system("test"))
-            .await
-            .expect("load the network");
         Self::serve(db, store).await
     }
 

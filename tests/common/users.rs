@@ -6,7 +6,7 @@ use kota_domain::access::Role;
 use kota_store::{NewUser, ScopeKey, Store};
 use uuid::Uuid;
 
-use super::{TestApp, TestDatabase};
+use super::TestApp;
 
 /// A password that meets the policy; every test user has it unless a test changes it.
 pub const PASSWORD: &str = "lantern river tram 2024";
@@ -153,13 +153,6 @@ impl TestApp {
         let store = Store::connect(&self.db.url)
             .await
             .expect("open the same database");
-        TestApp::serve(
-            TestDatabase {
-                url: self.db.url.clone(),
-                _dir: None,
-            },
-            store,
-        )
-        .await
+        TestApp::serve(self.db.shared(), store).await
     }
 }
