@@ -6,6 +6,7 @@
 pub mod accounts;
 mod args;
 pub mod audit;
+pub mod audit_key;
 pub mod filter;
 mod import;
 mod raw;
@@ -14,7 +15,10 @@ mod rows;
 pub mod writes;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use kota_domain::audit::checkpoint::AuditSigner;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -57,6 +61,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
+    /// Signs the audit chain's head at each write; none: writes add no checkpoint.
+    signer: Option<Arc<AuditSigner>>,
 }
 
 /// The backend behind a [`Store`]: private, so that everything outside goes through the
@@ -111,6 +117,7 @@ impl Store {
                 .await?;
             let store = Self {
                 db: Db::Postgres(pool),
+                signer: None,
             };
             store.warn_on_non_utf8_ctype().await?;
             Ok(store)
@@ -127,10 +134,25 @@ impl Store {
                 .await?;
             Ok(Self {
                 db: Db::Sqlite(pool),
+                signer: None,
             })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
+    }
+
+    /// The same store, signing a checkpoint of the audit chain's head in every write's
+    /// transaction with `signer`.
+    pub fn with_audit_signer(self, signer: Arc<AuditSigner>) -> Self {
+        Self {
+            signer: Some(signer),
+            ..self
+        }
+    }
+
+    /// The signer of audit checkpoints, when the store has one.
+    pub fn audit_signer(&self) -> Option<&AuditSigner> {
+        self.signer.as_deref()
     }
 
     /// Which backend this is: `sqlite` or `postgres`.

@@ -181,7 +181,7 @@ impl Store {
             .bind(after.population_year).bind(after.population_source.as_ref().map(|s| s.as_str()))
             .bind(&after.csco_designation).bind(after.version).bind(after.id)
             .execute(&mut *tx).await?;
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "update", object_type: "city",
                 object_id: after.id.to_string(), before: json(&before), after: json(&after),
             });
@@ -213,7 +213,7 @@ impl Store {
             }
             let project = input.create(id, &city, |s| taken.iter().any(|t| t == s));
             write_project!(tx, &project);
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "create", object_type: "project",
                 object_id: project.id.to_string(), before: None, after: json(&project),
             });
@@ -237,7 +237,7 @@ impl Store {
             input.check(&areas).map_err(WriteError::Invalid)?;
             let after = input.apply(&before);
             write_project!(tx, &after);
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "update", object_type: "project",
                 object_id: after.id.to_string(), before: json(&before), after: json(&after),
             });
@@ -271,7 +271,7 @@ impl Store {
             sqlx::query("UPDATE projects SET stage = $1, version = $2 WHERE id = $3")
                 .bind(after.stage.map(|s| s.as_str())).bind(after.version).bind(after.id)
                 .execute(&mut *tx).await?;
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "progress", object_type: "project",
                 object_id: after.id.to_string(), before: json(&before), after: json(&after),
             });

@@ -47,7 +47,7 @@ impl Store {
             .bind(&city.cohort).bind(city.joined_source.as_str()).bind(Json(&city.role_evidence))
             .bind(Json(&city.documented_twinnings)).bind(city.version)
             .execute(&mut *tx).await?;
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "create", object_type: "city",
                 object_id: city.id.to_string(), before: None, after: json(&city),
             });
@@ -82,7 +82,7 @@ impl Store {
             .bind(after.latitude).bind(after.longitude).bind(after.joined_year).bind(&after.cohort)
             .bind(after.joined_source.as_str()).bind(after.version).bind(after.id)
             .execute(&mut *tx).await?;
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "update_membership", object_type: "city",
                 object_id: after.id.to_string(), before: json(&before), after: json(&after),
             });
@@ -122,7 +122,7 @@ impl Store {
             .bind(&after.name).bind(&after.definition).bind(Json(&after.subcategories))
             .bind(after.version).bind(&after.id)
             .execute(&mut *tx).await?;
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "update", object_type: "focus_area",
                 object_id: after.id.clone(), before: json(&before), after: json(&after),
             });

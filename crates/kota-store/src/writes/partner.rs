@@ -32,7 +32,7 @@ impl Store {
             sqlx::query("UPDATE partners SET profile = $1, version = $2 WHERE id = $3")
                 .bind(Json(&after.profile)).bind(after.version).bind(after.id)
                 .execute(&mut *tx).await?;
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "update", object_type: "partner",
                 object_id: after.id.to_string(), before: json(&before), after: json(&after),
             });

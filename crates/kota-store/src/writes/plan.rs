@@ -85,7 +85,7 @@ impl Store {
                 .bind(plan.city_id).bind(plan.version).bind(f).bind(i32::try_from(i).unwrap_or(i32::MAX))
                 .execute(&mut *tx).await?;
             }
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor: &actor(who), action: "new_version", object_type: "action_plan",
                 object_id: city.id.to_string(), before: latest.as_ref().and_then(json), after: json(&plan),
             });
