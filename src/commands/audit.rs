@@ -109,10 +109,17 @@ async fn verify(
                 lines.join("\n")
             );
         }
-        println!(
-            "The witness copy is genuine and the log matches all its {} checkpoints.",
-            witnessed.agreeing
-        );
+        if witnessed.agreeing == 0 {
+            println!(
+                "The witness copy holds no checkpoint (it was taken before the first signed \
+                 change): it has nothing to compare."
+            );
+        } else {
+            println!(
+                "The witness copy is genuine and the log matches all its {} checkpoints.",
+                witnessed.agreeing
+            );
+        }
     }
     println!("The audit log is intact: {entries} entries; head {head}");
     Ok(())
