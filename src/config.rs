@@ -2,9 +2,11 @@
 //! defaults.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
+use kota_domain::audit::checkpoint::AuditSigner;
 use kota_store::Store;
 
 /// Which database to use.
@@ -16,6 +18,11 @@ pub(crate) struct DatabaseArgs {
     /// A PostgreSQL (or SQLite) database URL; takes precedence over --data-dir.
     #[arg(long, env = "DATABASE_URL")]
     pub(crate) database_url: Option<String>,
+    /// The file of the key that signs the audit log's head at each change (default
+    /// `audit-signing.key` in the data folder; made, readable by its owner only, on first
+    /// use). Keep it outside the database and back it up.
+    #[arg(long, env = "KOTA_AUDIT_KEY")]
+    pub(crate) audit_key: Option<PathBuf>,
 }
 
 impl DatabaseArgs {
@@ -46,6 +53,27 @@ impl DatabaseArgs {
             .await
             .context("cannot migrate the database")?;
         Ok(store)
+    }
+
+    /// Where the audit signing key is kept.
+    pub(crate) fn audit_key_path(&self) -> PathBuf {
+        self.audit_key
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join(kota_store::audit_key::FILE_NAME))
+    }
+
+    /// The audit signing key, made first when there is none.
+    pub(crate) fn audit_signer(&self) -> anyhow::Result<AuditSigner> {
+        let path = self.audit_key_path();
+        kota_store::audit_key::load_or_create(&path)
+            .with_context(|| format!("cannot use the audit signing key {}", path.display()))
+    }
+
+    /// Opens the database for a command that changes it: migrated, and signing the audit
+    /// log's head at each change.
+    pub(crate) async fn open_signed(&self) -> anyhow::Result<Store> {
+        let signer = Arc::new(self.audit_signer()?);
+        Ok(self.open().await?.with_audit_signer(signer))
     }
 }
 

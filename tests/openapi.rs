@@ -27,6 +27,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/projects/{id}/updates"),
     ("get", "/api/v1/projects/{id}/updates"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/audit/checkpoints"),
     ("post", "/api/v1/cities"),
     ("put", "/api/v1/cities/{id}/membership"),
     ("get", "/api/v1/cities/{id}/plan/versions"),

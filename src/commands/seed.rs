@@ -71,7 +71,7 @@ pub(crate) async fn run(args: SeedArgs) -> anyhow::Result<()> {
         }
         None => builtin_network()?,
     };
-    let store = args.db.open().await?;
+    let store = args.db.open_signed().await?;
     let s = load(&store, &data, "kota seed").await?;
     store.close().await;
     if s.unchanged {

@@ -22,7 +22,7 @@ pub(crate) struct ServeArgs {
 }
 
 pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let store = args.db.open().await?;
+    let store = args.db.open_signed().await?;
     // Whether the database is empty is decided under the import's write lock, so that of
     // several servers started together on one empty database only one loads the network.
     if super::seed::load_if_empty(&store, &super::seed::builtin_network()?, "kota serve")

@@ -79,7 +79,7 @@ impl TestDatabase {
             .await
             .expect("open the test database");
         store.migrate().await.expect("migrate the test database");
-        store
+        store.with_audit_signer(super::audit_signer())
     }
 
     fn in_folder(dir: tempfile::TempDir) -> Self {

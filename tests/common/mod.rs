@@ -19,6 +19,14 @@ use kota_store::Store;
 /// The network file built into `kota`.
 pub const ASCN: &str = include_str!("../../data/ascn/ascn_seed.json");
 
+/// A signer of audit checkpoints, from a new key file in a temporary folder.
+pub fn audit_signer() -> std::sync::Arc<kota_domain::audit::checkpoint::AuditSigner> {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let key = kota_store::audit_key::load_or_create(&dir.path().join("audit-signing.key"))
+        .expect("make an audit signing key");
+    std::sync::Arc::new(key)
+}
+
 /// The real application, serving on a free loopback port.
 pub struct TestApp {
     /// Where it listens.
@@ -122,9 +130,15 @@ pub fn content_type(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-/// The `kota` binary, ready to run.
+/// The `kota` binary, ready to run (its audit signing key in the tests' scratch folder, not
+/// in the working directory).
 pub fn kota() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_kota"))
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kota"));
+    cmd.env(
+        "KOTA_AUDIT_KEY",
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/audit-signing.key"),
+    );
+    cmd
 }
 
 /// Runs `kota seed` (with `--file` when given) against a database URL.

@@ -1,6 +1,8 @@
 //! The audit log as a hash chain: each entry carries the hash of the one before, so that an
 //! altered or removed entry breaks the chain where it happened.
 
+pub mod checkpoint;
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -2,6 +2,9 @@
 //! object or network-wide, and verified link by link.
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use kota_domain::audit::checkpoint::{
+    AuditCheckpoint, AuditKey, SignedHeads, WitnessCheck, check_witness,
+};
 use kota_domain::audit::{AuditEntry, ChainCheck, GENESIS, verify_chain};
 use kota_domain::page::{Page, PageRequest};
 use sqlx::types::Json;
@@ -53,9 +56,11 @@ pub(crate) fn now() -> DateTime<Utc> {
 }
 
 /// Appends a change to the log inside the open transaction `$tx` (which must hold the write
-/// lock, so that no other writer takes the same place in the chain).
+/// lock, so that no other writer takes the same place in the chain) and, when `$signer` (an
+/// `Option<&AuditSigner>`, e.g. `self.audit_signer()`) is given, the signed checkpoint of the
+/// chain's new head.
 macro_rules! append_audit {
-    ($tx:expr, $change:expr) => {{
+    ($tx:expr, $signer:expr, $change:expr) => {{
         let change: $crate::audit::Change<'_> = $change;
         let last: Option<(i64, String)> =
             sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
@@ -96,6 +101,30 @@ macro_rules! append_audit {
         .bind(&entry.hash)
         .execute(&mut *$tx)
         .await?;
+        let signer: Option<&kota_domain::audit::checkpoint::AuditSigner> = $signer;
+        if let Some(signer) = signer {
+            let checkpoint = signer.sign(entry.seq, &entry.hash, entry.at);
+            let key = signer.public_key();
+            sqlx::query(
+                "INSERT INTO audit_signing_keys (key_id, public_key) VALUES ($1, $2) \
+                 ON CONFLICT (key_id) DO NOTHING",
+            )
+            .bind(&key.key_id)
+            .bind(&key.public_key)
+            .execute(&mut *$tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO audit_checkpoints (seq, head, at, signature, key_id) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(checkpoint.seq)
+            .bind(&checkpoint.head)
+            .bind(checkpoint.at)
+            .bind(&checkpoint.signature)
+            .bind(&checkpoint.key_id)
+            .execute(&mut *$tx)
+            .await?;
+        }
     }};
 }
 pub(crate) use append_audit;
@@ -104,8 +133,12 @@ impl crate::conn::Conn<'_> {
     /// Appends `change` to the audit log on this connection, which must be a write
     /// transaction's (it holds the write lock, so no other writer takes the same place in
     /// the chain).
-    pub(crate) async fn audit(&mut self, change: Change<'_>) -> StoreResult<()> {
-        crate::conn::on_conn!(self, c => append_audit!(c, change));
+    pub(crate) async fn audit(
+        &mut self,
+        signer: Option<&kota_domain::audit::checkpoint::AuditSigner>,
+        change: Change<'_>,
+    ) -> StoreResult<()> {
+        crate::conn::on_conn!(self, c => append_audit!(c, signer, change));
         Ok(())
     }
 }
@@ -142,6 +175,20 @@ fn entry(r: AuditRow) -> AuditEntry {
 
 const COLUMNS: &str =
     "seq, at, actor_id, actor, action, object_type, object_id, before, after, prev_hash, hash";
+
+type CheckpointRow = (i64, String, DateTime<Utc>, String, String);
+
+const CHECKPOINT_COLUMNS: &str = "seq, head, at, signature, key_id";
+
+fn checkpoint(r: CheckpointRow) -> AuditCheckpoint {
+    AuditCheckpoint {
+        seq: r.0,
+        head: r.1,
+        at: r.2,
+        signature: r.3,
+        key_id: r.4,
+    }
+}
 
 /// How many entries verification reads at a time.
 const BATCH: i64 = 1000;
@@ -185,6 +232,69 @@ impl Store {
 
     /// Walks the whole chain in order and reports the first broken entry, if any.
     pub async fn verify_audit(&self) -> StoreResult<ChainCheck> {
+        Ok(verify_chain(self.all_audit_entries().await?))
+    }
+
+    /// Compares a saved copy of the signed heads with the log: each checkpoint must be signed
+    /// by a key that signed this log's checkpoints, and its entry must still have its hash.
+    pub async fn check_audit_witness(&self, copy: &SignedHeads) -> StoreResult<WitnessCheck> {
+        let known = self.audit_signing_keys().await?;
+        let entries = self.all_audit_entries().await?;
+        Ok(check_witness(copy, &known, &entries))
+    }
+
+    /// Every key that signed checkpoints of this log.
+    pub async fn audit_signing_keys(&self) -> StoreResult<Vec<AuditKey>> {
+        let rows: Vec<(String, String)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT key_id, public_key FROM audit_signing_keys ORDER BY key_id",
+        ).fetch_all(pool).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(key_id, public_key)| AuditKey { key_id, public_key })
+            .collect())
+    }
+
+    /// The signed heads after entry `since`, oldest first, at most `limit` of them, with the
+    /// newest checkpoint and the keys that signed any of them.
+    pub async fn signed_heads(&self, since: i64, limit: u32) -> StoreResult<SignedHeads> {
+        let limit = i64::from(limit);
+        let (mut rows, latest): (Vec<CheckpointRow>, Option<CheckpointRow>) = with_pool!(self, pool => {
+            let rows = sqlx::query_as(&format!(
+                "SELECT {CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE seq > $1 \
+                 ORDER BY seq LIMIT $2"
+            ))
+            .bind(since).bind(limit + 1).fetch_all(pool).await?;
+            let latest = sqlx::query_as(&format!(
+                "SELECT {CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY seq DESC LIMIT 1"
+            ))
+            .fetch_optional(pool).await?;
+            StoreResult::Ok((rows, latest))
+        })?;
+        let more = i64::try_from(rows.len()).unwrap_or(i64::MAX) > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let checkpoints: Vec<AuditCheckpoint> = rows.into_iter().map(checkpoint).collect();
+        let latest = latest.map(checkpoint);
+        let keys = self
+            .audit_signing_keys()
+            .await?
+            .into_iter()
+            .filter(|k| {
+                checkpoints
+                    .iter()
+                    .chain(&latest)
+                    .any(|c| c.key_id == k.key_id)
+            })
+            .collect();
+        Ok(SignedHeads {
+            keys,
+            next_since: checkpoints.last().map(|c| c.seq).filter(|_| more),
+            latest,
+            checkpoints,
+        })
+    }
+
+    /// The whole log, in order.
+    async fn all_audit_entries(&self) -> StoreResult<Vec<AuditEntry>> {
         let mut all = Vec::new();
         let mut after = 0_i64;
         loop {
@@ -195,7 +305,7 @@ impl Store {
             after = last.0;
             all.extend(rows.into_iter().map(entry));
         }
-        Ok(verify_chain(all))
+        Ok(all)
     }
 
     /// The hash of the newest entry ([`GENESIS`] when the log is empty).

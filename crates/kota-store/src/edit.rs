@@ -226,14 +226,17 @@ impl Store {
         edit.save(&mut conn, who, &output).await?;
         let Audited { object_id, before } = E::audited(&target, &output);
         let after = serde_json::to_value(&output).ok();
-        conn.audit(Change {
-            actor: &Actor::of(who),
-            action: E::ACTION,
-            object_type: E::OBJECT_TYPE,
-            object_id,
-            before,
-            after: after.clone(),
-        })
+        conn.audit(
+            self.audit_signer(),
+            Change {
+                actor: &Actor::of(who),
+                action: E::ACTION,
+                object_type: E::OBJECT_TYPE,
+                object_id,
+                before,
+                after: after.clone(),
+            },
+        )
         .await?;
         if let (Some(key), Some(answer)) = (&idempotency, &after) {
             idempotency::remember(&mut conn, who, key, answer).await?;

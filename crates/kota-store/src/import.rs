@@ -316,7 +316,7 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET body = excluded.body",
             )
             .bind(Json(&record)).execute(&mut *tx).await?;
-            append_audit!(tx, Change {
+            append_audit!(tx, self.audit_signer(), Change {
                 actor, action: "import", object_type: "network", object_id: "network".into(),
                 before: last, after: Some(record),
             });

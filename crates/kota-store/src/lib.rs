@@ -6,6 +6,7 @@
 pub mod accounts;
 mod args;
 pub mod audit;
+pub mod audit_key;
 pub mod conn;
 pub mod edit;
 pub mod filter;
@@ -18,7 +19,10 @@ mod rows;
 pub mod write_tx;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use kota_domain::audit::checkpoint::AuditSigner;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -71,6 +75,8 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Store {
     db: Db,
     write_deadline: Duration,
+    /// Signs the audit chain's head at each write; none: writes add no checkpoint.
+    signer: Option<Arc<AuditSigner>>,
 }
 
 /// How long a write waits for the write lock by default before it gives up, rolled back:
@@ -167,6 +173,7 @@ impl Store {
             let store = Self {
                 db: Db::Postgres { read, write },
                 write_deadline: WRITE_DEADLINE,
+                signer: None,
             };
             store.warn_on_non_utf8_ctype().await?;
             Ok(store)
@@ -189,10 +196,25 @@ impl Store {
             Ok(Self {
                 db: Db::Sqlite { read, write },
                 write_deadline: WRITE_DEADLINE,
+                signer: None,
             })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
+    }
+
+    /// The same store, signing a checkpoint of the audit chain's head in every write's
+    /// transaction with `signer`.
+    pub fn with_audit_signer(self, signer: Arc<AuditSigner>) -> Self {
+        Self {
+            signer: Some(signer),
+            ..self
+        }
+    }
+
+    /// The signer of audit checkpoints, when the store has one.
+    pub fn audit_signer(&self) -> Option<&AuditSigner> {
+        self.signer.as_deref()
     }
 
     /// Which backend this is: `sqlite` or `postgres`.

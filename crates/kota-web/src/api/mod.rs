@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document it serves at
 //! `/api/v1/openapi.json`.
 
+mod audit_checkpoints;
 mod body;
 mod edit;
 mod me;
@@ -39,6 +40,8 @@ pub(crate) use edit::AuditQuery;
                                       your account page or with `kota token create`."),
         (name = "editing", description = "Changes by the people who own a record, each checked, \
                                             versioned (ETag / If-Match) and audited."),
+        (name = "audit", description = "The audit chain's signed heads, public so that anyone \
+                                          can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
     )
 )]
@@ -90,6 +93,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             edit::list_project_updates
         ))
         .routes(routes!(edit::list_audit))
+        .routes(routes!(audit_checkpoints::list_checkpoints))
         .routes(routes!(membership::put_membership))
         .routes(routes!(
             membership::get_focus_area,
