@@ -724,6 +724,8 @@ async fn the_user_and_token_commands_manage_accounts() {
         &[
             "user",
             "add",
+            "--name",
+            "Siti Rahman",
             "--email",
             "Chief@Example.org",
             "--role",
@@ -732,11 +734,13 @@ async fn the_user_and_token_commands_manage_accounts() {
         "first coordinator pass\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Added chief@example.org as Coordinator"));
+    assert!(stdout(&out).contains("Added chief@example.org (Siti Rahman) as Coordinator"));
     let out = run(
         &[
             "user",
             "add",
+            "--name",
+            "Somchai Jaidee",
             "--email",
             "officer@bangkok.example",
             "--role",
@@ -754,6 +758,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "weak@example.org",
                 "--role",
@@ -766,6 +772,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "empty@example.org",
                 "--role",
@@ -778,6 +786,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "chief@example.org",
                 "--role",
@@ -790,6 +800,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "x@example.org",
                 "--role",
@@ -802,6 +814,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "y@example.org",
                 "--role",
@@ -816,6 +830,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "z@example.org",
                 "--role",
@@ -830,6 +846,36 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "n@example.org",
+                "--email",
+                "n@example.org",
+                "--role",
+                "admin",
+            ],
+            "another good passphrase\n",
+            "must not contain `@`",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--name",
+                " ",
+                "--email",
+                "m@example.org",
+                "--role",
+                "admin",
+            ],
+            "another good passphrase\n",
+            "a name must have 1 to 100 characters",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "not-an-address",
                 "--role",
@@ -844,16 +890,34 @@ async fn the_user_and_token_commands_manage_accounts() {
         assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
     }
     let out = run(
-        &["user", "add", "--email", "q@example.org", "--role", "mayor"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "q@example.org",
+            "--name",
+            "Q",
+            "--role",
+            "mayor",
+        ],
         "another good passphrase\n",
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("city_officer"), "{}", stderr(&out));
+    let out = run(
+        &["user", "add", "--email", "q@example.org", "--role", "admin"],
+        "another good passphrase\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "a new user needs a name");
+    assert!(stderr(&out).contains("--name"), "{}", stderr(&out));
 
     let out = run(&["user", "list"], "");
     assert!(out.status.success());
     let list = stdout(&out);
     assert!(list.contains("chief@example.org") && list.contains("coordinator"));
+    assert!(
+        list.contains("NAME") && list.contains("Siti Rahman") && list.contains("Somchai Jaidee")
+    );
     assert!(list.contains("officer@bangkok.example") && list.contains("city bangkok"));
     assert!(!list.contains("weak@example.org"));
 
@@ -1003,6 +1067,7 @@ fn help_lists_the_account_commands() {
     let text = stdout(&out);
     for option in [
         "--email",
+        "--name",
         "--role",
         "--city",
         "--state",

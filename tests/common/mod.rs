@@ -197,7 +197,7 @@ pub fn kota_seed(file: Option<&std::path::Path>, database_url: &str) -> std::pro
 }
 
 /// A principal of `role` acting for the city, state or partner given (no user row needed:
-/// the store's rules look only at the principal).
+/// the store's rules look only at the principal); its place is called "Test place".
 pub fn principal(
     role: kota_domain::access::Role,
     scope: Scope<'_>,
@@ -217,6 +217,13 @@ pub fn principal(
         user_id: uuid::Uuid::new_v4(),
         email: format!("{}@example.org", role.as_str()),
         name: format!("Test {}", role.label()),
+        place: matches!(
+            bound,
+            Bound::CityOfficer { .. }
+                | Bound::NationalRepresentative { .. }
+                | Bound::PartnerRepresentative { .. }
+        )
+        .then(|| "Test place".to_owned()),
         scope: bound,
     }
 }

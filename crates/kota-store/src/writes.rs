@@ -59,7 +59,7 @@ pub type WriteResult<T> = Result<T, WriteError>;
 fn actor(who: &Principal) -> Actor {
     Actor {
         id: Some(who.user_id),
-        label: who.email.clone(),
+        label: who.public_label(),
     }
 }
 
@@ -266,7 +266,7 @@ impl Store {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(Uuid::new_v4()).bind(before.id).bind(input.on_date).bind(input.stage.map(|s| s.as_str()))
-            .bind(input.progress).bind(input.note.trim()).bind(&who.email).bind(crate::audit::now())
+            .bind(input.progress).bind(input.note.trim()).bind(who.public_label()).bind(crate::audit::now())
             .execute(&mut *tx).await?;
             sqlx::query("UPDATE projects SET stage = $1, version = $2 WHERE id = $3")
                 .bind(after.stage.map(|s| s.as_str())).bind(after.version).bind(after.id)

@@ -67,7 +67,7 @@ impl Store {
             let latest = self.action_plan(city.id, None).await?;
             check_version(latest.as_ref().map_or(0, |p| p.version), based_on)?;
             input.check(&areas).map_err(WriteError::Invalid)?;
-            let plan = input.next_version(city.id, latest.as_ref(), &who.email, &crate::audit::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+            let plan = input.next_version(city.id, latest.as_ref(), &who.public_label(), &crate::audit::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
             sqlx::query(
                 "INSERT INTO action_plans (city_id, version, year, vision, focus_areas_as_written, \
                  source, targets, change_note, author, created_at) \
