@@ -96,7 +96,10 @@ async fn people_sign_in_and_out_with_a_server_side_session() {
     assert!(account.contains("city bangkok"), "{account}");
     let (page, _) = app.page_with_csrf(&client, "/cities/bangkok").await;
     assert!(page.contains("Sign out") && page.contains(&user.name));
-    assert!(!page.contains(&user.email), "the header shows the name, not the address");
+    assert!(
+        !page.contains(&user.email),
+        "the header shows the name, not the address"
+    );
     assert_eq!(
         status_of(&client, &app, "/login").await,
         303,

@@ -1,12 +1,14 @@
 //! People are shown, not their addresses: after users of every role have written things (plan
 //! versions, project updates, profile edits, a new name), a crawl of the whole site and API
 //! finds none of their e-mail addresses: signed out, and signed in as a coordinator (audit log
-//! included). Only the person's own account page and `GET /api/v1/me` show their address.
+//! included); what was written with an address before people had names is shown by name
+//! too. Only the person's own account page and `GET /api/v1/me` show their address.
 
 mod common;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
+use chrono::SubsecRound as _;
 use common::users::{TestUser, browser, csrf_in};
 use common::{TestApp, problem};
 use kota_domain::access::Role;
@@ -700,4 +702,183 @@ async fn people_change_the_name_others_see_them_by() {
         "the header names who is signed in, without their address"
     );
     assert_eq!(csrf_in(&home), csrf);
+}
+
+/// The address of a person who wrote before people had display names.
+const LEGACY: &str = "legacy.officer@bangkok.example";
+
+/// Runs `$body` with `$pool`, a pool of the backend of the database at `$url`.
+macro_rules! on_database {
+    ($url:expr, $pool:ident => $body:expr) => {
+        if $url.starts_with("postgres") {
+            let $pool = sqlx::PgPool::connect($url).await.expect("connect");
+            $body;
+            $pool.close().await;
+        } else {
+            let options: sqlx::sqlite::SqliteConnectOptions = $url.parse().expect("SQLite URL");
+            let $pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true))
+                .await
+                .expect("connect");
+            $body;
+            $pool.close().await;
+        }
+    };
+}
+
+/// What a city officer wrote before migration 0007, with their address: a plan version, a
+/// project update and an audit entry (sealed into the chain) that names them.
+async fn write_as_before_display_names(url: &str, store: &kota_store::Store, project: &str) {
+    let user_id = uuid::Uuid::new_v4();
+    let head = store.audit_head().await.expect("head");
+    let seq = store
+        .sql_i64("SELECT MAX(seq) FROM audit_log")
+        .await
+        .expect("seq");
+    let source = format!("Written in Kota by {LEGACY}");
+    let now = chrono::Utc::now().trunc_subsecs(6);
+    let entry = kota_domain::audit::AuditEntry {
+        seq: seq + 1,
+        at: now,
+        actor_id: Some(user_id),
+        actor: LEGACY.into(),
+        action: "progress".into(),
+        object_type: "project".into(),
+        object_id: project.into(),
+        before: None,
+        after: Some(json!({"note": "Legacy note", "by": [LEGACY], "source": source})),
+        prev_hash: head,
+        hash: String::new(),
+    }
+    .seal();
+    on_database!(url, pool => {
+        sqlx::query(
+            "INSERT INTO users (id, email, password_hash, role, city_id, created_at, disabled) \
+             VALUES ($1, $2, 'not a hash', 'city_officer', \
+             (SELECT id FROM cities WHERE slug = 'bangkok'), $3, FALSE)",
+        )
+        .bind(user_id).bind(LEGACY).bind(now).execute(&pool).await.expect("user");
+        let plans = sqlx::query(
+            "INSERT INTO action_plans (city_id, version, year, vision, focus_areas_as_written, \
+             source, targets, author, created_at) \
+             SELECT city_id, version + 1, year, vision, focus_areas_as_written, $1, targets, $2, $3 \
+             FROM action_plans WHERE city_id = (SELECT id FROM cities WHERE slug = 'bangkok') \
+             ORDER BY version DESC LIMIT 1",
+        )
+        .bind(&source).bind(LEGACY).bind("2026-01-05T08:00:00Z").execute(&pool).await.expect("plan");
+        assert_eq!(plans.rows_affected(), 1, "Bangkok has a plan");
+        sqlx::query(
+            "INSERT INTO project_updates (id, project_id, on_date, note, actor, created_at) \
+             VALUES ($1, (SELECT id FROM projects WHERE slug = $2), $3, 'Legacy note', $4, $5)",
+        )
+        .bind(uuid::Uuid::new_v4()).bind(project).bind(now.date_naive()).bind(LEGACY).bind(now)
+        .execute(&pool).await.expect("update");
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, \
+             before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(entry.seq).bind(entry.at).bind(entry.actor_id).bind(&entry.actor)
+        .bind(&entry.action).bind(&entry.object_type).bind(&entry.object_id)
+        .bind(entry.before.as_ref().map(sqlx::types::Json))
+        .bind(entry.after.as_ref().map(sqlx::types::Json))
+        .bind(&entry.prev_hash).bind(&entry.hash)
+        .execute(&pool).await.expect("audit entry");
+    });
+}
+
+#[tokio::test]
+async fn what_was_written_before_display_names_shows_no_address() {
+    let db = common::TestDatabase::new().await;
+    let backend = if db.url.starts_with("postgres") {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/kota-store/migrations")
+        .join(backend);
+    let earlier = tempfile::tempdir().expect("folder");
+    for file in std::fs::read_dir(&all).expect("migrations") {
+        let path = file.expect("file").path();
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        if name < "0007" {
+            std::fs::copy(&path, earlier.path().join(name)).expect("copy");
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(earlier.path())
+        .await
+        .expect("earlier migrations");
+    on_database!(&db.url, pool => migrator.run(&pool).await.expect("migrate to before 0007"));
+    let store = kota_store::Store::connect(&db.url).await.expect("store");
+    let data = kota_domain::seed::parse("ascn_seed.json", common::ASCN).expect("network");
+    store
+        .import(&data, &kota_store::Actor::system("test"))
+        .await
+        .expect("import");
+    let project = store
+        .sql_text_rows(
+            "SELECT p.slug FROM projects p JOIN cities c ON c.id = p.city_id \
+             WHERE c.slug = 'bangkok' ORDER BY p.slug LIMIT 1",
+        )
+        .await
+        .expect("a Bangkok project")
+        .remove(0)
+        .remove(0);
+    write_as_before_display_names(&db.url, &store, &project).await;
+
+    store.migrate().await.expect("migration 0007 and later");
+    assert!(
+        matches!(
+            store.verify_audit().await.expect("verify"),
+            kota_domain::audit::ChainCheck::Intact { .. }
+        ),
+        "the audit log is untouched"
+    );
+    let app = TestApp::serve(db, store).await;
+    let label = "legacy.officer, city officer, Bangkok";
+    let versions = app
+        .get_json("/api/v1/cities/bangkok/plan/versions", 200)
+        .await;
+    assert_eq!(versions[0]["author"], json!(label));
+    assert_eq!(
+        versions[0]["source"],
+        json!(format!("Written in Kota by {label}"))
+    );
+    let updates = app
+        .get_json(&format!("/api/v1/projects/{project}/updates"), 200)
+        .await;
+    assert!(
+        updates
+            .as_array()
+            .expect("updates")
+            .iter()
+            .any(|u| u["actor"] == json!(label)),
+        "{updates}"
+    );
+    let coordinator = app.user(Role::Coordinator).await;
+    let audit: Value = app
+        .client
+        .get(app.url("/api/v1/audit?limit=500"))
+        .bearer_auth(&coordinator.token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    let entry = &audit["items"][0];
+    assert_eq!(entry["actor"], json!(label));
+    assert_eq!(entry["after"]["by"], json!([label]));
+    let client = app.login(&coordinator).await;
+    for path in [
+        "/cities/bangkok/plan",
+        "/audit",
+        &format!("/audit?object_type=project&object_id={project}"),
+    ] {
+        let page = client.get(app.url(path)).send().await.expect("GET");
+        let page = page.text().await.expect("HTML");
+        assert!(page.contains(label) && !page.contains(LEGACY), "{path}");
+    }
+    for body in [versions.to_string(), updates.to_string(), audit.to_string()] {
+        assert!(!body.contains(LEGACY));
+    }
 }
