@@ -345,7 +345,7 @@ async fn a_witness_copy_that_is_not_genuine_is_refused() {
     );
 
     // A copy signed throughout with another key: consistent in itself, but not this log's.
-    let mallory = AuditSigner::from_secret(&[7; 32]);
+    let mallory = AuditSigner::from_secret(&[66; 32]);
     let mut forged = genuine.clone();
     forged.keys = vec![mallory.public_key().clone()];
     for cp in &mut forged.checkpoints {

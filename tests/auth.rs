@@ -95,7 +95,11 @@ async fn people_sign_in_and_out_with_a_server_side_session() {
     assert!(account.contains(&user.email) && account.contains("City officer"));
     assert!(account.contains("city bangkok"), "{account}");
     let (page, _) = app.page_with_csrf(&client, "/cities/bangkok").await;
-    assert!(page.contains("Sign out") && page.contains(&user.email));
+    assert!(page.contains("Sign out") && page.contains(&user.name));
+    assert!(
+        !page.contains(&user.email),
+        "the header shows the name, not the address"
+    );
     assert_eq!(
         status_of(&client, &app, "/login").await,
         303,
@@ -738,6 +742,8 @@ async fn the_user_and_token_commands_manage_accounts() {
         &[
             "user",
             "add",
+            "--name",
+            "Siti Rahman",
             "--email",
             "Chief@Example.org",
             "--role",
@@ -746,11 +752,13 @@ async fn the_user_and_token_commands_manage_accounts() {
         "first coordinator pass\n",
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Added chief@example.org as Coordinator"));
+    assert!(stdout(&out).contains("Added chief@example.org (Siti Rahman) as Coordinator"));
     let out = run(
         &[
             "user",
             "add",
+            "--name",
+            "Somchai Jaidee",
             "--email",
             "officer@bangkok.example",
             "--role",
@@ -768,6 +776,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "weak@example.org",
                 "--role",
@@ -780,6 +790,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "empty@example.org",
                 "--role",
@@ -792,6 +804,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "chief@example.org",
                 "--role",
@@ -804,6 +818,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "x@example.org",
                 "--role",
@@ -816,6 +832,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "y@example.org",
                 "--role",
@@ -830,6 +848,8 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "z@example.org",
                 "--role",
@@ -844,6 +864,36 @@ async fn the_user_and_token_commands_manage_accounts() {
             vec![
                 "user",
                 "add",
+                "--name",
+                "n@example.org",
+                "--email",
+                "n@example.org",
+                "--role",
+                "admin",
+            ],
+            "another good passphrase\n",
+            "must not contain `@`",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--name",
+                " ",
+                "--email",
+                "m@example.org",
+                "--role",
+                "admin",
+            ],
+            "another good passphrase\n",
+            "a name must have 1 to 100 characters",
+        ),
+        (
+            vec![
+                "user",
+                "add",
+                "--name",
+                "Test Person",
                 "--email",
                 "not-an-address",
                 "--role",
@@ -858,16 +908,34 @@ async fn the_user_and_token_commands_manage_accounts() {
         assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
     }
     let out = run(
-        &["user", "add", "--email", "q@example.org", "--role", "mayor"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "q@example.org",
+            "--name",
+            "Q",
+            "--role",
+            "mayor",
+        ],
         "another good passphrase\n",
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("city_officer"), "{}", stderr(&out));
+    let out = run(
+        &["user", "add", "--email", "q@example.org", "--role", "admin"],
+        "another good passphrase\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "a new user needs a name");
+    assert!(stderr(&out).contains("--name"), "{}", stderr(&out));
 
     let out = run(&["user", "list"], "");
     assert!(out.status.success());
     let list = stdout(&out);
     assert!(list.contains("chief@example.org") && list.contains("coordinator"));
+    assert!(
+        list.contains("NAME") && list.contains("Siti Rahman") && list.contains("Somchai Jaidee")
+    );
     assert!(list.contains("officer@bangkok.example") && list.contains("city bangkok"));
     assert!(!list.contains("weak@example.org"));
 
@@ -1017,6 +1085,7 @@ fn help_lists_the_account_commands() {
     let text = stdout(&out);
     for option in [
         "--email",
+        "--name",
         "--role",
         "--city",
         "--state",

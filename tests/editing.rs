@@ -434,7 +434,7 @@ async fn every_change_is_in_the_audit_log_with_before_and_after() {
     let e = &page.items[0];
     assert_eq!(
         (e.actor.as_str(), e.action.as_str(), e.actor_id),
-        (who.name.as_str(), "update", Some(who.user_id))
+        ("Test Coordinator, coordinator", "update", Some(who.user_id))
     );
     assert_eq!(
         e.before.as_ref().and_then(|b| b["description"].as_str()),

@@ -227,7 +227,11 @@ async fn plan_versions_have_a_history_and_a_diff() {
     let versions = versions.as_array().expect("versions");
     assert_eq!(versions.len(), first + 2, "every save is a new version");
     assert_eq!(versions[0]["targets"], json!(["Plant 20,000 trees"]));
-    assert_eq!(versions[0]["author"], json!(user.email));
+    assert_eq!(versions[0]["author"], json!(user.label));
+    assert_eq!(
+        versions[0]["source"],
+        json!(format!("Written in Kota by {}", user.label))
+    );
     let latest = versions[0]["version"].as_i64().expect("number");
     let history = app.get_html("/cities/bangkok/plan", 200).await;
     assert!(history.contains(&format!("Version {latest} (2026) — current")));

@@ -18,6 +18,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/chairmanship"),
     ("get", "/healthz"),
     ("get", "/api/v1/me"),
+    ("put", "/api/v1/me/name"),
     ("get", "/api/v1/me/tokens"),
     ("post", "/api/v1/me/tokens"),
     ("delete", "/api/v1/me/tokens/{id}"),

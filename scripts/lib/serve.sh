@@ -72,7 +72,8 @@ kota_user() {
   local db=$1 email=$2 role=$3
   shift 3
   printf '%s\n' "$PROOF_PASSWORD" |
-    "$KOTA_BIN" user add --database-url "$db" --email "$email" --role "$role" "$@" >/dev/null
+    "$KOTA_BIN" user add --database-url "$db" --email "$email" --name "Proof ${role//_/ }" \
+      --role "$role" "$@" >/dev/null
 }
 
 # kota_token DB_URL EMAIL: prints a new API token of the user.

@@ -63,9 +63,14 @@ struct Who {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("scope").args(["city", "state", "partner"])))]
 struct AddArgs {
-    /// Their e-mail address, their login (compared without regard to case).
+    /// Their e-mail address, their login (compared without regard to case); shown to no one
+    /// else.
     #[arg(long)]
     email: String,
+    /// The name others see them by, e.g. "Nguyen Van A" (1 to 100 characters, no `@`); they
+    /// can change it on /account.
+    #[arg(long)]
+    name: String,
     /// Their role: city_officer (needs --city), national_representative (needs --state),
     /// partner_representative (needs --partner), coordinator, admin.
     #[arg(long, value_parser = parse_role)]
@@ -129,6 +134,7 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
     let user = store
         .create_user(&NewUser {
             email: args.email,
+            name: args.name,
             password,
             role: args.role,
             scope,
@@ -140,7 +146,12 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
         .scope_label()
         .map(|s| format!(" for {s}"))
         .unwrap_or_default();
-    println!("Added {} as {}{scope}.", user.email, user.role.label());
+    println!(
+        "Added {} ({}) as {}{scope}.",
+        user.email,
+        user.display_name(),
+        user.role.label()
+    );
     Ok(())
 }
 
@@ -148,11 +159,12 @@ async fn list(db: DatabaseArgs) -> anyhow::Result<()> {
     let store = db.open().await?;
     let users = store.users().await?;
     store.close().await;
-    let rows: Vec<[String; 5]> = users
+    let rows: Vec<[String; 6]> = users
         .iter()
         .map(|u| {
             [
                 u.email.clone(),
+                u.display_name().to_owned(),
                 u.role.as_str().to_owned(),
                 u.scope_label().unwrap_or_else(|| "-".into()),
                 u.created_at.format("%Y-%m-%d").to_string(),
@@ -160,8 +172,8 @@ async fn list(db: DatabaseArgs) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    let header = ["EMAIL", "ROLE", "FOR", "CREATED", "STATE"].map(str::to_owned);
-    let widths: Vec<usize> = (0..5)
+    let header = ["EMAIL", "NAME", "ROLE", "FOR", "CREATED", "STATE"].map(str::to_owned);
+    let widths: Vec<usize> = (0..6)
         .map(|i| {
             std::iter::once(&header)
                 .chain(&rows)
@@ -180,7 +192,7 @@ async fn list(db: DatabaseArgs) -> anyhow::Result<()> {
     }
     if users.is_empty() {
         eprintln!(
-            "No users yet: add the first coordinator with `kota user add --role coordinator`."
+            "No users yet: add the first coordinator with `kota user add --role coordinator --name NAME`."
         );
     }
     Ok(())

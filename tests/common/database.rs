@@ -357,7 +357,8 @@ async fn prepare_sqlite(dir: &Path, file: &Path) {
 async fn seed(url: &str) -> Store {
     let store = Store::connect(url)
         .await
-        .expect("open the database to prepare");
+        .expect("open the database to prepare")
+        .with_audit_signer(super::audit_signer());
     store
         .migrate()
         .await
@@ -372,7 +373,8 @@ async fn seed(url: &str) -> Store {
 }
 
 /// A hash (16 hex digits) of what shapes a prepared database on `backend`: its migrations,
-/// the seed file, and the sources of the store and domain crates, which import it.
+/// the seed file, the sources of the store and domain crates, which import it, and these test
+/// helpers, which prepare it.
 fn content_hash(backend: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
@@ -380,6 +382,7 @@ fn content_hash(backend: &str) -> String {
         &format!("crates/kota-store/migrations/{backend}"),
         "crates/kota-store/src",
         "crates/kota-domain/src",
+        "tests/common",
     ] {
         files_under(&root.join(dir), &mut files);
     }

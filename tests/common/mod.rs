@@ -19,12 +19,12 @@ use kota_store::Store;
 /// The network file built into `kota`.
 pub const ASCN: &str = include_str!("../../data/ascn/ascn_seed.json");
 
-/// A signer of audit checkpoints, from a new key file in a temporary folder.
+/// The signer of audit checkpoints every test database is written with (the prepared
+/// database's import included), from a fixed test key.
 pub fn audit_signer() -> std::sync::Arc<kota_domain::audit::checkpoint::AuditSigner> {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let key = kota_store::audit_key::load_or_create(&dir.path().join("audit-signing.key"))
-        .expect("make an audit signing key");
-    std::sync::Arc::new(key)
+    std::sync::Arc::new(kota_domain::audit::checkpoint::AuditSigner::from_secret(
+        &[7; 32],
+    ))
 }
 
 /// The real application, serving on a free loopback port.
@@ -154,7 +154,7 @@ pub fn kota_seed(file: Option<&std::path::Path>, database_url: &str) -> std::pro
 }
 
 /// A principal of `role` acting for the city, state or partner given (no user row needed:
-/// the store's rules look only at the principal).
+/// the store's rules look only at the principal); its place is called "Test place".
 pub fn principal(
     role: kota_domain::access::Role,
     scope: Scope<'_>,
@@ -174,6 +174,13 @@ pub fn principal(
         user_id: uuid::Uuid::new_v4(),
         email: format!("{}@example.org", role.as_str()),
         name: format!("Test {}", role.label()),
+        place: matches!(
+            bound,
+            Bound::CityOfficer { .. }
+                | Bound::NationalRepresentative { .. }
+                | Bound::PartnerRepresentative { .. }
+        )
+        .then(|| "Test place".to_owned()),
         scope: bound,
     }
 }

@@ -18,6 +18,10 @@ pub struct TestUser {
     pub id: Uuid,
     /// Their login.
     pub email: String,
+    /// Their display name.
+    pub name: String,
+    /// How others see them: name, role, place.
+    pub label: String,
     /// Their password.
     pub password: String,
     /// The secret of an API token of theirs, for `Authorization: Bearer`.
@@ -64,15 +68,14 @@ pub fn browser() -> reqwest::Client {
 impl TestApp {
     /// Makes a user with this role and scope (and an API token), directly through the store.
     pub async fn user_with_scope(&self, role: Role, scope: ScopeKey) -> TestUser {
-        let email = format!(
-            "{}-{}@example.org",
-            role.as_str().replace('_', "-"),
-            &Uuid::new_v4().simple().to_string()[..8]
-        );
+        let tag = &Uuid::new_v4().simple().to_string()[..8];
+        let email = format!("{}-{tag}@example.org", role.as_str().replace('_', "-"));
+        let name = format!("Test {} {tag}", role.label());
         let user = self
             .store
             .create_user(&NewUser {
                 email: email.clone(),
+                name: name.clone(),
                 password: PASSWORD.into(),
                 role,
                 scope,
@@ -84,9 +87,12 @@ impl TestApp {
             .create_api_token(user.id, "tests")
             .await
             .expect("make a token");
+        let label = user.principal().expect("a principal").public_label();
         TestUser {
             id: user.id,
             email,
+            name,
+            label,
             password: PASSWORD.into(),
             token: issued.secret,
         }

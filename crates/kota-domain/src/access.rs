@@ -66,6 +66,9 @@ pub struct Principal {
     pub email: String,
     /// The name others see.
     pub name: String,
+    /// The name of the city, member state or partner they act for (none for coordinators
+    /// and administrators).
+    pub place: Option<String>,
     /// What they act for.
     pub scope: Scope,
 }
@@ -74,6 +77,17 @@ impl Principal {
     /// Their role.
     pub fn role(&self) -> Role {
         self.scope.role()
+    }
+
+    /// How others see them where they are recorded (plan versions, project updates, the
+    /// audit log): name, role in words and the place they act for, e.g. "Nguyen Van A, city
+    /// officer, Da Nang" or "Nguyen Van A, coordinator". Never their e-mail address.
+    pub fn public_label(&self) -> String {
+        let role = self.role().label().to_lowercase();
+        match &self.place {
+            Some(place) => format!("{}, {role}, {place}", self.name),
+            None => format!("{}, {role}", self.name),
+        }
     }
 
     /// Whether this is a coordinator of the network.
@@ -160,8 +174,44 @@ mod tests {
             user_id: Uuid::nil(),
             email: "a@example.org".into(),
             name: "A".into(),
+            place: None,
             scope,
         }
+    }
+
+    #[test]
+    fn the_public_label_names_the_person_role_and_place() {
+        let officer = Principal {
+            user_id: Uuid::nil(),
+            email: "a.nguyen@danang.gov.vn".into(),
+            name: "Nguyen Van A".into(),
+            place: Some("Da Nang".into()),
+            scope: Scope::CityOfficer {
+                city_id: Uuid::from_u128(1),
+            },
+        };
+        assert_eq!(
+            officer.public_label(),
+            "Nguyen Van A, city officer, Da Nang"
+        );
+        let national = Principal {
+            place: Some("Viet Nam".into()),
+            scope: Scope::NationalRepresentative {
+                state_iso2: "VN".into(),
+            },
+            ..officer.clone()
+        };
+        assert_eq!(
+            national.public_label(),
+            "Nguyen Van A, national representative, Viet Nam"
+        );
+        let coordinator = Principal {
+            place: None,
+            scope: Scope::Coordinator,
+            ..officer
+        };
+        assert_eq!(coordinator.public_label(), "Nguyen Van A, coordinator");
+        assert!(!coordinator.public_label().contains('@'));
     }
 
     #[test]

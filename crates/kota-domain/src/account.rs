@@ -1,5 +1,6 @@
-//! Accounts: the e-mail address that is a person's login, the password policy, the names of
-//! API tokens, and which part of the network each role is bound to.
+//! Accounts: the e-mail address that is a person's login, the name others see them by, the
+//! password policy, the names of API tokens, and which part of the network each role is bound
+//! to.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -18,6 +19,8 @@ const MIN_DISTINCT_CHARS: usize = 5;
 const MAX_EMAIL_BYTES: usize = 254;
 /// The longest name of an API token, in characters.
 pub const MAX_TOKEN_NAME_CHARS: usize = 100;
+/// The longest display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
 
 /// Why an account value was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,6 +45,13 @@ pub enum AccountRuleError {
         "a token name must have 1 to {MAX_TOKEN_NAME_CHARS} characters and no control characters"
     )]
     InvalidTokenName,
+    /// A display name is empty, too long or has control characters.
+    #[error("a name must have 1 to {MAX_DISPLAY_NAME_CHARS} characters and no control characters")]
+    InvalidDisplayName,
+    /// A display name has an `@`: it could be or hold an e-mail address, which others would
+    /// then see.
+    #[error("a name must not contain `@`: others see it, and e-mail addresses are not shown")]
+    DisplayNameWithAt,
 }
 
 /// An e-mail address used as a login: trimmed and in lower case, so that logins compare
@@ -129,6 +139,20 @@ pub fn check_token_name(raw: &str) -> Result<String, AccountRuleError> {
     let chars = name.chars().count();
     if chars == 0 || chars > MAX_TOKEN_NAME_CHARS || name.chars().any(char::is_control) {
         return Err(AccountRuleError::InvalidTokenName);
+    }
+    Ok(name.to_owned())
+}
+
+/// Checks and trims a display name (the name others see a person by): 1 to 100 characters,
+/// no control characters, and no `@` (so that it neither is nor holds an e-mail address).
+pub fn check_display_name(raw: &str) -> Result<String, AccountRuleError> {
+    let name = raw.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_DISPLAY_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(AccountRuleError::InvalidDisplayName);
+    }
+    if name.contains('@') {
+        return Err(AccountRuleError::DisplayNameWithAt);
     }
     Ok(name.to_owned())
 }
@@ -240,6 +264,32 @@ mod tests {
         assert!(check_token_name("   ").is_err());
         assert!(check_token_name("a\nb").is_err());
         assert!(check_token_name(&"n".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn display_names_are_trimmed_bounded_and_hold_no_address() {
+        assert_eq!(
+            check_display_name("  Nguyen Van A "),
+            Ok("Nguyen Van A".into())
+        );
+        assert_eq!(check_display_name("สมชาย ใจดี"), Ok("สมชาย ใจดี".into()));
+        assert_eq!(
+            check_display_name(&"ก".repeat(100)).map(|n| n.chars().count()),
+            Ok(100)
+        );
+        for bad in ["", "  ", "a\u{0}b", "tab\there", &"n".repeat(101)] {
+            assert_eq!(
+                check_display_name(bad),
+                Err(AccountRuleError::InvalidDisplayName),
+                "{bad:?}"
+            );
+        }
+        for address in ["Officer@Da-Nang.gov.vn", "A (a@danang.gov.vn)"] {
+            assert_eq!(
+                check_display_name(address),
+                Err(AccountRuleError::DisplayNameWithAt)
+            );
+        }
     }
 
     #[test]

@@ -23,7 +23,10 @@ pub struct FieldChange {
     pub after: Option<serde_json::Value>,
 }
 
-/// One change: who, when, what, and the object before and after.
+/// One change: who, when, what, and the object before and after. Read through Kota (pages,
+/// API), people appear by their public label, in `actor` and inside `before` and `after`,
+/// never by their e-mail address; the hashes are over the entry as stored, which
+/// `kota audit verify` checks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntry {
     /// Position in the chain, from 1, without gaps.
@@ -32,7 +35,8 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
     /// The user who made the change, when a user made it.
     pub actor_id: Option<Uuid>,
-    /// Who made the change, as shown (an e-mail address, or `kota seed`).
+    /// Who made the change: the person's public label ("Nguyen Van A, city officer, Da
+    /// Nang"), or the command that made it (`kota seed`).
     pub actor: String,
     /// What was done (e.g. `update`, `create`, `import`).
     pub action: String,

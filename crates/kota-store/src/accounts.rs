@@ -25,6 +25,8 @@ pub struct User {
     pub id: Uuid,
     /// Their login, normalised.
     pub email: String,
+    /// The name others see them by (see [`User::display_name`]).
+    name: String,
     /// Their role.
     pub role: Role,
     /// The city of a city officer.
@@ -37,6 +39,8 @@ pub struct User {
     pub partner_id: Option<Uuid>,
     /// That partner's slug.
     pub partner_slug: Option<String>,
+    /// The name of the city, member state or partner they are bound to.
+    pub place: Option<String>,
     /// When the account was made.
     pub created_at: DateTime<Utc>,
     /// Whether the account is disabled (it can neither sign in nor use its tokens).
@@ -65,13 +69,14 @@ impl User {
             user_id: self.id,
             email: self.email.clone(),
             name: self.display_name().to_owned(),
+            place: self.place.clone(),
             scope,
         })
     }
 
     /// The name others see.
     pub fn display_name(&self) -> &str {
-        &self.email
+        &self.name
     }
 
     /// A value that changes whenever the password changes (derived from its hash, revealing
@@ -124,6 +129,9 @@ impl ScopeKey {
 pub struct NewUser {
     /// Their login.
     pub email: String,
+    /// The name others see them by: 1 to 100 characters, no control characters, not an
+    /// e-mail address.
+    pub name: String,
     /// Their password, checked against the policy and stored only as an Argon2id hash.
     pub password: String,
     /// Their role.

@@ -1,5 +1,8 @@
 //! The audit log: appended in the same transaction as the change it records, read back per
-//! object or network-wide, and verified link by link.
+//! object or network-wide (with people shown by their public label, never their e-mail
+//! address), and verified link by link.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use kota_domain::audit::checkpoint::{
@@ -17,7 +20,7 @@ use crate::{Store, StoreResult, with_pool};
 pub struct Actor {
     /// The user, when a user acts.
     pub id: Option<Uuid>,
-    /// How the actor is shown (an e-mail address, or a command).
+    /// How the actor is shown (a person's public label, or a command).
     pub label: String,
 }
 
@@ -26,7 +29,7 @@ impl Actor {
     pub fn of(who: &kota_domain::access::Principal) -> Self {
         Self {
             id: Some(who.user_id),
-            label: who.name.clone(),
+            label: who.public_label(),
         }
     }
 
@@ -173,6 +176,65 @@ fn entry(r: AuditRow) -> AuditEntry {
     }
 }
 
+/// How people are shown in the audit log as read: each user's public label by id, and each
+/// address with the label that takes its place (longest address first, so that no address
+/// is replaced inside a longer one).
+struct People {
+    labels: HashMap<Uuid, String>,
+    addresses: Vec<(String, String)>,
+}
+
+impl People {
+    fn new(users: Vec<crate::User>) -> Self {
+        let mut labels = HashMap::new();
+        let mut addresses = Vec::new();
+        for user in users {
+            let label = user
+                .principal()
+                .map_or_else(|| user.display_name().to_owned(), |p| p.public_label());
+            addresses.push((user.email.clone(), label.clone()));
+            labels.insert(user.id, label);
+        }
+        addresses.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+        Self { labels, addresses }
+    }
+
+    /// `text` with every user's address replaced by their label.
+    fn scrub(&self, text: &mut String) {
+        if !text.contains('@') {
+            return;
+        }
+        for (address, label) in &self.addresses {
+            if text.contains(address.as_str()) {
+                *text = text.replace(address.as_str(), label);
+            }
+        }
+    }
+
+    /// Every string value in `value` scrubbed (the keys are Kota's field names).
+    fn scrub_json(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) => self.scrub(s),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_json(v)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| self.scrub_json(v)),
+            _ => {}
+        }
+    }
+
+    /// The entry as shown: the actor by their current public label (by id; else the stored
+    /// label, scrubbed), and no address in what it recorded.
+    fn present(&self, mut entry: AuditEntry) -> AuditEntry {
+        match entry.actor_id.and_then(|id| self.labels.get(&id)) {
+            Some(label) => entry.actor.clone_from(label),
+            None => self.scrub(&mut entry.actor),
+        }
+        for value in [&mut entry.before, &mut entry.after].into_iter().flatten() {
+            self.scrub_json(value);
+        }
+        entry
+    }
+}
+
 const COLUMNS: &str =
     "seq, at, actor_id, actor, action, object_type, object_id, before, after, prev_hash, hash";
 
@@ -194,7 +256,9 @@ fn checkpoint(r: CheckpointRow) -> AuditCheckpoint {
 const BATCH: i64 = 1000;
 
 impl Store {
-    /// Audit entries, newest first: of one object, or of the whole network.
+    /// Audit entries, newest first: of one object, or of the whole network. People appear by
+    /// their current public label: the actor (found by id) and every user's address inside
+    /// what the entry recorded; the entries' hashes are over what is stored.
     pub async fn audit_entries(
         &self,
         object: Option<(&str, &str)>,
@@ -222,8 +286,9 @@ impl Store {
                 StoreResult::Ok((rows, total))
             })?,
         };
+        let people = People::new(self.users().await?);
         Ok(Page {
-            items: rows.into_iter().map(entry).collect(),
+            items: rows.into_iter().map(|r| people.present(entry(r))).collect(),
             total: u64::try_from(total).unwrap_or(0),
             limit: page.limit,
             offset: page.offset,

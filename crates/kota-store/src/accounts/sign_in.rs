@@ -41,7 +41,7 @@ impl Default for LoginLimits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {
     /// The login and password match an enabled user.
-    Accepted(User),
+    Accepted(Box<User>),
     /// They do not (or the user is disabled): one answer for every case.
     Refused,
     /// Too many failures lately: no password is checked until `retry_after` has passed.
@@ -103,7 +103,7 @@ impl Store {
         }
         with_write_pool!(self, pool => sqlx::query("DELETE FROM login_attempts WHERE account = $1")
             .bind(&account).execute(pool).await.map(|r| r.rows_affected()))?;
-        Ok(SignIn::Accepted(user))
+        Ok(SignIn::Accepted(Box::new(user)))
     }
 
     /// How many attempts `column` = `key` made since `since`, and when the oldest was.

@@ -1,9 +1,9 @@
-//! Users: made (only with a role-matching scope and a policy-abiding password), listed, found,
-//! given a new password, disabled and enabled.
+//! Users: made (only with a role-matching scope, a policy-abiding password and a display
+//! name), listed, found, renamed, given a new password, disabled and enabled.
 
 use chrono::{DateTime, Utc};
 use kota_domain::access::Role;
-use kota_domain::account::{Email, ScopeKind, check_password};
+use kota_domain::account::{Email, ScopeKind, check_display_name, check_password};
 use uuid::Uuid;
 
 use super::secrets::{hash_password, sha256_hex};
@@ -11,19 +11,22 @@ use super::{AccountError, NewUser, ScopeKey, User, now};
 use crate::rows::parse_stored;
 use crate::{Store, StoreResult, with_pool, with_write_pool};
 
-/// The columns of a user with the slugs of their city and partner, from `users u`.
-pub(super) const USER_COLUMNS: &str = "u.id, u.email, u.password_hash, u.role, u.city_id, \
-     c.slug AS city_slug, u.state_iso2, u.partner_id, p.slug AS partner_slug, u.created_at, \
-     u.disabled";
+/// The columns of a user with the slugs of their city and partner and the name of the place
+/// they act for, from `users u`.
+pub(super) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.role, \
+     u.city_id, c.slug AS city_slug, u.state_iso2, u.partner_id, p.slug AS partner_slug, \
+     COALESCE(c.name, s.name, p.name) AS place, u.created_at, u.disabled";
 
-/// The joins after `users u` that give a user's columns their slugs.
-pub(super) const USER_JOINS: &str =
-    "LEFT JOIN cities c ON c.id = u.city_id LEFT JOIN partners p ON p.id = u.partner_id";
+/// The joins after `users u` that give a user's columns their slugs and place.
+pub(super) const USER_JOINS: &str = "LEFT JOIN cities c ON c.id = u.city_id \
+     LEFT JOIN member_states s ON s.iso2 = u.state_iso2 \
+     LEFT JOIN partners p ON p.id = u.partner_id";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct UserRow {
     id: Uuid,
     email: String,
+    display_name: String,
     pub(super) password_hash: String,
     role: String,
     city_id: Option<Uuid>,
@@ -31,6 +34,7 @@ pub(super) struct UserRow {
     state_iso2: Option<String>,
     partner_id: Option<Uuid>,
     partner_slug: Option<String>,
+    place: Option<String>,
     created_at: DateTime<Utc>,
     disabled: bool,
 }
@@ -41,11 +45,13 @@ impl UserRow {
             id: self.id,
             role: parse_stored("users", "role", &self.role, Role::parse)?,
             email: self.email,
+            name: self.display_name,
             city_id: self.city_id,
             city_slug: self.city_slug,
             state_iso2: self.state_iso2,
             partner_id: self.partner_id,
             partner_slug: self.partner_slug,
+            place: self.place,
             created_at: self.created_at,
             disabled: self.disabled,
             password_stamp: sha256_hex(&self.password_hash)[..32].to_owned(),
@@ -59,9 +65,11 @@ type ScopeIds = (Option<Uuid>, Option<String>, Option<Uuid>);
 impl Store {
     /// Makes a user. The role must come with the scope it needs (a city for a city officer, a
     /// member state for a national representative, a partner for a partner representative,
-    /// none for coordinators and administrators); the password must meet the policy.
+    /// none for coordinators and administrators); the password must meet the policy; the name
+    /// must be a display name ([`check_display_name`]).
     pub async fn create_user(&self, new: &NewUser) -> Result<User, AccountError> {
         let email = Email::parse(&new.email)?;
+        let name = check_display_name(&new.name)?;
         check_password(&new.password, &email)?;
         let needs = ScopeKind::of(new.role);
         if new.scope.kind() != needs {
@@ -75,10 +83,10 @@ impl Store {
         let hash = hash_password(&new.password).await?;
         let id = Uuid::new_v4();
         let inserted = with_write_pool!(self, pool => sqlx::query(
-            "INSERT INTO users (id, email, password_hash, role, city_id, state_iso2, partner_id, \
-             created_at, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE)",
+            "INSERT INTO users (id, email, display_name, password_hash, role, city_id, state_iso2, \
+             partner_id, created_at, disabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE)",
         )
-        .bind(id).bind(email.as_str()).bind(&hash).bind(new.role.as_str())
+        .bind(id).bind(email.as_str()).bind(&name).bind(&hash).bind(new.role.as_str())
         .bind(city_id).bind(&state_iso2).bind(partner_id).bind(now())
         .execute(pool).await.map(|r| r.rows_affected()));
         match inserted {
@@ -160,6 +168,20 @@ impl Store {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u {USER_JOINS} WHERE u.email = $1");
         let key = kota_domain::account::normalise_login(login);
         Ok(with_pool!(self, pool => sqlx::query_as(&sql).bind(&key).fetch_optional(pool).await)?)
+    }
+
+    /// Gives the user with this id a new display name (checked and trimmed by
+    /// [`check_display_name`]); what they write from now on is shown with it. `None`: no user
+    /// has this id.
+    pub async fn set_display_name(
+        &self,
+        id: Uuid,
+        name: &str,
+    ) -> Result<Option<User>, AccountError> {
+        let name = check_display_name(name)?;
+        with_pool!(self, pool => sqlx::query("UPDATE users SET display_name = $1 WHERE id = $2")
+            .bind(&name).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(self.user_by_id(id).await?)
     }
 
     /// Gives a user a new password (checked against the policy); their older sessions end.

@@ -69,7 +69,7 @@ impl Edit for AddPlanVersion {
         let at = now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         Ok(self
             .input
-            .next_version(t.city.id, t.latest.as_ref(), &who.name, &at))
+            .next_version(t.city.id, t.latest.as_ref(), &who.public_label(), &at))
     }
 
     async fn save(&self, conn: &mut Conn<'_>, _: &Principal, plan: &ActionPlan) -> StoreResult<()> {

@@ -178,7 +178,7 @@ impl Edit for RecordProgress {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(Uuid::new_v4()).bind(after.id).bind(input.on_date).bind(input.stage.map(|s| s.as_str()))
-            .bind(input.progress).bind(input.note.trim()).bind(&who.name).bind(now())
+            .bind(input.progress).bind(input.note.trim()).bind(who.public_label()).bind(now())
             .execute(&mut *c).await?;
             sqlx::query("UPDATE projects SET stage = $1, version = $2 WHERE id = $3")
                 .bind(after.stage.map(|s| s.as_str())).bind(after.version).bind(after.id)

@@ -1,4 +1,5 @@
-//! The API's own account endpoints: who the bearer token belongs to, and their tokens.
+//! The API's own account endpoints: who the bearer token belongs to, the name others see them
+//! by, and their tokens.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -16,7 +17,8 @@ use crate::AppState;
 use crate::auth::RequiredPrincipal;
 use crate::error::Problem;
 
-/// Who the token belongs to: user id, e-mail address, role and scope.
+/// Who the token belongs to: user id, e-mail address (shown to no one else), display name,
+/// the place they act for, role and scope.
 #[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
     responses(
         (status = 200, description = "The token's owner", body = Me),
@@ -34,6 +36,8 @@ pub(crate) struct Me {
     user_id: Uuid,
     /// Their e-mail address (their login).
     email: String,
+    /// The name others see them by.
+    name: String,
     /// Their role.
     role: Role,
     /// The city a city officer belongs to.
@@ -42,6 +46,8 @@ pub(crate) struct Me {
     state_iso2: Option<String>,
     /// The partner a partner representative belongs to.
     partner_id: Option<Uuid>,
+    /// The name of the city, member state or partner they act for.
+    place: Option<String>,
 }
 
 impl From<Principal> for Me {
@@ -57,6 +63,49 @@ impl From<Principal> for Me {
             partner_id: who.partner_id(),
             state_iso2,
             email: who.email,
+            name: who.name,
+            place: who.place,
+        }
+    }
+}
+
+/// A new display name.
+#[derive(Debug, Deserialize, ToSchema)]
+pub(crate) struct NewName {
+    /// The name others see you by: 1 to 100 characters (trimmed), no control characters, no
+    /// `@`.
+    name: String,
+}
+
+/// Changes the name others see you by (in plan versions, project updates and the audit log
+/// from now on: "name, role, place"); answers who you are now.
+#[utoipa::path(put, path = "/api/v1/me/name", tag = "auth", security(("bearer" = [])),
+    request_body = NewName,
+    responses(
+        (status = 200, description = "You, with the new name", body = Me),
+        (status = 400, description = "The body is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The body has no name, or the name is not usable (`errors` says why)", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn put_name(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    JsonBody(new): JsonBody<NewName>,
+) -> Result<Json<Me>, Problem> {
+    match s.store.set_display_name(who.user_id, &new.name).await {
+        Ok(user) => user
+            .and_then(|u| u.principal())
+            .map(|p| Json(Me::from(p)))
+            .ok_or_else(|| Problem::unauthorized("this account no longer exists")),
+        Err(AccountError::Rule(rule)) => Err(Problem::invalid(vec![FieldError {
+            field: "name".into(),
+            message: rule.to_string(),
+        }])),
+        Err(e) => {
+            tracing::error!(error = %e, "renaming failed");
+            Err(Problem::internal())
         }
     }
 }

@@ -83,6 +83,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::list_chairmanship))
         .routes(routes!(network::healthz))
         .routes(routes!(me::me))
+        .routes(routes!(me::put_name))
         .routes(routes!(me::list_tokens, me::create_token))
         .routes(routes!(me::revoke_token))
         .routes(routes!(edit::put_city_profile))

@@ -1,5 +1,6 @@
-//! `/account`: who you are, and your API tokens: make one (its secret shown exactly once) and
-//! revoke one.
+//! `/account`: who you are, the name others see you by (change it here), and your API tokens:
+//! make one (its secret shown exactly once) and revoke one. The only page that shows your
+//! e-mail address.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -26,6 +27,9 @@ pub(super) struct AccountPage {
     section: &'static str,
     csrf: CsrfToken,
     email: String,
+    display_name: String,
+    public_label: String,
+    name_message: Option<String>,
     role: &'static str,
     scope: Option<String>,
     tokens: Vec<ApiToken>,
@@ -46,6 +50,11 @@ async fn page(s: &AppState, who: &Principal, csrf: CsrfToken) -> Result<AccountP
         section: "account",
         csrf,
         email: user.email.clone(),
+        display_name: user.display_name().to_owned(),
+        public_label: user
+            .principal()
+            .map_or_else(|| user.display_name().to_owned(), |p| p.public_label()),
+        name_message: None,
         role: user.role.label(),
         scope: user.scope_label(),
         tokens: s.store.api_tokens(user.id).await?,
@@ -62,6 +71,38 @@ pub(super) async fn show(
     csrf: CsrfToken,
 ) -> Result<AccountPage, PageError> {
     page(&s, &who, csrf).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct NameForm {
+    display_name: String,
+}
+
+/// `POST /account/name`: changes the name others see you by.
+pub(super) async fn rename(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<NameForm>,
+) -> Result<Response, PageError> {
+    match s
+        .store
+        .set_display_name(who.user_id, &form.display_name)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/account").into_response()),
+        Err(AccountError::Rule(rule)) => {
+            let mut account = page(&s, &who, csrf).await?;
+            account.display_name = form.display_name;
+            account.name_message = Some(rule.to_string());
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, account).into_response())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "renaming failed");
+            Err(Problem::internal().into())
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

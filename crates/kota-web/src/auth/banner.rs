@@ -7,8 +7,8 @@ use std::future::Future;
 /// Who is signed in, as the header shows them.
 #[derive(Debug, Clone)]
 pub(crate) struct Banner {
-    /// Their login.
-    pub(crate) email: String,
+    /// Their display name (the header shows no e-mail address).
+    pub(crate) name: String,
     /// The session's CSRF token, for the sign-out form.
     pub(crate) csrf: String,
     /// Whether they coordinate the network (the audit log and network editing are theirs).

@@ -7,7 +7,7 @@
 //!   for — the session's user on pages, the bearer token's owner on the API.
 //! - CSRF: every HTML form carries [`CsrfToken`]; handlers take [`CsrfForm`], which refuses a
 //!   submission without the session's token (403).
-//! - Pages: `/login`, `POST /logout`, `/account` (with API tokens).
+//! - Pages: `/login`, `POST /logout`, `/account` (display name and API tokens).
 
 mod account;
 pub(crate) mod banner;
@@ -56,6 +56,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/account", get(account::show))
+        .route("/account/name", post(account::rename))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
         .layer(SetResponseHeaderLayer::overriding(

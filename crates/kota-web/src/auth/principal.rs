@@ -84,7 +84,7 @@ pub(crate) async fn authenticate(
     let banner = match (&authentication, &session_of_request) {
         (Authentication::Session(p), Some(session)) if !api => match CsrfToken::of(session).await {
             Ok(csrf) => Some(Banner {
-                email: p.email.clone(),
+                name: p.name.clone(),
                 csrf: csrf.0,
                 coordinator: p.may_manage_network(),
             }),
