@@ -3,16 +3,18 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use kota_domain::access::Principal;
 use kota_domain::city::{ActionPlan, CityRef};
-use kota_domain::edit::{FieldError, PlanDiff, PlanInput};
+use kota_domain::edit::{DiffUnit, FieldError, PlanDiff, PlanInput};
 
 use super::{allow, area_choices, borrowed};
 use crate::AppState;
 use crate::api::plans::{DiffQuery, city_of, versions_to_compare};
 use crate::auth::{CsrfForm, CsrfToken, OptionalPrincipal, RequiredPrincipal};
+use crate::diffs::DiffCache;
 use crate::filters::Params;
 use crate::forms::{Fields, FormSpec, FormValues, Kind, answer, save, version_of};
 use crate::pages::PageError;
@@ -68,6 +70,8 @@ pub(crate) struct DiffPage {
     section: &'static str,
     city: CityRef,
     diff: PlanDiff,
+    /// How the visions were compared, when not word by word.
+    coarser: Option<&'static str>,
     added: Vec<AreaLabel>,
     removed: Vec<AreaLabel>,
 }
@@ -75,12 +79,13 @@ pub(crate) struct DiffPage {
 /// `GET /cities/{key}/plan/diff?from=&to=`.
 pub(crate) async fn diff(
     State(s): State<AppState>,
+    Extension(diffs): Extension<DiffCache>,
     Path(key): Path<String>,
     Params(q): Params<DiffQuery>,
 ) -> Result<DiffPage, PageError> {
     let city = city_of(&s, &key).await?;
     let (older, newer) = versions_to_compare(&s, &city, &q).await?;
-    let diff = PlanDiff::between(&older, &newer);
+    let diff = PlanDiff::clone(&*diffs.between(city.id, older, newer).await?);
     let names = AreaNames::of(&s.store.framework().await?);
     Ok(DiffPage {
         title: format!(
@@ -88,6 +93,7 @@ pub(crate) async fn diff(
             city.name, diff.to, diff.from
         ),
         section: "cities",
+        coarser: (diff.vision_unit != DiffUnit::Words).then(|| diff.vision_unit.label()),
         added: names.labels(&diff.focus_areas_added),
         removed: names.labels(&diff.focus_areas_removed),
         city,
