@@ -127,8 +127,10 @@ pub(crate) async fn versions_to_compare(
     Ok((older, newer))
 }
 
-/// What changed between two versions of a city's action plan. Visions of up to 2,000 words
-/// together are compared word by word, longer ones line by line (`vision_unit`).
+/// What changed between two versions of a city's action plan.
+///
+/// Visions of up to 2,000 words together are compared word by word, longer ones line by line
+/// (`vision_unit` says which).
 #[utoipa::path(get, path = "/api/v1/cities/{id}/plan/diff", tag = "editing",
     params(("id" = String, Path, description = "The city's UUID or slug"), DiffQuery),
     responses(
