@@ -319,6 +319,13 @@ async fn unknown_parameters_are_refused_by_name() {
     ] {
         assert_eq!(app.get(path).await.status().as_u16(), 200, "{path}");
     }
+    let head = app
+        .client
+        .head(app.url("/api/v1/cities?country=TH"))
+        .send()
+        .await
+        .expect("HEAD");
+    assert_eq!(head.status().as_u16(), 200, "HEAD takes what GET takes");
     let coordinator = app.user(Role::Coordinator).await;
     let audit = app
         .client

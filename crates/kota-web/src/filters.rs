@@ -381,8 +381,7 @@ static PARAMETERS: LazyLock<HashMap<(Method, String), Vec<String>>> = LazyLock::
         }
     }
     for (route, query) in page_parameters() {
-        table.insert((Method::GET, route.to_owned()), query.clone());
-        table.insert((Method::HEAD, route.to_owned()), query);
+        table.insert((Method::GET, route.to_owned()), query);
     }
     table
 });
@@ -447,12 +446,17 @@ pub(crate) async fn refuse_unknown_parameters(request: Request, next: Next) -> R
         .extensions()
         .get::<MatchedPath>()
         .map_or("", MatchedPath::as_str);
+    // HEAD is answered as GET, so it takes what GET takes.
+    let method = match request.method() {
+        &Method::HEAD => Method::GET,
+        other => other.clone(),
+    };
     let allowed = if ANY_QUERY.contains(&route) {
         None
     } else {
         Some(
             PARAMETERS
-                .get(&(request.method().clone(), route.to_owned()))
+                .get(&(method, route.to_owned()))
                 .map_or(&[][..], Vec::as_slice),
         )
     };

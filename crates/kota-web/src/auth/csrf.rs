@@ -280,6 +280,14 @@ struct CsrfField {
     csrf_token: Option<String>,
 }
 
+/// Where the token a form must carry comes from.
+enum Expected {
+    /// The signed-in session.
+    Session(Session),
+    /// The signed cookie (this token).
+    Cookie(String),
+}
+
 /// A submitted HTML form (`application/x-www-form-urlencoded`) whose CSRF token has been
 /// checked: a wrong or missing token is a 403 page and the handler does not run. `T` is read
 /// from the same fields (it may ignore `csrf_token`); a body that does not fit `T` is a 400.
@@ -293,11 +301,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         let (parts, body) = req.into_parts();
         // What the token must match: the session's when signed in, else the signed cookie's.
         let expected = match signed_in_session(&parts).map_err(IntoResponse::into_response)? {
-            Some(session) => Ok(session),
-            None => Err(anonymous_of(&parts)
-                .map_err(IntoResponse::into_response)?
-                .token
-                .clone()),
+            Some(session) => Expected::Session(session),
+            None => Expected::Cookie(
+                anonymous_of(&parts)
+                    .map_err(IntoResponse::into_response)?
+                    .token
+                    .clone(),
+            ),
         };
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
@@ -321,10 +331,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
             serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfField { csrf_token: None });
         let submitted = field.csrf_token.as_deref();
         match expected {
-            Ok(session) => verify_csrf(&session, submitted)
+            Expected::Session(session) => verify_csrf(&session, submitted)
                 .await
                 .map_err(IntoResponse::into_response)?,
-            Err(token) => {
+            Expected::Cookie(token) => {
                 if !submitted.is_some_and(|t| same(t.as_bytes(), token.as_bytes())) {
                     return Err(refused().into_response());
                 }
