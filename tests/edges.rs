@@ -293,6 +293,11 @@ async fn unknown_parameters_are_refused_by_name() {
             "{body}"
         );
     }
+    for path in ["/api/v1/cities/%00", "/api/v1/projects/a%01b"] {
+        let body = problem(app.get(path).await, 400).await;
+        assert_eq!(body["type"], "urn:kota:problem:invalid-path", "{path}");
+    }
+    assert_eq!(app.get("/cities/%00").await.status().as_u16(), 400);
     for (path, parameter) in [
         ("/projects?seeks=funding", "seeks"),
         ("/cities/bangkok?tab=plan", "tab"),

@@ -435,17 +435,34 @@ fn check_query(query: &str, allowed: Option<&[String]>) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Route middleware: answers 400 to a query parameter the route does not take, or to one
-/// that is not UTF-8 text or holds a control character — a problem for the API, a page for
-/// the rest.
+/// Route middleware: answers 400 to a query parameter the route does not take, to one that
+/// is not UTF-8 text or holds a control character, and to a path with a control character —
+/// a problem for the API, a page for the rest.
 pub(crate) async fn refuse_unknown_parameters(request: Request, next: Next) -> Response {
-    let Some(query) = request.uri().query() else {
-        return next.run(request).await;
-    };
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or("", MatchedPath::as_str);
+    let machine = request.uri().path().starts_with("/api/") || MACHINE_ROUTES.contains(&route);
+    let refuse = |problem: Problem| {
+        if machine {
+            problem.into_response()
+        } else {
+            PageError::from(problem).into_response()
+        }
+    };
+    // A path segment (an id or slug) is text too: no record has a control character in it.
+    let path = percent_encoding::percent_decode_str(request.uri().path()).decode_utf8_lossy();
+    if path.chars().any(char::is_control) {
+        return refuse(Problem::with_status(
+            axum::http::StatusCode::BAD_REQUEST,
+            "invalid-path",
+            "the address contains control characters",
+        ));
+    }
+    let Some(query) = request.uri().query() else {
+        return next.run(request).await;
+    };
     // HEAD is answered as GET, so it takes what GET takes.
     let method = match request.method() {
         &Method::HEAD => Method::GET,
@@ -460,11 +477,9 @@ pub(crate) async fn refuse_unknown_parameters(request: Request, next: Next) -> R
                 .map_or(&[][..], Vec::as_slice),
         )
     };
-    let machine = request.uri().path().starts_with("/api/") || MACHINE_ROUTES.contains(&route);
     match check_query(query, allowed) {
         Ok(()) => next.run(request).await,
-        Err(problem) if machine => problem.into_response(),
-        Err(problem) => PageError::from(problem).into_response(),
+        Err(problem) => refuse(problem),
     }
 }
 
