@@ -1,6 +1,7 @@
 //! `kota serve`: the web site and the API.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
@@ -19,6 +20,13 @@ pub(crate) struct ServeArgs {
     /// HTTPS, directly or through a proxy.
     #[arg(long, env = "KOTA_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Seconds a client may take to send a request's line and headers (and may stay idle
+    /// between requests) before its connection is closed.
+    #[arg(long, env = "KOTA_HEADER_READ_TIMEOUT", default_value_t = kota_web::DEFAULT_HEADER_READ_TIMEOUT.as_secs())]
+    header_read_timeout: u64,
+    /// Bearer token `/metrics` asks for; without it `/metrics` is open to whoever reaches it.
+    #[arg(long, env = "KOTA_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 }
 
 pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -39,21 +47,20 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Kota is serving the network at http://{address}/ (API: http://{address}/api/v1/openapi.json)"
     );
     tracing::info!(%address, database = store.backend(), "serving");
+    let options = kota_web::WebOptions {
+        secure_cookies: args.secure_cookies,
+        header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
+        metrics_token: args.metrics_token,
+    };
     let app = kota_web::app_with(
         kota_web::AppState {
             store: store.clone(),
         },
-        &kota_web::WebOptions {
-            secure_cookies: args.secure_cookies,
-        },
+        &options,
     );
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("the server failed")?;
+    kota_web::serve_with(listener, app, &options, shutdown_signal())
+        .await
+        .context("the server failed")?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

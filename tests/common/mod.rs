@@ -57,12 +57,9 @@ impl TestApp {
             store: store.clone(),
         });
         tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
+            kota_web::serve(listener, app, std::future::pending())
+                .await
+                .expect("serve");
         });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

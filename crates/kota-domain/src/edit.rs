@@ -18,7 +18,9 @@ mod plan;
 
 pub use network::{FocusAreaInput, MemberCityInput};
 pub use partner::PartnerProfileInput;
-pub use plan::{DiffSpan, DiffTag, PlanDiff, PlanInput};
+pub use plan::{
+    DiffSpan, DiffTag, DiffUnit, LINE_DIFF_MAX_LINES, PlanDiff, PlanInput, WORD_DIFF_MAX_WORDS,
+};
 
 /// One invalid field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -380,4 +380,12 @@ impl Store {
         ).fetch_optional(pool).await)?;
         Ok(head.unwrap_or_else(|| GENESIS.to_owned()))
     }
+
+    /// The sequence number of the newest entry of the audit log (0 when it is empty).
+    pub async fn audit_head_seq(&self) -> StoreResult<i64> {
+        let seq: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT MAX(seq) FROM audit_log",
+        ).fetch_one(pool).await)?;
+        Ok(seq.unwrap_or(0))
+    }
 }

@@ -16,6 +16,7 @@ mod raw;
 mod read;
 pub mod records;
 mod rows;
+mod server_secrets;
 pub mod write_tx;
 
 use std::str::FromStr;
@@ -65,6 +66,24 @@ pub enum StoreError {
         /// The value found.
         value: String,
     },
+}
+
+/// How many connections of the store's pool are open, and how many of those are idle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open (in use or idle).
+    pub open: u32,
+    /// Open connections waiting to be used.
+    pub idle: u32,
+    /// The most connections the pool opens.
+    pub max: u32,
+}
+
+impl PoolStats {
+    /// Connections lent out to work in progress.
+    pub fn in_use(&self) -> u32 {
+        self.open.saturating_sub(self.idle)
+    }
 }
 
 /// Result of a storage operation.
@@ -241,6 +260,15 @@ impl Store {
     pub async fn ping(&self) -> StoreResult<()> {
         with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
         Ok(())
+    }
+
+    /// The pool's connections as they are now.
+    pub fn pool_stats(&self) -> PoolStats {
+        with_pool!(self, pool => PoolStats {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        })
     }
 
     /// Closes all connections, waiting for those in use.

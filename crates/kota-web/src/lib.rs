@@ -7,17 +7,21 @@
 mod api;
 mod assets;
 mod auth;
+mod diffs;
 mod error;
 mod extract;
 mod filters;
 mod forms;
+mod metrics;
 mod pages;
+mod serve;
 
 use std::time::Duration;
 
-use axum::Router;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
 use kota_store::Store;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -25,6 +29,7 @@ use tower_http::trace::TraceLayer;
 
 pub use api::openapi;
 pub use error::Problem;
+pub use serve::{serve, serve_with};
 
 /// The largest request body Kota reads.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -36,12 +41,31 @@ pub struct AppState {
     pub store: Store,
 }
 
+/// How long a client may take to send a request's line and headers, by default.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How the web application is set up beyond its state.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct WebOptions {
-    /// Mark the session cookie `Secure` (sent over HTTPS only): set it when Kota is served
-    /// over HTTPS, directly or behind a proxy.
+    /// Mark the session and CSRF cookies `Secure` (sent over HTTPS only): set it when Kota is
+    /// served over HTTPS, directly or behind a proxy.
     pub secure_cookies: bool,
+    /// How long a connection may take to send a request's line and headers (and may stay
+    /// idle between requests) before it is closed; used by [`serve_with`].
+    pub header_read_timeout: Duration,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <this>`; when
+    /// not, it is open (keep it on a private network then).
+    pub metrics_token: Option<String>,
+}
+
+impl Default for WebOptions {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            metrics_token: None,
+        }
+    }
 }
 
 /// How long a read may take before it is answered 408. Writes have no such cut: the store
@@ -70,14 +94,25 @@ pub fn app(state: AppState) -> Router {
     app_with(state, &WebOptions::default())
 }
 
-/// The whole web application: pages, sign-in and account, API, health, static assets.
+/// The whole web application: pages, sign-in and account, API, health, metrics, static
+/// assets.
 pub fn app_with(state: AppState, options: &WebOptions) -> Router {
+    let metrics = metrics::Metrics::new(options);
     Router::new()
         .merge(pages::router())
         .merge(auth::router())
         .merge(api::router())
         .merge(assets::router())
+        .route("/metrics", get(metrics::scrape))
+        .route_layer(axum::middleware::from_fn(
+            filters::refuse_unknown_parameters,
+        ))
+        .route_layer(axum::middleware::from_fn(metrics::tag_route))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            auth::CookieKey::new(state.store.clone(), options.secure_cookies),
+            auth::anonymous_cookie,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -86,6 +121,8 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
             state.store.clone(),
             options.secure_cookies,
         ))
+        .layer(Extension(metrics.clone()))
+        .layer(Extension(diffs::DiffCache::new()))
         .with_state(state)
         // Pages and answers differ by who asks (confidential fields, forms with their CSRF
         // token): no shared cache may keep one for another. Static assets set their own.
@@ -111,5 +148,9 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(read_deadline))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::record,
+        ))
         .layer(TraceLayer::new_for_http())
 }

@@ -97,6 +97,39 @@ crate::vocabulary! {
     }
 }
 
+crate::vocabulary! {
+    /// How finely two visions were compared: the cost of a word-by-word comparison grows with
+    /// the square of the words that differ, so long visions are compared in coarser pieces.
+    pub enum DiffUnit {
+        /// Word by word (visions of up to [`WORD_DIFF_MAX_WORDS`] words together).
+        Words = ("words", "word by word"),
+        /// Line by line (longer visions of up to [`LINE_DIFF_MAX_LINES`] lines together).
+        Lines = ("lines", "line by line"),
+        /// As wholes: the older vision removed, the newer added (anything longer).
+        Whole = ("whole", "as a whole"),
+    }
+}
+
+/// The most words two visions may have together to be compared word by word.
+pub const WORD_DIFF_MAX_WORDS: usize = 2_000;
+/// The most lines two visions may have together to be compared line by line.
+pub const LINE_DIFF_MAX_LINES: usize = 2_000;
+
+impl DiffUnit {
+    /// The finest unit two texts can be compared in at a bounded cost.
+    pub fn for_texts(older: &str, newer: &str) -> Self {
+        let words = |t: &str| t.split_whitespace().count();
+        let lines = |t: &str| t.lines().count();
+        if words(older) + words(newer) <= WORD_DIFF_MAX_WORDS {
+            Self::Words
+        } else if lines(older) + lines(newer) <= LINE_DIFF_MAX_LINES {
+            Self::Lines
+        } else {
+            Self::Whole
+        }
+    }
+}
+
 /// A run of text of a diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DiffSpan {
@@ -115,7 +148,9 @@ pub struct PlanDiff {
     pub to: i32,
     /// The year, when it changed: (older, newer).
     pub year: Option<(i32, i32)>,
-    /// The vision, word by word.
+    /// How finely the visions were compared.
+    pub vision_unit: DiffUnit,
+    /// The vision, in runs of the same, added or removed text.
     pub vision: Vec<DiffSpan>,
     /// Focus areas (ids) the newer version adds.
     pub focus_areas_added: Vec<String>,
@@ -133,25 +168,31 @@ impl PlanDiff {
         let missing_from = |a: &[String], b: &[String]| -> Vec<String> {
             a.iter().filter(|x| !b.contains(x)).cloned().collect()
         };
-        let mut vision: Vec<DiffSpan> = Vec::new();
-        for change in TextDiff::from_words(&older.vision, &newer.vision).iter_all_changes() {
-            let tag = match change.tag() {
-                ChangeTag::Equal => DiffTag::Same,
-                ChangeTag::Insert => DiffTag::Added,
-                ChangeTag::Delete => DiffTag::Removed,
-            };
-            match vision.last_mut() {
-                Some(last) if last.tag == tag => last.text.push_str(change.value()),
-                _ => vision.push(DiffSpan {
-                    tag,
-                    text: change.value().to_owned(),
-                }),
-            }
-        }
+        let vision_unit = DiffUnit::for_texts(&older.vision, &newer.vision);
+        let vision = match vision_unit {
+            DiffUnit::Words => spans(&TextDiff::from_words(&older.vision, &newer.vision)),
+            DiffUnit::Lines => spans(&TextDiff::from_lines(&older.vision, &newer.vision)),
+            DiffUnit::Whole if older.vision == newer.vision => vec![DiffSpan {
+                tag: DiffTag::Same,
+                text: older.vision.clone(),
+            }],
+            DiffUnit::Whole => [
+                (DiffTag::Removed, &older.vision),
+                (DiffTag::Added, &newer.vision),
+            ]
+            .into_iter()
+            .filter(|(_, text)| !text.is_empty())
+            .map(|(tag, text)| DiffSpan {
+                tag,
+                text: text.clone(),
+            })
+            .collect(),
+        };
         Self {
             from: older.version,
             to: newer.version,
             year: (older.year != newer.year).then_some((older.year, newer.year)),
+            vision_unit,
             vision,
             focus_areas_added: missing_from(&newer.focus_areas, &older.focus_areas),
             focus_areas_removed: missing_from(&older.focus_areas, &newer.focus_areas),
@@ -169,6 +210,26 @@ impl PlanDiff {
             && self.targets_added.is_empty()
             && self.targets_removed.is_empty()
     }
+}
+
+/// The changes of a text diff as runs of the same tag.
+fn spans<'a>(diff: &TextDiff<'a, 'a, 'a, str>) -> Vec<DiffSpan> {
+    let mut runs: Vec<DiffSpan> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let tag = match change.tag() {
+            ChangeTag::Equal => DiffTag::Same,
+            ChangeTag::Insert => DiffTag::Added,
+            ChangeTag::Delete => DiffTag::Removed,
+        };
+        match runs.last_mut() {
+            Some(last) if last.tag == tag => last.text.push_str(change.value()),
+            _ => runs.push(DiffSpan {
+                tag,
+                text: change.value().to_owned(),
+            }),
+        }
+    }
+    runs
 }
 
 #[cfg(test)]
@@ -243,5 +304,53 @@ mod tests {
         );
         assert!(!diff.is_empty());
         assert!(PlanDiff::between(&second, &second).is_empty());
+    }
+
+    fn plan(version: i32, vision: String) -> ActionPlan {
+        let mut p = input().next_version(Uuid::nil(), None, "a@city.test", "2026-01-01T00:00:00Z");
+        p.version = version;
+        p.vision = vision;
+        p
+    }
+
+    /// Both sides of a diff read back from its runs.
+    fn sides(diff: &PlanDiff) -> (String, String) {
+        let side = |skip: DiffTag| -> String {
+            diff.vision
+                .iter()
+                .filter(|s| s.tag != skip)
+                .map(|s| s.text.as_str())
+                .collect()
+        };
+        (side(DiffTag::Added), side(DiffTag::Removed))
+    }
+
+    #[test]
+    fn long_visions_are_compared_in_coarser_units_and_still_read_back() {
+        let words = |n: usize, w: &str| vec![w; n].join(" ");
+        let short = PlanDiff::between(&plan(1, words(900, "green")), &plan(2, words(900, "blue")));
+        assert_eq!(short.vision_unit, DiffUnit::Words);
+
+        let old = (0..40)
+            .map(|i| format!("{i} {}", words(30, "green")))
+            .collect::<Vec<_>>();
+        let mut new = old.clone();
+        new[7] = words(31, "blue");
+        let (old, new) = (old.join("\n"), new.join("\n"));
+        let lines = PlanDiff::between(&plan(1, old.clone()), &plan(2, new.clone()));
+        assert_eq!(lines.vision_unit, DiffUnit::Lines);
+        assert_eq!(sides(&lines), (old, new));
+        let changed: Vec<&DiffSpan> = lines
+            .vision
+            .iter()
+            .filter(|s| s.tag != DiffTag::Same)
+            .collect();
+        assert_eq!(changed.len(), 2, "one line out, one in: {changed:?}");
+
+        let (old, new) = ("a\n".repeat(1_500), "b\n".repeat(1_500));
+        let whole = PlanDiff::between(&plan(1, old.clone()), &plan(2, new.clone()));
+        assert_eq!(whole.vision_unit, DiffUnit::Whole);
+        assert_eq!(sides(&whole), (old.clone(), new));
+        assert!(PlanDiff::between(&plan(1, old.clone()), &plan(2, old)).is_empty());
     }
 }

@@ -1,9 +1,9 @@
 //! A city's action plan as versions: the history, one version, the next version, and what
 //! changed between two.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::{Extension, Json};
 use kota_domain::city::{ActionPlan, CityRef};
 use kota_domain::edit::{PlanDiff, PlanInput};
 use kota_domain::ids::Key;
@@ -15,6 +15,7 @@ use super::body::JsonBody;
 use super::write_support::{IfMatch, UpdateProblems, etag};
 use crate::AppState;
 use crate::auth::RequiredPrincipal;
+use crate::diffs::DiffCache;
 use crate::error::Problem;
 use crate::extract::{KeyPath, parse_key};
 use crate::filters::Params;
@@ -128,6 +129,9 @@ pub(crate) async fn versions_to_compare(
 }
 
 /// What changed between two versions of a city's action plan.
+///
+/// Visions of up to 2,000 words together are compared word by word, longer ones line by line
+/// (`vision_unit` says which).
 #[utoipa::path(get, path = "/api/v1/cities/{id}/plan/diff", tag = "editing",
     params(("id" = String, Path, description = "The city's UUID or slug"), DiffQuery),
     responses(
@@ -137,10 +141,12 @@ pub(crate) async fn versions_to_compare(
     ))]
 pub(crate) async fn get_plan_diff(
     State(s): State<AppState>,
+    Extension(diffs): Extension<DiffCache>,
     KeyPath(id): KeyPath,
     Params(q): Params<DiffQuery>,
 ) -> Result<Json<PlanDiff>, Problem> {
     let city = city_of(&s, &id).await?;
     let (older, newer) = versions_to_compare(&s, &city, &q).await?;
-    Ok(Json(PlanDiff::between(&older, &newer)))
+    let diff = diffs.between(city.id, older, newer).await?;
+    Ok(Json(PlanDiff::clone(&diff)))
 }

@@ -66,7 +66,7 @@ impl LoginPage {
             section: "login",
             csrf,
             next: safe_next(next).map(str::to_owned),
-            email: email.trim().to_owned(),
+            email: email.trim().replace(char::is_control, ""),
             message,
         }
     }
@@ -124,8 +124,13 @@ pub(super) async fn submit(
     State(s): State<AppState>,
     ClientAddress(address): ClientAddress,
     session: Session,
+    csrf: CsrfToken,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
+    // No login has a control character (PostgreSQL cannot even look one up with a NUL).
+    if form.email.chars().any(char::is_control) {
+        return Ok(again(csrf, &form, REFUSED.to_owned()).into_response());
+    }
     let outcome = s
         .store
         .sign_in(
@@ -148,9 +153,7 @@ pub(super) async fn submit(
             let to = safe_next(form.next.as_deref()).unwrap_or(HOME_OF_SIGNED_IN);
             Ok(Redirect::to(to).into_response())
         }
-        SignIn::Refused => Ok(again(&session, &form, REFUSED.to_owned())
-            .await?
-            .into_response()),
+        SignIn::Refused => Ok(again(csrf, &form, REFUSED.to_owned()).into_response()),
         SignIn::Throttled { retry_after } => {
             let minutes = retry_after.as_secs().div_ceil(60);
             let message = format!(
@@ -158,11 +161,8 @@ pub(super) async fn submit(
                  {minutes} minute{}.",
                 if minutes == 1 { "" } else { "s" }
             );
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                again(&session, &form, message).await?,
-            )
-                .into_response();
+            let mut response =
+                (StatusCode::TOO_MANY_REQUESTS, again(csrf, &form, message)).into_response();
             response.headers_mut().insert(
                 header::RETRY_AFTER,
                 HeaderValue::from(retry_after.as_secs()),
@@ -173,18 +173,8 @@ pub(super) async fn submit(
 }
 
 /// The form again, with what was typed (not the password) and a message.
-async fn again(
-    session: &Session,
-    form: &LoginForm,
-    message: String,
-) -> Result<LoginPage, PageError> {
-    let csrf = CsrfToken::of(session).await?;
-    Ok(LoginPage::new(
-        csrf,
-        form.next.as_deref(),
-        &form.email,
-        Some(message),
-    ))
+fn again(csrf: CsrfToken, form: &LoginForm, message: String) -> LoginPage {
+    LoginPage::new(csrf, form.next.as_deref(), &form.email, Some(message))
 }
 
 /// The fields of a form that carries nothing but its CSRF token.

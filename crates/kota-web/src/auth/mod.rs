@@ -5,8 +5,11 @@
 //!   `Secure` when configured.
 //! - The principal: [`OptionalPrincipal`] and [`RequiredPrincipal`] extract who a request acts
 //!   for — the session's user on pages, the bearer token's owner on the API.
+//!   A session is stored only for someone who signs in: visiting, even the sign-in form,
+//!   stores nothing.
 //! - CSRF: every HTML form carries [`CsrfToken`]; handlers take [`CsrfForm`], which refuses a
-//!   submission without the session's token (403).
+//!   submission without the right token (403): the session's when signed in, else that of a
+//!   signed cookie (see `csrf`).
 //! - Pages: `/login`, `POST /logout`, `/account` (display name and API tokens).
 
 mod account;
@@ -27,7 +30,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::AppState;
 
-pub(crate) use csrf::{CsrfForm, CsrfToken};
+pub(crate) use csrf::{CookieKey, CsrfForm, CsrfToken, anonymous_cookie, same};
 pub(crate) use principal::authenticate;
 pub(crate) use principal::{OptionalPrincipal, RequiredPrincipal};
 

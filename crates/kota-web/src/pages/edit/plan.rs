@@ -3,10 +3,11 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::State;
 use kota_domain::access::Principal;
 use kota_domain::city::{ActionPlan, CityRef};
-use kota_domain::edit::{FieldError, PlanDiff, PlanInput};
+use kota_domain::edit::{DiffUnit, FieldError, PlanDiff, PlanInput};
 
 use kota_domain::ids::Key;
 use kota_store::records::plan::{AddPlanVersion, PlanTarget};
@@ -15,6 +16,7 @@ use super::{area_choices, borrowed};
 use crate::AppState;
 use crate::api::plans::{DiffQuery, city_of, versions_to_compare};
 use crate::auth::OptionalPrincipal;
+use crate::diffs::DiffCache;
 use crate::error::{PageError, Problem};
 use crate::extract::KeyPath;
 use crate::filters::Params;
@@ -71,6 +73,8 @@ pub(crate) struct DiffPage {
     section: &'static str,
     city: CityRef,
     diff: PlanDiff,
+    /// How the visions were compared, when not word by word.
+    coarser: Option<&'static str>,
     added: Vec<AreaLabel>,
     removed: Vec<AreaLabel>,
 }
@@ -78,12 +82,13 @@ pub(crate) struct DiffPage {
 /// `GET /cities/{key}/plan/diff?from=&to=`.
 pub(crate) async fn diff(
     State(s): State<AppState>,
+    Extension(diffs): Extension<DiffCache>,
     KeyPath(key): KeyPath,
     Params(q): Params<DiffQuery>,
 ) -> Result<DiffPage, PageError> {
     let city = city_of(&s, &key).await?;
     let (older, newer) = versions_to_compare(&s, &city, &q).await?;
-    let diff = PlanDiff::between(&older, &newer);
+    let diff = PlanDiff::clone(&*diffs.between(city.id, older, newer).await?);
     let names = AreaNames::of(&s.store.framework().await?);
     Ok(DiffPage {
         title: format!(
@@ -91,6 +96,7 @@ pub(crate) async fn diff(
             city.name, diff.to, diff.from
         ),
         section: "cities",
+        coarser: (diff.vision_unit != DiffUnit::Words).then(|| diff.vision_unit.label()),
         added: names.labels(&diff.focus_areas_added),
         removed: names.labels(&diff.focus_areas_removed),
         city,
