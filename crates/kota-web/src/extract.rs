@@ -40,6 +40,11 @@ pub(crate) struct IdempotencyHeader(Option<String>);
 /// The header's name.
 pub(crate) const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
+/// What the API documentation says of the header.
+pub(crate) const IDEMPOTENCY_KEY_DOC: &str = "A key of your choosing (1 to 255 visible ASCII \
+    characters) that makes retrying safe: sent again with the same body within a day, it gets \
+    the first answer and writes nothing more; with another body, a 422";
+
 impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
     type Rejection = Problem;
 

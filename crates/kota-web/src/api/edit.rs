@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use kota_domain::audit::AuditEntry;
 use kota_domain::city::City;
@@ -17,11 +17,11 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::body::JsonBody;
-use super::write_support::{CreateProblems, IfMatch, UpdateProblems, created, etag};
+use super::write_support::{CreateProblems, IfMatch, UpdateProblems, etag, written};
 use crate::AppState;
 use crate::auth::{OptionalPrincipal, RequiredPrincipal};
 use crate::error::Problem;
-use crate::extract::{IdempotencyHeader, KeyPath};
+use crate::extract::{IDEMPOTENCY_KEY_DOC, IdempotencyHeader, KeyPath};
 use crate::filters::{PageQuery, Params};
 
 type Written<T> = Result<(HeaderMap, Json<T>), Problem>;
@@ -50,7 +50,8 @@ pub(crate) async fn put_city_profile(
 
 /// Creates a project of a city.
 #[utoipa::path(post, path = "/api/v1/cities/{id}/projects", tag = "editing",
-    params(("id" = String, Path, description = "The city's UUID or slug")),
+    params(("id" = String, Path, description = "The city's UUID or slug"),
+           ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)),
     request_body = ProjectInput,
     security(("bearer" = [])),
     responses(
@@ -68,8 +69,9 @@ pub(crate) async fn post_project(
     let key = idempotency.for_request(uri.path(), &input);
     let edit = CreateProject { city, input };
     let request = EditRequest::new(&who, edit).idempotent(key);
-    Ok(created(s.store.edit(request).await?, |p: &Project| {
-        (p.version, format!("/api/v1/projects/{}", p.slug))
+    let edited = s.store.edit(request).await?;
+    Ok(written(StatusCode::CREATED, edited, |p: &Project| {
+        (p.version, Some(format!("/api/v1/projects/{}", p.slug)))
     }))
 }
 
@@ -98,7 +100,8 @@ pub(crate) async fn put_project(
 /// Records a dated stage change or progress report.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/updates", tag = "editing",
     params(("id" = String, Path, description = "The project's UUID or slug"),
-           ("If-Match" = String, Header, description = "The ETag of the project as read")),
+           ("If-Match" = String, Header, description = "The ETag of the project as read"),
+           ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)),
     request_body = ProjectUpdateInput,
     security(("bearer" = [])),
     responses(
@@ -110,11 +113,19 @@ pub(crate) async fn post_project_update(
     RequiredPrincipal(who): RequiredPrincipal,
     KeyPath(project): KeyPath,
     IfMatch(version): IfMatch,
+    uri: Uri,
+    idempotency: IdempotencyHeader,
     JsonBody(input): JsonBody<ProjectUpdateInput>,
-) -> Written<Project> {
+) -> Result<Response, Problem> {
+    let key = idempotency.for_request(uri.path(), &input);
     let edit = RecordProgress { project, input };
-    let project = s.store.apply_edit(&who, edit, Some(version)).await?;
-    Ok((etag(project.version), Json(project)))
+    let request = EditRequest::new(&who, edit)
+        .based_on(version)
+        .idempotent(key);
+    let edited = s.store.edit(request).await?;
+    Ok(written(StatusCode::OK, edited, |p: &Project| {
+        (p.version, None)
+    }))
 }
 
 /// A project's dated stage changes and progress reports, oldest first.

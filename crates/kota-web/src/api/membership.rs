@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use kota_domain::city::City;
 use kota_domain::edit::{FocusAreaInput, MemberCityInput};
@@ -14,14 +14,15 @@ use kota_store::EditRequest;
 use kota_store::records::focus_area::UpdateFocusArea;
 use kota_store::records::membership::{AdmitCity, UpdateMembership};
 
-use super::write_support::{CreateProblems, IfMatch, UpdateProblems, created, etag};
+use super::write_support::{CreateProblems, IfMatch, UpdateProblems, etag, written};
 use crate::AppState;
 use crate::auth::RequiredPrincipal;
 use crate::error::Problem;
-use crate::extract::{IdempotencyHeader, KeyPath};
+use crate::extract::{IDEMPOTENCY_KEY_DOC, IdempotencyHeader, KeyPath};
 
 /// Admits a new member city (coordinators).
 #[utoipa::path(post, path = "/api/v1/cities", tag = "editing",
+    params(("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)),
     request_body = MemberCityInput,
     security(("bearer" = [])),
     responses(
@@ -37,8 +38,9 @@ pub(crate) async fn post_city(
 ) -> Result<Response, Problem> {
     let key = idempotency.for_request(uri.path(), &input);
     let request = EditRequest::new(&who, AdmitCity { input }).idempotent(key);
-    Ok(created(s.store.edit(request).await?, |c: &City| {
-        (c.version, format!("/api/v1/cities/{}", c.slug))
+    let edited = s.store.edit(request).await?;
+    Ok(written(StatusCode::CREATED, edited, |c: &City| {
+        (c.version, Some(format!("/api/v1/cities/{}", c.slug)))
     }))
 }
 

@@ -2,22 +2,24 @@
 //! changed between two.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
 use axum::{Extension, Json};
 use kota_domain::city::{ActionPlan, CityRef};
 use kota_domain::edit::{PlanDiff, PlanInput};
 use kota_domain::ids::Key;
+use kota_store::EditRequest;
 use kota_store::records::plan::AddPlanVersion;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::body::JsonBody;
-use super::write_support::{IfMatch, UpdateProblems, etag};
+use super::write_support::{IfMatch, UpdateProblems, etag, written};
 use crate::AppState;
 use crate::auth::RequiredPrincipal;
 use crate::diffs::DiffCache;
 use crate::error::Problem;
-use crate::extract::{KeyPath, parse_key};
+use crate::extract::{IDEMPOTENCY_KEY_DOC, IdempotencyHeader, KeyPath, parse_key};
 use crate::filters::Params;
 
 /// The city `key` names, or a 404.
@@ -50,7 +52,8 @@ pub(crate) async fn list_plan_versions(
 /// representative, coordinators). Earlier versions stay as they were.
 #[utoipa::path(post, path = "/api/v1/cities/{id}/plan/versions", tag = "editing",
     params(("id" = String, Path, description = "The city's UUID or slug"),
-           ("If-Match" = String, Header, description = "The ETag of the plan's versions as read (`\"v0\"` for a city without a plan)")),
+           ("If-Match" = String, Header, description = "The ETag of the plan's versions as read (`\"v0\"` for a city without a plan)"),
+           ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY_DOC)),
     request_body = PlanInput,
     security(("bearer" = [])),
     responses(
@@ -62,11 +65,19 @@ pub(crate) async fn post_plan_version(
     RequiredPrincipal(who): RequiredPrincipal,
     KeyPath(id): KeyPath,
     IfMatch(version): IfMatch,
+    uri: Uri,
+    idempotency: IdempotencyHeader,
     JsonBody(input): JsonBody<PlanInput>,
-) -> Result<(StatusCode, HeaderMap, Json<ActionPlan>), Problem> {
+) -> Result<Response, Problem> {
+    let key = idempotency.for_request(uri.path(), &input);
     let edit = AddPlanVersion { city: id, input };
-    let plan = s.store.apply_edit(&who, edit, Some(version)).await?;
-    Ok((StatusCode::CREATED, etag(plan.version), Json(plan)))
+    let request = EditRequest::new(&who, edit)
+        .based_on(version)
+        .idempotent(key);
+    let edited = s.store.edit(request).await?;
+    Ok(written(StatusCode::CREATED, edited, |p: &ActionPlan| {
+        (p.version, None)
+    }))
 }
 
 /// One version of a city's action plan.

@@ -58,12 +58,13 @@ pub(crate) fn etag(version: i32) -> HeaderMap {
     headers
 }
 
-/// The answer to a creating request: 201 with the record, its `ETag` and `Location` (from
-/// `place`: version and address), or the answer an earlier request with the same
-/// idempotency key got.
-pub(crate) fn created<T: Serialize>(
+/// The answer to a creating request: `status` with the record, its `ETag` and, for a new
+/// record, its `Location` (from `place`: version and address); or the answer an earlier
+/// request with the same idempotency key got.
+pub(crate) fn written<T: Serialize>(
+    status: StatusCode,
     edited: Edited<T>,
-    place: impl FnOnce(&T) -> (i32, String),
+    place: impl FnOnce(&T) -> (i32, Option<String>),
 ) -> HttpResponse {
     let (body, version, location) = match edited {
         Edited::Done(record) => {
@@ -71,7 +72,7 @@ pub(crate) fn created<T: Serialize>(
             (
                 serde_json::to_value(&record).unwrap_or_default(),
                 Some(version),
-                Some(location),
+                location,
             )
         }
         Edited::Replayed(answer) => {
@@ -86,7 +87,7 @@ pub(crate) fn created<T: Serialize>(
     if let Some(location) = location.and_then(|l| HeaderValue::from_str(&l).ok()) {
         headers.insert(header::LOCATION, location);
     }
-    (StatusCode::CREATED, headers, Json(body)).into_response()
+    (status, headers, Json(body)).into_response()
 }
 
 /// The problems a write endpoint can answer with, for the OpenAPI document: `UPDATE` also
@@ -108,6 +109,10 @@ impl<const UPDATE: bool> utoipa::IntoResponses for WriteProblems<UPDATE> {
             ("413", "Body too large"),
             ("415", "Not JSON"),
             ("422", "Invalid fields, each listed"),
+            (
+                "503",
+                "The database was busy: nothing was written; retry after `Retry-After`",
+            ),
         ];
         if UPDATE {
             cases.push(("412", "Changed since you read it"));
