@@ -58,8 +58,8 @@ impl Pooled {
     /// The connection, borrowed.
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         let raw = match self {
-            Self::Sqlite(c) => Raw::Sqlite(&mut **c),
-            Self::Postgres(c) => Raw::Postgres(&mut **c),
+            Self::Sqlite(c) => Raw::Sqlite(c),
+            Self::Postgres(c) => Raw::Postgres(c),
         };
         Conn { raw }
     }

@@ -204,10 +204,10 @@ impl Store {
     ) -> WriteResult<Edited<E::Output>> {
         let mut tx = self.begin_write().await?;
         let mut conn = tx.conn();
-        if let Some(key) = &idempotency {
-            if let Some(answer) = idempotency::earlier_answer(&mut conn, who, key).await? {
-                return Ok(Edited::Replayed(answer));
-            }
+        if let Some(key) = &idempotency
+            && let Some(answer) = idempotency::earlier_answer(&mut conn, who, key).await?
+        {
+            return Ok(Edited::Replayed(answer));
         }
         let target = edit
             .load(&mut conn, who)
@@ -216,10 +216,10 @@ impl Store {
         if !E::allowed(who, &target) {
             return Err(WriteError::Forbidden);
         }
-        if let (Some(current), Some(expected)) = (E::version(&target), based_on) {
-            if current != expected {
-                return Err(WriteError::Stale { current });
-            }
+        if let (Some(current), Some(expected)) = (E::version(&target), based_on)
+            && current != expected
+        {
+            return Err(WriteError::Stale { current });
         }
         edit.check(&mut conn, &target).await?;
         let output = edit.apply(&mut conn, who, &target).await?;
@@ -241,7 +241,6 @@ impl Store {
         if let (Some(key), Some(answer)) = (&idempotency, &after) {
             idempotency::remember(&mut conn, who, key, answer).await?;
         }
-        drop(conn);
         tx.commit().await?;
         Ok(Edited::Done(output))
     }

@@ -77,8 +77,8 @@ impl WriteTx {
     /// The transaction's connection: reads on it see what this write has written so far.
     pub fn conn(&mut self) -> Conn<'_> {
         let raw = match &mut self.tx {
-            Tx::Sqlite(tx) => Raw::Sqlite(&mut **tx),
-            Tx::Postgres(tx) => Raw::Postgres(&mut **tx),
+            Tx::Sqlite(tx) => Raw::Sqlite(tx),
+            Tx::Postgres(tx) => Raw::Postgres(tx),
         };
         Conn { raw }
     }

@@ -144,7 +144,7 @@ pub(crate) async fn list_project_updates(
         .store
         .project(&id, who.as_ref())
         .await?
-        .ok_or_else(|| Problem::not_found("project", &id.to_string()))?;
+        .ok_or_else(|| Problem::not_found("project", &id))?;
     Ok(Json(s.store.project_updates(project.id).await?))
 }
 
