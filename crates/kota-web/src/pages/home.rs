@@ -174,19 +174,24 @@ pub(crate) struct FrameworkPage {
 
 pub(crate) async fn framework(State(s): State<AppState>) -> PageResult<FrameworkPage> {
     let framework = s.store.framework().await?;
-    let mut areas = Vec::new();
-    for area in framework.focus_areas {
-        let filter = ProjectFilter {
-            focus_area: Some(area.id.clone()),
-            ..Default::default()
-        };
-        let projects = s
-            .store
-            .projects(&filter, PageRequest::all(), None)
-            .await?
-            .items;
-        areas.push(AreaWithProjects { area, projects });
-    }
+    // One query for every project, grouped here, rather than one per focus area.
+    let projects = s
+        .store
+        .projects(&ProjectFilter::default(), PageRequest::all(), None)
+        .await?
+        .items;
+    let areas = framework
+        .focus_areas
+        .into_iter()
+        .map(|area| {
+            let projects = projects
+                .iter()
+                .filter(|p| p.focus_areas.contains(&area.id))
+                .cloned()
+                .collect();
+            AreaWithProjects { area, projects }
+        })
+        .collect();
     Ok(FrameworkPage {
         title: "Framework".into(),
         section: "framework",
