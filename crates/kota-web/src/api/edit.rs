@@ -133,6 +133,7 @@ pub(crate) async fn post_project_update(
     params(("id" = String, Path, description = "The project's UUID or slug")),
     responses(
         (status = 200, description = "The updates", body = Vec<ProjectUpdate>),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn list_project_updates(

@@ -165,6 +165,7 @@ pub(crate) async fn create_token(
     params(("id" = Uuid, Path, description = "The token's id")),
     responses(
         (status = 204, description = "Revoked (or revoked already)"),
+        (status = 400, description = "The id is not one a token can have (a control character)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No working bearer token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "You have no token with this id", body = Problem, content_type = "application/problem+json")
     ))]

@@ -72,6 +72,7 @@ pub(crate) async fn put_membership(
     params(("id" = String, Path, description = "The focus area's id (e.g. `built_infrastructure`)")),
     responses(
         (status = 200, description = "The focus area", body = FocusArea),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such focus area", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn get_focus_area(

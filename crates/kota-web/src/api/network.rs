@@ -51,6 +51,7 @@ pub(crate) async fn list_cities(
     params(("id" = String, Path, description = "The city's UUID or slug (e.g. `bangkok`)")),
     responses(
         (status = 200, description = "The city and what surrounds it", body = CityDetail),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn get_city(
@@ -86,6 +87,7 @@ pub(crate) async fn list_projects(
     params(("id" = String, Path, description = "The project's UUID or slug")),
     responses(
         (status = 200, description = "The project", body = Project),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn get_project(
@@ -121,6 +123,7 @@ pub(crate) async fn list_partners(
     params(("id" = String, Path, description = "The partner's UUID or slug")),
     responses(
         (status = 200, description = "The partner", body = Partner),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such partner", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn get_partner(
@@ -155,6 +158,7 @@ pub(crate) async fn list_events(
     params(("id" = String, Path, description = "The event's UUID or slug")),
     responses(
         (status = 200, description = "The event", body = Event),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn get_event(State(s): State<AppState>, KeyPath(id): KeyPath) -> ApiResult<Event> {

@@ -36,6 +36,7 @@ pub(crate) async fn city_of(s: &AppState, key: &Key) -> Result<CityRef, Problem>
     params(("id" = String, Path, description = "The city's UUID or slug")),
     responses(
         (status = 200, description = "The versions, newest first", body = Vec<ActionPlan>),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn list_plan_versions(
@@ -86,6 +87,7 @@ pub(crate) async fn post_plan_version(
            ("version" = i32, Path, description = "The version number, from 1")),
     responses(
         (status = 200, description = "The version", body = ActionPlan),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such city or version", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn get_plan_version(
