@@ -14,6 +14,8 @@ mod filters;
 mod forms;
 mod metrics;
 mod pages;
+mod plan_versions;
+mod query_guard;
 mod serve;
 
 use std::time::Duration;
@@ -105,7 +107,7 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
         .merge(assets::router())
         .route("/metrics", get(metrics::scrape))
         .route_layer(axum::middleware::from_fn(
-            filters::refuse_unknown_parameters,
+            query_guard::refuse_unknown_parameters,
         ))
         .route_layer(axum::middleware::from_fn(metrics::tag_route))
         .fallback(pages::not_found)

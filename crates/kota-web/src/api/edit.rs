@@ -13,8 +13,6 @@ use kota_domain::project::{Project, ProjectUpdate};
 use kota_store::EditRequest;
 use kota_store::records::city_profile::UpdateCityProfile;
 use kota_store::records::project::{CreateProject, RecordProgress, UpdateProject};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::body::JsonBody;
 use super::write_support::{CreateProblems, IfMatch, UpdateProblems, etag, written};
@@ -22,7 +20,7 @@ use crate::AppState;
 use crate::auth::{OptionalPrincipal, RequiredPrincipal};
 use crate::error::Problem;
 use crate::extract::{IDEMPOTENCY_KEY_DOC, IdempotencyHeader, KeyPath};
-use crate::filters::{PageQuery, Params};
+use crate::filters::{AuditQuery, PageQuery, Params};
 
 type Written<T> = Result<(HeaderMap, Json<T>), Problem>;
 
@@ -147,35 +145,6 @@ pub(crate) async fn list_project_updates(
         .await?
         .ok_or_else(|| Problem::not_found("project", &id))?;
     Ok(Json(s.store.project_updates(project.id).await?))
-}
-
-/// Which object's history to list.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct AuditQuery {
-    /// Kind of object (`city`, `project`, `action_plan`, `partner`, `focus_area`, `network`);
-    /// with `object_id`.
-    object_type: Option<String>,
-    /// The object's id (a UUID, a focus area's id, or `network`).
-    object_id: Option<String>,
-}
-
-impl AuditQuery {
-    /// The object asked about (kind, id), if any; one without the other is a 400.
-    pub(crate) fn object(&self) -> Result<Option<(&str, &str)>, Problem> {
-        match (self.object_type.as_deref(), self.object_id.as_deref()) {
-            (Some(t), Some(i)) => Ok(Some((t, i))),
-            (None, None) => Ok(None),
-            (Some(_), None) => Err(Problem::bad_parameter(
-                "object_id",
-                "is required with object_type",
-            )),
-            (None, Some(_)) => Err(Problem::bad_parameter(
-                "object_type",
-                "is required with object_id",
-            )),
-        }
-    }
 }
 
 /// The audit log, newest first: network-wide or of one object (coordinators only).

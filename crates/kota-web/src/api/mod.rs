@@ -21,8 +21,6 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 
-pub(crate) use edit::AuditQuery;
-
 #[derive(OpenApi)]
 #[openapi(
     info(

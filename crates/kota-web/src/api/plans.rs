@@ -5,13 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use axum::{Extension, Json};
-use kota_domain::city::{ActionPlan, CityRef};
+use kota_domain::city::ActionPlan;
 use kota_domain::edit::{PlanDiff, PlanInput};
-use kota_domain::ids::Key;
 use kota_store::EditRequest;
 use kota_store::records::plan::AddPlanVersion;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::body::JsonBody;
 use super::write_support::{IfMatch, UpdateProblems, etag, written};
@@ -20,15 +17,8 @@ use crate::auth::RequiredPrincipal;
 use crate::diffs::DiffCache;
 use crate::error::Problem;
 use crate::extract::{IDEMPOTENCY_KEY_DOC, IdempotencyHeader, KeyPath, parse_key};
-use crate::filters::Params;
-
-/// The city `key` names, or a 404.
-pub(crate) async fn city_of(s: &AppState, key: &Key) -> Result<CityRef, Problem> {
-    s.store
-        .city_ref(key)
-        .await?
-        .ok_or_else(|| Problem::not_found("city", key))
-}
+use crate::filters::{DiffQuery, Params};
+use crate::plan_versions::{city_of, versions_to_compare};
 
 /// Every version of a city's action plan, newest first; the `ETag` names the latest (`"v0"`
 /// when the city has no plan yet), for the next version's `If-Match`.
@@ -102,43 +92,6 @@ pub(crate) async fn get_plan_version(
         .await?
         .map(Json)
         .ok_or_else(not_found)
-}
-
-/// Which two versions to compare.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub(crate) struct DiffQuery {
-    /// The older version (default: the one before `to`).
-    pub(crate) from: Option<i32>,
-    /// The newer version (default: the latest).
-    pub(crate) to: Option<i32>,
-}
-
-/// The two versions a diff query names, older first.
-pub(crate) async fn versions_to_compare(
-    s: &AppState,
-    city: &CityRef,
-    q: &DiffQuery,
-) -> Result<(ActionPlan, ActionPlan), Problem> {
-    let version = |v: Option<i32>, name: &'static str| async move {
-        match s.store.action_plan(city.id, v).await? {
-            Some(p) => Ok(p),
-            None => Err(match v {
-                Some(v) => Problem::bad_parameter(name, &format!("the plan has no version {v}")),
-                None => Problem::not_found("action plan of", &city.slug),
-            }),
-        }
-    };
-    let newer = version(q.to, "to").await?;
-    let from = q.from.unwrap_or(newer.version - 1).max(1);
-    if q.from.is_some_and(|f| f < 1 || f > newer.version) {
-        return Err(Problem::bad_parameter(
-            "from",
-            &format!("must be a version from 1 to {}", newer.version),
-        ));
-    }
-    let older = version(Some(from), "from").await?;
-    Ok((older, newer))
 }
 
 /// What changed between two versions of a city's action plan.

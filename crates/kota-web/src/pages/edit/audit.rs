@@ -8,10 +8,9 @@ use axum::http::Uri;
 use kota_domain::audit::{AuditEntry, FieldChange};
 
 use crate::AppState;
-use crate::api::AuditQuery;
 use crate::auth::RequiredPrincipal;
 use crate::error::{PageError, Problem};
-use crate::filters::{PageQuery, Params};
+use crate::filters::{AuditQuery, PageQuery, Params};
 use crate::pages::view::Pager;
 
 /// An entry as the page shows it.

@@ -14,14 +14,15 @@ use kota_store::records::plan::{AddPlanVersion, PlanTarget};
 
 use super::{area_choices, borrowed};
 use crate::AppState;
-use crate::api::plans::{DiffQuery, city_of, versions_to_compare};
 use crate::auth::OptionalPrincipal;
 use crate::diffs::DiffCache;
 use crate::error::{PageError, Problem};
 use crate::extract::KeyPath;
+use crate::filters::DiffQuery;
 use crate::filters::Params;
 use crate::forms::{EditForm, Fields, FormSpec, FormValues, Kind};
 use crate::pages::view::{AreaLabel, AreaNames};
+use crate::plan_versions::{city_of, versions_to_compare};
 
 /// One version as the history shows it.
 pub(crate) struct VersionView {

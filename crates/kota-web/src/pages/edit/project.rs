@@ -11,10 +11,10 @@ use kota_store::records::project::{CreateProject, RecordProgress, UpdateProject}
 
 use super::{area_choices, borrowed, vocabulary};
 use crate::AppState;
-use crate::api::plans::city_of;
 use crate::error::PageError;
 use crate::error::Problem;
 use crate::forms::{EditForm, Fields, FormSpec, FormValues, Kind};
+use crate::plan_versions::city_of;
 
 /// A milestone as a line of the milestones box: `title | due date | done date`.
 fn milestone_line(m: &Milestone) -> String {
