@@ -16,6 +16,7 @@ mod metrics;
 mod pages;
 mod plan_versions;
 mod query_guard;
+mod read_cache;
 mod serve;
 
 use std::time::Duration;
@@ -125,6 +126,10 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
         ))
         .layer(Extension(metrics.clone()))
         .layer(Extension(diffs::DiffCache::new()))
+        .layer(axum::middleware::from_fn_with_state(
+            read_cache::ReadCache::new(state.store.clone()),
+            read_cache::serve,
+        ))
         .with_state(state)
         // Pages and answers differ by who asks (confidential fields, forms with their CSRF
         // token): no shared cache may keep one for another. Static assets set their own.

@@ -57,7 +57,7 @@ fn latency_histogram() -> Histogram {
 
 /// The route template a response answered (put there by [`tag_route`]).
 #[derive(Clone, Debug)]
-struct RouteTemplate(String);
+pub(crate) struct RouteTemplate(String);
 
 /// The metrics of one application, shared by its requests.
 #[derive(Clone)]
