@@ -2,7 +2,7 @@
 //! throttling of failed attempts, API tokens kept only as hashes, and the server-side sessions
 //! of the web site. Passwords are hashed with Argon2id; secrets never reach the database.
 
-mod secrets;
+pub(crate) mod secrets;
 mod sessions;
 mod sign_in;
 mod tokens;

@@ -58,90 +58,79 @@ pub(crate) fn now() -> DateTime<Utc> {
     t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
 }
 
-/// Appends a change to the log inside the open transaction `$tx` (which must hold the write
-/// lock, so that no other writer takes the same place in the chain) and, when `$signer` (an
-/// `Option<&AuditSigner>`, e.g. `self.audit_signer()`) is given, the signed checkpoint of the
-/// chain's new head.
-macro_rules! append_audit {
-    ($tx:expr, $signer:expr, $change:expr) => {{
-        let change: $crate::audit::Change<'_> = $change;
-        let last: Option<(i64, String)> =
-            sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                .fetch_optional(&mut *$tx)
-                .await?;
-        let (seq, prev_hash) = match last {
-            Some((seq, hash)) => (seq + 1, hash),
-            None => (1, kota_domain::audit::GENESIS.to_owned()),
-        };
-        let entry = kota_domain::audit::AuditEntry {
-            seq,
-            at: $crate::audit::now(),
-            actor_id: change.actor.id,
-            actor: change.actor.label.clone(),
-            action: change.action.to_owned(),
-            object_type: change.object_type.to_owned(),
-            object_id: change.object_id,
-            before: change.before,
-            after: change.after,
-            prev_hash,
-            hash: String::new(),
-        }
-        .seal();
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, \
-             before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(entry.seq)
-        .bind(entry.at)
-        .bind(entry.actor_id)
-        .bind(&entry.actor)
-        .bind(&entry.action)
-        .bind(&entry.object_type)
-        .bind(&entry.object_id)
-        .bind(entry.before.as_ref().map(sqlx::types::Json))
-        .bind(entry.after.as_ref().map(sqlx::types::Json))
-        .bind(&entry.prev_hash)
-        .bind(&entry.hash)
-        .execute(&mut *$tx)
-        .await?;
-        let signer: Option<&kota_domain::audit::checkpoint::AuditSigner> = $signer;
-        if let Some(signer) = signer {
-            let checkpoint = signer.sign(entry.seq, &entry.hash, entry.at);
-            let key = signer.public_key();
-            sqlx::query(
-                "INSERT INTO audit_signing_keys (key_id, public_key) VALUES ($1, $2) \
-                 ON CONFLICT (key_id) DO NOTHING",
-            )
-            .bind(&key.key_id)
-            .bind(&key.public_key)
-            .execute(&mut *$tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO audit_checkpoints (seq, head, at, signature, key_id) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(checkpoint.seq)
-            .bind(&checkpoint.head)
-            .bind(checkpoint.at)
-            .bind(&checkpoint.signature)
-            .bind(&checkpoint.key_id)
-            .execute(&mut *$tx)
-            .await?;
-        }
-    }};
-}
-pub(crate) use append_audit;
-
 impl crate::conn::Conn<'_> {
     /// Appends `change` to the audit log on this connection, which must be a write
     /// transaction's (it holds the write lock, so no other writer takes the same place in
-    /// the chain).
+    /// the chain), and, with a `signer`, the signed checkpoint of the chain's new head.
     pub(crate) async fn audit(
         &mut self,
         signer: Option<&kota_domain::audit::checkpoint::AuditSigner>,
         change: Change<'_>,
     ) -> StoreResult<()> {
-        crate::conn::on_conn!(self, c => append_audit!(c, signer, change));
+        crate::conn::on_conn!(self, c => {
+            let last: Option<(i64, String)> =
+                sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&mut *c)
+                    .await?;
+            let (seq, prev_hash) = match last {
+                Some((seq, hash)) => (seq + 1, hash),
+                None => (1, kota_domain::audit::GENESIS.to_owned()),
+            };
+            let entry = kota_domain::audit::AuditEntry {
+                seq,
+                at: now(),
+                actor_id: change.actor.id,
+                actor: change.actor.label.clone(),
+                action: change.action.to_owned(),
+                object_type: change.object_type.to_owned(),
+                object_id: change.object_id,
+                before: change.before,
+                after: change.after,
+                prev_hash,
+                hash: String::new(),
+            }
+            .seal();
+            sqlx::query(
+                "INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, \
+                 before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(entry.seq)
+            .bind(entry.at)
+            .bind(entry.actor_id)
+            .bind(&entry.actor)
+            .bind(&entry.action)
+            .bind(&entry.object_type)
+            .bind(&entry.object_id)
+            .bind(entry.before.as_ref().map(sqlx::types::Json))
+            .bind(entry.after.as_ref().map(sqlx::types::Json))
+            .bind(&entry.prev_hash)
+            .bind(&entry.hash)
+            .execute(&mut *c)
+            .await?;
+            if let Some(signer) = signer {
+                let checkpoint = signer.sign(entry.seq, &entry.hash, entry.at);
+                let key = signer.public_key();
+                sqlx::query(
+                    "INSERT INTO audit_signing_keys (key_id, public_key) VALUES ($1, $2) \
+                     ON CONFLICT (key_id) DO NOTHING",
+                )
+                .bind(&key.key_id)
+                .bind(&key.public_key)
+                .execute(&mut *c)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO audit_checkpoints (seq, head, at, signature, key_id) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(checkpoint.seq)
+                .bind(&checkpoint.head)
+                .bind(checkpoint.at)
+                .bind(&checkpoint.signature)
+                .bind(&checkpoint.key_id)
+                .execute(&mut *c)
+                .await?;
+            }
+        });
         Ok(())
     }
 }

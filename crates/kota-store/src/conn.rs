@@ -48,6 +48,22 @@ macro_rules! on_conn {
 }
 pub(crate) use on_conn;
 
+impl<'c> From<&'c mut SqliteConnection> for Conn<'c> {
+    fn from(c: &'c mut SqliteConnection) -> Self {
+        Self {
+            raw: Raw::Sqlite(c),
+        }
+    }
+}
+
+impl<'c> From<&'c mut PgConnection> for Conn<'c> {
+    fn from(c: &'c mut PgConnection) -> Self {
+        Self {
+            raw: Raw::Postgres(c),
+        }
+    }
+}
+
 /// A connection taken from the read pool, given back when dropped.
 pub(crate) enum Pooled {
     Sqlite(PoolConnection<Sqlite>),

@@ -61,6 +61,24 @@ pub struct Audited {
     pub before: Option<serde_json::Value>,
 }
 
+impl Audited {
+    /// A change of the record `id`, which was `before`.
+    pub fn update(id: impl ToString, before: &impl Serialize) -> Self {
+        Self {
+            object_id: id.to_string(),
+            before: json(before),
+        }
+    }
+
+    /// The creation of the record `id`.
+    pub fn creation(id: impl ToString) -> Self {
+        Self {
+            object_id: id.to_string(),
+            before: None,
+        }
+    }
+}
+
 /// One kind of change to one kind of record.
 pub trait Edit: Send + Sync + 'static {
     /// What the change applies to, as loaded inside the transaction (the record itself, or

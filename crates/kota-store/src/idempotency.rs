@@ -5,9 +5,9 @@
 
 use chrono::TimeDelta;
 use kota_domain::access::Principal;
-use sha2::{Digest, Sha256};
 use sqlx::types::Json;
 
+use crate::accounts::secrets::sha256_hex;
 use crate::audit::now;
 use crate::conn::{Conn, on_conn};
 use crate::edit::{WriteError, WriteResult};
@@ -26,22 +26,24 @@ pub struct IdempotencyKey {
 }
 
 impl IdempotencyKey {
+    /// Whether `key` is of the form a key takes: 1 to [`MAX_KEY_LEN`] visible ASCII characters.
+    pub fn fits(key: &str) -> bool {
+        !key.is_empty()
+            && key.len() <= MAX_KEY_LEN
+            && key.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+    }
+
     /// The key as sent (1 to [`MAX_KEY_LEN`] visible ASCII characters) for the request to
     /// `path` with `body`; `None` when the key is not of that form.
     pub fn new(key: &str, path: &str, body: &impl serde::Serialize) -> Option<Self> {
-        let fits = !key.is_empty()
-            && key.len() <= MAX_KEY_LEN
-            && key.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
-        let body = serde_json::to_string(body).ok()?;
-        let mut hash = Sha256::new();
-        for part in [path, &body] {
-            hash.update((part.len() as u64).to_be_bytes());
-            hash.update(part.as_bytes());
+        if !Self::fits(key) {
+            return None;
         }
-        let fingerprint = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
-        fits.then(|| Self {
+        let body = serde_json::to_string(body).ok()?;
+        Some(Self {
             key: key.to_owned(),
-            fingerprint,
+            // The path's length first, so that no other path and body give the same text.
+            fingerprint: sha256_hex(&format!("{}\n{path}\n{body}", path.len())),
         })
     }
 }

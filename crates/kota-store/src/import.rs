@@ -6,7 +6,8 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::args::{Sql, bind_args};
-use crate::audit::{Actor, Change, append_audit};
+use crate::audit::{Actor, Change};
+use crate::conn::Conn;
 use crate::{Store, StoreResult, begin_write, with_write_pool};
 
 /// What an import stored.
@@ -316,10 +317,10 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET body = excluded.body",
             )
             .bind(Json(&record)).execute(&mut *tx).await?;
-            append_audit!(tx, self.audit_signer(), Change {
+            Conn::from(&mut *tx).audit(self.audit_signer(), Change {
                 actor, action: "import", object_type: "network", object_id: "network".into(),
                 before: last, after: Some(record),
-            });
+            }).await?;
             tx.commit().await?;
             StoreResult::Ok(())
         })?;

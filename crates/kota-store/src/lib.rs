@@ -139,8 +139,6 @@ pub(crate) use with_write_pool;
 
 /// Store methods that each take one connection from the read pool and run the [`Conn`]
 /// method of the same name on it.
-#[macro_export]
-#[doc(hidden)]
 macro_rules! reads_on_a_pooled_connection {
     ($( $(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty; )*) => {
         impl $crate::Store {
@@ -153,6 +151,7 @@ macro_rules! reads_on_a_pooled_connection {
         }
     };
 }
+pub(crate) use reads_on_a_pooled_connection;
 pub(crate) use with_pool;
 
 /// Opens a write transaction that holds the database's write lock until it ends: SQLite's

@@ -54,7 +54,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
             Some(value) => value
                 .to_str()
                 .ok()
-                .filter(|v| IdempotencyKey::new(v, "", &()).is_some())
+                .filter(|v| IdempotencyKey::fits(v))
                 .map(|v| Self(Some(v.to_owned())))
                 .ok_or_else(|| {
                     Problem::with_status(

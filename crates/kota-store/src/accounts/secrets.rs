@@ -20,7 +20,7 @@ pub(super) fn random_hex(n: usize) -> String {
 }
 
 /// The SHA-256 digest of `text`, as lower-case hex.
-pub(super) fn sha256_hex(text: &str) -> String {
+pub(crate) fn sha256_hex(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
 }
 

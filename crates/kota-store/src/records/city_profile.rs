@@ -8,7 +8,7 @@ use kota_domain::ids::Key;
 use super::checked;
 use crate::StoreResult;
 use crate::conn::{Conn, on_conn};
-use crate::edit::{Audited, Edit, WriteResult, json};
+use crate::edit::{Audited, Edit, WriteResult};
 
 /// Replaces the profile of the city `city`.
 pub struct UpdateCityProfile {
@@ -58,9 +58,6 @@ impl Edit for UpdateCityProfile {
     }
 
     fn audited(before: &City, after: &City) -> Audited {
-        Audited {
-            object_id: after.id.to_string(),
-            before: json(before),
-        }
+        Audited::update(after.id, before)
     }
 }

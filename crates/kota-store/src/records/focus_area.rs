@@ -8,7 +8,7 @@ use sqlx::types::Json;
 use super::checked;
 use crate::StoreResult;
 use crate::conn::{Conn, on_conn};
-use crate::edit::{Audited, Edit, WriteResult, json};
+use crate::edit::{Audited, Edit, WriteResult};
 use crate::rows::{FOCUS_AREA_COLUMNS, FocusAreaRow};
 
 /// Changes the focus area `id`.
@@ -62,10 +62,7 @@ impl Edit for UpdateFocusArea {
     }
 
     fn audited(before: &FocusArea, after: &FocusArea) -> Audited {
-        Audited {
-            object_id: after.id.clone(),
-            before: json(before),
-        }
+        Audited::update(&after.id, before)
     }
 }
 

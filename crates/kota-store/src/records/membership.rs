@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::checked;
 use crate::StoreResult;
 use crate::conn::{Conn, on_conn};
-use crate::edit::{Audited, Edit, WriteResult, json};
+use crate::edit::{Audited, Edit, WriteResult};
 
 /// Admits a new member city.
 pub struct AdmitCity {
@@ -64,10 +64,7 @@ impl Edit for AdmitCity {
     }
 
     fn audited(_: &(), city: &City) -> Audited {
-        Audited {
-            object_id: city.id.to_string(),
-            before: None,
-        }
+        Audited::creation(city.id)
     }
 }
 
@@ -120,9 +117,6 @@ impl Edit for UpdateMembership {
     }
 
     fn audited(before: &City, after: &City) -> Audited {
-        Audited {
-            object_id: after.id.to_string(),
-            before: json(before),
-        }
+        Audited::update(after.id, before)
     }
 }

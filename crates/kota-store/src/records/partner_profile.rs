@@ -9,7 +9,7 @@ use sqlx::types::Json;
 use super::checked;
 use crate::StoreResult;
 use crate::conn::{Conn, on_conn};
-use crate::edit::{Audited, Edit, WriteResult, json};
+use crate::edit::{Audited, Edit, WriteResult};
 
 /// Replaces the profile and offers of the partner `partner`.
 pub struct UpdatePartnerProfile {
@@ -60,9 +60,6 @@ impl Edit for UpdatePartnerProfile {
     }
 
     fn audited(before: &Partner, after: &Partner) -> Audited {
-        Audited {
-            object_id: after.id.to_string(),
-            before: json(before),
-        }
+        Audited::update(after.id, before)
     }
 }

@@ -13,7 +13,7 @@ use super::checked;
 use crate::StoreResult;
 use crate::audit::now;
 use crate::conn::{Conn, on_conn};
-use crate::edit::{Audited, Edit, WriteResult, json};
+use crate::edit::{Audited, Edit, WriteResult};
 use crate::rows::parse_stored;
 
 fn may_edit(who: &Principal, p: &Project) -> bool {
@@ -69,10 +69,7 @@ impl Edit for CreateProject {
     }
 
     fn audited(_: &CityRef, project: &Project) -> Audited {
-        Audited {
-            object_id: project.id.to_string(),
-            before: None,
-        }
+        Audited::creation(project.id)
     }
 }
 
@@ -121,10 +118,7 @@ impl Edit for UpdateProject {
     }
 
     fn audited(before: &Project, after: &Project) -> Audited {
-        Audited {
-            object_id: after.id.to_string(),
-            before: json(before),
-        }
+        Audited::update(after.id, before)
     }
 }
 
@@ -188,10 +182,7 @@ impl Edit for RecordProgress {
     }
 
     fn audited(before: &Project, after: &Project) -> Audited {
-        Audited {
-            object_id: after.id.to_string(),
-            before: json(before),
-        }
+        Audited::update(after.id, before)
     }
 }
 
