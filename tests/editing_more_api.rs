@@ -186,10 +186,41 @@ async fn coordinators_edit_focus_areas_and_membership() {
         .to_str()
         .expect("etag")
         .to_owned();
+    // Signed in, past the anonymous read cache: the framework as the store keeps it.
+    let definition = |token: String| {
+        let app = &app;
+        async move {
+            let framework: serde_json::Value = app
+                .client
+                .get(app.url("/api/v1/framework"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("send")
+                .json()
+                .await
+                .expect("json");
+            framework["focus_areas"]
+                .as_array()
+                .expect("areas")
+                .iter()
+                .find(|a| a["id"] == "built_infrastructure")
+                .expect("area")["definition"]
+                .clone()
+        }
+    };
+    assert_ne!(
+        definition(coordinator.token.clone()).await,
+        json!("Roads and water.")
+    );
     let ok = app.client.put(app.url(path)).bearer_auth(&coordinator.token).header("If-Match", &tag)
         .json(&json!({"name": "Built Infrastructure", "definition": "Roads and water.", "subcategories": ["Transport"]}))
         .send().await.expect("send");
     assert_eq!(ok.status().as_u16(), 200);
+    assert_eq!(
+        definition(coordinator.token.clone()).await,
+        json!("Roads and water.")
+    );
     let framework = app.get_json("/api/v1/framework", 200).await;
     let area = framework["focus_areas"]
         .as_array()

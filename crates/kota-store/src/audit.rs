@@ -3,10 +3,12 @@
 //! address), and verified link by link.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use kota_domain::audit::checkpoint::{
-    AuditCheckpoint, AuditKey, SignedHeads, WitnessCheck, check_witness,
+    AuditCheckpoint, AuditKey, AuditSigner, SignedHeads, WitnessCheck, check_witness,
 };
 use kota_domain::audit::{AuditEntry, ChainCheck, GENESIS, verify_chain};
 use kota_domain::page::{Page, PageRequest};
@@ -42,6 +44,33 @@ impl Actor {
     }
 }
 
+/// The signer of checkpoints, and whether its public key's row is known to be committed (so
+/// that a write does not insert it again).
+#[derive(Debug)]
+pub(crate) struct CheckpointSigner {
+    signer: Arc<AuditSigner>,
+    key_stored: AtomicBool,
+}
+
+impl CheckpointSigner {
+    pub(crate) fn new(signer: Arc<AuditSigner>) -> Self {
+        Self {
+            signer,
+            key_stored: AtomicBool::new(false),
+        }
+    }
+
+    pub(crate) fn signer(&self) -> &AuditSigner {
+        &self.signer
+    }
+
+    /// Called once a transaction that signed a checkpoint has committed: the key's row is in
+    /// the database from then on (rows of keys are never removed).
+    pub(crate) fn key_committed(&self) {
+        self.key_stored.store(true, Ordering::Relaxed);
+    }
+}
+
 /// A change to record.
 pub(crate) struct Change<'a> {
     pub(crate) actor: &'a Actor,
@@ -64,76 +93,119 @@ impl crate::conn::Conn<'_> {
     /// the chain), and, with a `signer`, the signed checkpoint of the chain's new head.
     pub(crate) async fn audit(
         &mut self,
-        signer: Option<&kota_domain::audit::checkpoint::AuditSigner>,
+        signing: Option<&CheckpointSigner>,
         change: Change<'_>,
     ) -> StoreResult<()> {
-        crate::conn::on_conn!(self, c => {
-            let last: Option<(i64, String)> =
-                sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                    .fetch_optional(&mut *c)
-                    .await?;
-            let (seq, prev_hash) = match last {
-                Some((seq, hash)) => (seq + 1, hash),
-                None => (1, kota_domain::audit::GENESIS.to_owned()),
-            };
-            let entry = kota_domain::audit::AuditEntry {
-                seq,
-                at: now(),
-                actor_id: change.actor.id,
-                actor: change.actor.label.clone(),
-                action: change.action.to_owned(),
-                object_type: change.object_type.to_owned(),
-                object_id: change.object_id,
-                before: change.before,
-                after: change.after,
-                prev_hash,
-                hash: String::new(),
-            }
-            .seal();
-            sqlx::query(
-                "INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, object_id, \
-                 before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        let last: Option<(i64, String)> = crate::conn::on_conn!(self, c => sqlx::query_as(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_optional(&mut *c)
+        .await)?;
+        let (seq, prev_hash) = match last {
+            Some((seq, hash)) => (seq + 1, hash),
+            None => (1, GENESIS.to_owned()),
+        };
+        let entry = AuditEntry {
+            seq,
+            at: now(),
+            actor_id: change.actor.id,
+            actor: change.actor.label.clone(),
+            action: change.action.to_owned(),
+            object_type: change.object_type.to_owned(),
+            object_id: change.object_id,
+            before: change.before,
+            after: change.after,
+            prev_hash,
+            hash: String::new(),
+        }
+        .seal();
+        let Some(signing) = signing else {
+            crate::conn::on_conn!(self, c => bind_entry!(sqlx::query(INSERT_ENTRY), entry)
+                .execute(&mut *c)
+                .await
+                .map(|_| ()))?;
+            return Ok(());
+        };
+        let signer = signing.signer();
+        if !signing.key_stored.load(Ordering::Relaxed) {
+            let key = signer.public_key();
+            crate::conn::on_conn!(self, c => sqlx::query(
+                "INSERT INTO audit_signing_keys (key_id, public_key) VALUES ($1, $2) \
+                 ON CONFLICT (key_id) DO NOTHING",
             )
-            .bind(entry.seq)
-            .bind(entry.at)
-            .bind(entry.actor_id)
-            .bind(&entry.actor)
-            .bind(&entry.action)
-            .bind(&entry.object_type)
-            .bind(&entry.object_id)
-            .bind(entry.before.as_ref().map(sqlx::types::Json))
-            .bind(entry.after.as_ref().map(sqlx::types::Json))
-            .bind(&entry.prev_hash)
-            .bind(&entry.hash)
+            .bind(&key.key_id)
+            .bind(&key.public_key)
             .execute(&mut *c)
-            .await?;
-            if let Some(signer) = signer {
-                let checkpoint = signer.sign(entry.seq, &entry.hash, entry.at);
-                let key = signer.public_key();
-                sqlx::query(
-                    "INSERT INTO audit_signing_keys (key_id, public_key) VALUES ($1, $2) \
-                     ON CONFLICT (key_id) DO NOTHING",
-                )
-                .bind(&key.key_id)
-                .bind(&key.public_key)
-                .execute(&mut *c)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO audit_checkpoints (seq, head, at, signature, key_id) \
-                     VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(checkpoint.seq)
-                .bind(&checkpoint.head)
-                .bind(checkpoint.at)
-                .bind(&checkpoint.signature)
-                .bind(&checkpoint.key_id)
-                .execute(&mut *c)
-                .await?;
+            .await
+            .map(|_| ()))?;
+        }
+        let checkpoint = signer.sign(entry.seq, &entry.hash, entry.at);
+        crate::conn::on_conn!(self,
+            sqlite c => {
+                bind_entry!(sqlx::query(INSERT_ENTRY), entry).execute(&mut *c).await?;
+                bind_checkpoint!(sqlx::query(&insert_checkpoint(1)), checkpoint)
+                    .execute(&mut *c)
+                    .await
+                    .map(|_| ())
+            },
+            // One round trip under the write lock: the entry and its checkpoint together.
+            postgres c => {
+                let sql = format!("WITH entry AS ({INSERT_ENTRY}) {}", insert_checkpoint(12));
+                bind_checkpoint!(bind_entry!(sqlx::query(&sql), entry), checkpoint)
+                    .execute(&mut *c)
+                    .await
+                    .map(|_| ())
             }
-        });
+        )?;
         Ok(())
     }
 }
+
+/// Inserts an audit entry: `$1`–`$11`, bound by `bind_entry!`.
+const INSERT_ENTRY: &str = "INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, \
+    object_id, before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// Inserts a checkpoint, its five parameters numbered from `$first`, bound by
+/// `bind_checkpoint!`.
+fn insert_checkpoint(first: usize) -> String {
+    let p: Vec<String> = (first..first + 5).map(|n| format!("${n}")).collect();
+    format!(
+        "INSERT INTO audit_checkpoints (seq, head, at, signature, key_id) VALUES ({})",
+        p.join(", ")
+    )
+}
+
+/// Binds an [`AuditEntry`]'s columns in the order of [`INSERT_ENTRY`].
+macro_rules! bind_entry {
+    ($query:expr, $e:expr) => {
+        $query
+            .bind($e.seq)
+            .bind($e.at)
+            .bind($e.actor_id)
+            .bind(&$e.actor)
+            .bind(&$e.action)
+            .bind(&$e.object_type)
+            .bind(&$e.object_id)
+            .bind($e.before.as_ref().map(sqlx::types::Json))
+            .bind($e.after.as_ref().map(sqlx::types::Json))
+            .bind(&$e.prev_hash)
+            .bind(&$e.hash)
+    };
+}
+use bind_entry;
+
+/// Binds an [`AuditCheckpoint`]'s columns in the order of [`insert_checkpoint`].
+macro_rules! bind_checkpoint {
+    ($query:expr, $c:expr) => {
+        $query
+            .bind($c.seq)
+            .bind(&$c.head)
+            .bind($c.at)
+            .bind(&$c.signature)
+            .bind(&$c.key_id)
+    };
+}
+use bind_checkpoint;
 
 type AuditRow = (
     i64,
@@ -372,9 +444,16 @@ impl Store {
 
     /// The sequence number of the newest entry of the audit log (0 when it is empty).
     pub async fn audit_head_seq(&self) -> StoreResult<i64> {
-        let seq: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+        self.pooled().await?.conn().audit_head_seq().await
+    }
+}
+
+impl crate::conn::Conn<'_> {
+    /// The sequence number of the newest entry of the audit log (0 when it is empty).
+    pub(crate) async fn audit_head_seq(&mut self) -> StoreResult<i64> {
+        let seq: Option<i64> = crate::conn::on_conn!(self, c => sqlx::query_scalar(
             "SELECT MAX(seq) FROM audit_log",
-        ).fetch_one(pool).await)?;
+        ).fetch_one(&mut *c).await)?;
         Ok(seq.unwrap_or(0))
     }
 }

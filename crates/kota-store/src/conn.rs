@@ -48,6 +48,13 @@ macro_rules! on_conn {
 }
 pub(crate) use on_conn;
 
+impl Conn<'_> {
+    /// Whether this is a PostgreSQL connection (for the few statements whose text differs).
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.raw, Raw::Postgres(_))
+    }
+}
+
 impl<'c> From<&'c mut SqliteConnection> for Conn<'c> {
     fn from(c: &'c mut SqliteConnection) -> Self {
         Self {

@@ -120,11 +120,13 @@ pub trait Edit: Send + Sync + 'static {
         target: &Self::Target,
     ) -> impl Future<Output = StoreResult<Self::Output>> + Send;
 
-    /// Writes the record.
+    /// Writes the record as `apply` left it (`target` is what it applied to: a save may
+    /// leave alone what did not change).
     fn save(
         &self,
         conn: &mut Conn<'_>,
         who: &Principal,
+        target: &Self::Target,
         output: &Self::Output,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
@@ -241,11 +243,11 @@ impl Store {
         }
         edit.check(&mut conn, &target).await?;
         let output = edit.apply(&mut conn, who, &target).await?;
-        edit.save(&mut conn, who, &output).await?;
+        edit.save(&mut conn, who, &target, &output).await?;
         let Audited { object_id, before } = E::audited(&target, &output);
         let after = serde_json::to_value(&output).ok();
         conn.audit(
-            self.audit_signer(),
+            self.checkpoint_signer(),
             Change {
                 actor: &Actor::of(who),
                 action: E::ACTION,
@@ -260,6 +262,7 @@ impl Store {
             idempotency::remember(&mut conn, who, key, answer).await?;
         }
         tx.commit().await?;
+        self.audited_write_committed();
         Ok(Edited::Done(output))
     }
 }

@@ -317,11 +317,12 @@ impl Store {
                  ON CONFLICT (key) DO UPDATE SET body = excluded.body",
             )
             .bind(Json(&record)).execute(&mut *tx).await?;
-            Conn::from(&mut *tx).audit(self.audit_signer(), Change {
+            Conn::from(&mut *tx).audit(self.checkpoint_signer(), Change {
                 actor, action: "import", object_type: "network", object_id: "network".into(),
                 before: last, after: Some(record),
             }).await?;
             tx.commit().await?;
+            self.audited_write_committed();
             StoreResult::Ok(())
         })?;
         Ok(Some(summary(data)))

@@ -15,6 +15,7 @@ mod import;
 mod raw;
 mod read;
 pub mod records;
+mod reference;
 mod rows;
 mod server_secrets;
 pub mod write_tx;
@@ -95,7 +96,9 @@ pub struct Store {
     db: Db,
     write_deadline: Duration,
     /// Signs the audit chain's head at each write; none: writes add no checkpoint.
-    signer: Option<Arc<AuditSigner>>,
+    signer: Option<Arc<audit::CheckpointSigner>>,
+    /// The framework and member states, kept while the audit head stays put.
+    reference: Arc<reference::ReferenceCache>,
 }
 
 /// How long a write waits for the write lock by default before it gives up, rolled back:
@@ -178,12 +181,16 @@ impl Store {
     /// that does not exist yet.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // No ping before each use: a connection is already tested when it is given back
+            // (sqlx does that), and a ping is a round trip on every request.
             let read = PgPoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
             let write = PgPoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(4)
                 .acquire_timeout(WRITE_DEADLINE)
                 .connect(url)
@@ -192,6 +199,7 @@ impl Store {
                 db: Db::Postgres { read, write },
                 write_deadline: WRITE_DEADLINE,
                 signer: None,
+                reference: Arc::default(),
             };
             store.warn_on_non_utf8_ctype().await?;
             Ok(store)
@@ -203,11 +211,13 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let write = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(1)
                 .acquire_timeout(WRITE_DEADLINE)
                 .connect_with(options.clone())
                 .await?;
             let read = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(8)
                 .connect_with(options)
                 .await?;
@@ -215,6 +225,7 @@ impl Store {
                 db: Db::Sqlite { read, write },
                 write_deadline: WRITE_DEADLINE,
                 signer: None,
+                reference: Arc::default(),
             })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
@@ -225,14 +236,26 @@ impl Store {
     /// transaction with `signer`.
     pub fn with_audit_signer(self, signer: Arc<AuditSigner>) -> Self {
         Self {
-            signer: Some(signer),
+            signer: Some(Arc::new(audit::CheckpointSigner::new(signer))),
             ..self
         }
     }
 
     /// The signer of audit checkpoints, when the store has one.
     pub fn audit_signer(&self) -> Option<&AuditSigner> {
+        self.signer.as_deref().map(audit::CheckpointSigner::signer)
+    }
+
+    /// What signs the audit chain's head in a write's transaction, when the store signs.
+    pub(crate) fn checkpoint_signer(&self) -> Option<&audit::CheckpointSigner> {
         self.signer.as_deref()
+    }
+
+    /// Notes that a transaction with an audit entry committed: its checkpoint's key is stored.
+    pub(crate) fn audited_write_committed(&self) {
+        if let Some(signing) = self.checkpoint_signer() {
+            signing.key_committed();
+        }
     }
 
     /// Which backend this is: `sqlite` or `postgres`.

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use kota_domain::access::Principal;
 use kota_domain::city::{City, CityRef};
 use kota_domain::event::Event;
@@ -12,7 +11,7 @@ use kota_domain::ids::Key;
 use kota_domain::network::{Chairmanship, MemberState, NetworkCounts, NetworkDocument};
 use kota_domain::page::{Page, PageRequest};
 use kota_domain::partner::{Partner, PartnerRef};
-use kota_domain::project::{Milestone, Project, ReportedStatus};
+use kota_domain::project::{Project, ReportedStatus};
 use kota_domain::views::CityDetail;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -23,8 +22,8 @@ use crate::conn::{Conn, on_conn};
 use crate::filter::{CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter};
 use crate::rows::{
     CITY_COLUMNS, ChairRow, CityRefRow, CityRow, EVENT_COLUMNS, ElementRow, FOCUS_AREA_COLUMNS,
-    FocusAreaRow, OutcomeRow, PARTNER_COLUMNS, PROJECT_COLUMNS, PartnerRefRow, PartnerRow,
-    ProjectRow, StateRow,
+    FocusAreaRow, OutcomeRow, PARTNER_COLUMNS, PartnerRefRow, PartnerRow, ProjectRow, StateRow,
+    project_columns,
 };
 
 /// How a record is looked up: by its UUID, or else by its slug.
@@ -312,10 +311,11 @@ impl Conn<'_> {
             let text = format!("SELECT COUNT(*) {from}");
             on_conn!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(&mut *pool).await)?
         };
-        sql.text = format!("SELECT {PROJECT_COLUMNS} {from} ORDER BY c.name, p.title, p.id");
+        let columns = project_columns(self.is_postgres());
+        sql.text = format!("SELECT {columns} {from} ORDER BY c.name, p.title, p.id");
         limit_offset(&mut sql, page);
         let rows: Vec<ProjectRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
-        let items = self.projects_with_focus_areas(rows, viewer).await?;
+        let items = Self::projects_of(rows, viewer)?;
         Ok(Page {
             items,
             total: count_of(total),
@@ -332,48 +332,19 @@ impl Conn<'_> {
     ) -> StoreResult<Option<Project>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "p", key);
+        let columns = project_columns(self.is_postgres());
         sql.text = format!(
-            "SELECT {PROJECT_COLUMNS} FROM projects p JOIN cities c ON c.id = p.city_id WHERE {cond}"
+            "SELECT {columns} FROM projects p JOIN cities c ON c.id = p.city_id WHERE {cond}"
         );
         let rows: Vec<ProjectRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
-        Ok(self
-            .projects_with_focus_areas(rows, viewer)
-            .await?
-            .into_iter()
-            .next())
+        Ok(Self::projects_of(rows, viewer)?.into_iter().next())
     }
 
-    async fn projects_with_focus_areas(
-        &mut self,
-        rows: Vec<ProjectRow>,
-        viewer: Option<&Principal>,
-    ) -> StoreResult<Vec<Project>> {
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let mut areas = self
-            .tags("project_focus_areas", "project_id", "focus_area_id", &ids)
-            .await?;
-        let mut milestones: HashMap<Uuid, Vec<Milestone>> = HashMap::new();
-        if !ids.is_empty() {
-            let mut sql = Sql::default();
-            let list = sql.id_list(&ids);
-            sql.text = format!(
-                "SELECT project_id, title, due_on, done_on FROM project_milestones \
-                 WHERE project_id IN {list} ORDER BY project_id, position"
-            );
-            let rows: Vec<(Uuid, String, Option<NaiveDate>, Option<NaiveDate>)> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
-            for (id, title, due_on, done_on) in rows {
-                milestones.entry(id).or_default().push(Milestone {
-                    title,
-                    due_on,
-                    done_on,
-                });
-            }
-        }
+    /// The projects of `rows`, redacted for `viewer`.
+    fn projects_of(rows: Vec<ProjectRow>, viewer: Option<&Principal>) -> StoreResult<Vec<Project>> {
         rows.into_iter()
             .map(|r| {
-                let a = areas.remove(&r.id).unwrap_or_default();
-                let m = milestones.remove(&r.id).unwrap_or_default();
-                let mut project = r.into_project(a, m)?;
+                let mut project = r.into_project()?;
                 project.redact_for(viewer);
                 Ok(project)
             })
@@ -639,12 +610,6 @@ crate::reads_on_a_pooled_connection! {
     fn is_empty() -> bool;
     /// How many states, cities, projects, partners and events the network has.
     fn counts() -> NetworkCounts;
-    /// The framework: outcomes, focus areas, urban systems and enablers, in order.
-    fn framework() -> Framework;
-    /// Member states in the order the network lists them.
-    fn member_states() -> Vec<MemberState>;
-    /// One member state by ISO alpha-2 code.
-    fn member_state(iso2: &str) -> Option<MemberState>;
     /// Cities that pass the filter, by name.
     fn cities(filter: &CityFilter, page: PageRequest, viewer: Option<&Principal>) -> Page<City>;
     /// One city by id or slug.

@@ -295,6 +295,26 @@ pub(crate) const PROJECT_COLUMNS: &str = "p.id, p.slug, c.id AS city_id, c.slug 
     p.funding_gap, p.budget_confidential, p.seeks, p.commercially_viable, p.viability_rationale, \
     p.confidential_notes, p.version";
 
+/// The columns of [`ProjectRow`] on `postgres` or SQLite: [`PROJECT_COLUMNS`] and the project's
+/// focus areas and milestones as JSON arrays in stored order, so that one query reads a
+/// project whole.
+pub(crate) fn project_columns(postgres: bool) -> String {
+    let children = if postgres {
+        "COALESCE((SELECT json_agg(f.focus_area_id ORDER BY f.position) \
+           FROM project_focus_areas f WHERE f.project_id = p.id), '[]') AS focus_areas, \
+         COALESCE((SELECT json_agg(json_build_object('title', m.title, 'due_on', m.due_on, \
+           'done_on', m.done_on) ORDER BY m.position) \
+           FROM project_milestones m WHERE m.project_id = p.id), '[]') AS milestones"
+    } else {
+        "(SELECT json_group_array(f.focus_area_id ORDER BY f.position) \
+           FROM project_focus_areas f WHERE f.project_id = p.id) AS focus_areas, \
+         (SELECT json_group_array(json_object('title', m.title, 'due_on', m.due_on, \
+           'done_on', m.done_on) ORDER BY m.position) \
+           FROM project_milestones m WHERE m.project_id = p.id) AS milestones"
+    };
+    format!("{PROJECT_COLUMNS}, {children}")
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct ProjectRow {
     pub(crate) id: Uuid,
@@ -324,14 +344,12 @@ pub(crate) struct ProjectRow {
     viability_rationale: Option<String>,
     confidential_notes: Option<String>,
     version: i32,
+    focus_areas: Json<Vec<String>>,
+    milestones: Json<Vec<Milestone>>,
 }
 
 impl ProjectRow {
-    pub(crate) fn into_project(
-        self,
-        focus_areas: Vec<String>,
-        milestones: Vec<Milestone>,
-    ) -> StoreResult<Project> {
+    pub(crate) fn into_project(self) -> StoreResult<Project> {
         Ok(Project {
             id: self.id,
             slug: self.slug,
@@ -343,7 +361,7 @@ impl ProjectRow {
             },
             title: self.title,
             description: self.description,
-            focus_areas,
+            focus_areas: self.focus_areas.0,
             origin: parse_stored("projects", "origin", &self.origin, ProjectOrigin::parse)?,
             reported_status: self
                 .reported_status
@@ -368,7 +386,7 @@ impl ProjectRow {
             commercially_viable: self.commercially_viable,
             viability_rationale: self.viability_rationale,
             confidential_notes: self.confidential_notes,
-            milestones,
+            milestones: self.milestones.0,
             version: self.version,
         })
     }

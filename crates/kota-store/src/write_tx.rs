@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use sqlx::{Postgres, Sqlite, Transaction};
+use sqlx::{Executor, Postgres, Sqlite, Transaction};
 
 use crate::conn::{Conn, Raw};
 use crate::{Db, Store, StoreError, StoreResult};
@@ -33,19 +33,15 @@ impl Store {
                 Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
                 Db::Postgres { write, .. } => {
                     let mut tx = write.begin().await?;
-                    // Bounded waits inside the database too, so that nothing outlives the
-                    // deadline unseen; the lock itself is taken below, under the timeout.
+                    // Bounded waits inside the database too (the lock wait ends with 55P03 at
+                    // the deadline, answered as busy), then the lock: one round trip.
                     let ms = self.write_deadline.as_millis();
-                    sqlx::query(&format!("SET LOCAL lock_timeout = {ms}"))
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query(&format!("SET LOCAL statement_timeout = {ms}"))
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                        .bind(WRITE_LOCK)
-                        .execute(&mut *tx)
-                        .await?;
+                    let sql = format!(
+                        "SET LOCAL lock_timeout = {ms}; SET LOCAL statement_timeout = {ms}; \
+                         SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+                    );
+                    // A text without arguments goes as one simple query: several statements.
+                    (&mut *tx).execute(sql.as_str()).await?;
                     Tx::Postgres(tx)
                 }
             })

@@ -153,7 +153,8 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(CompressionLayer::new())
+        // The fastest level: pages change with every write and are compressed anew each time.
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))
         .layer(axum::middleware::from_fn(read_deadline))
         .layer(axum::middleware::from_fn_with_state(
             metrics,

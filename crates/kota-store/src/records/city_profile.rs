@@ -44,7 +44,13 @@ impl Edit for UpdateCityProfile {
         Ok(self.input.apply(city))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, after: &City) -> StoreResult<()> {
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        _: &Self::Target,
+        after: &City,
+    ) -> StoreResult<()> {
         on_conn!(conn, c => sqlx::query(
             "UPDATE cities SET description = $1, website = $2, contact = $3, population = $4, \
              population_year = $5, population_source = $6, csco_designation = $7, version = $8 \

@@ -50,7 +50,13 @@ impl Edit for UpdateFocusArea {
         Ok(self.input.apply(before))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, after: &FocusArea) -> StoreResult<()> {
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        _: &Self::Target,
+        after: &FocusArea,
+    ) -> StoreResult<()> {
         on_conn!(conn, c => sqlx::query(
             "UPDATE focus_areas SET name = $1, definition = $2, subcategories = $3, version = $4 \
              WHERE id = $5",

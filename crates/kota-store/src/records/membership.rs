@@ -48,7 +48,13 @@ impl Edit for AdmitCity {
         Ok(self.input.create(Uuid::new_v4(), |s| taken && s == base))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, city: &City) -> StoreResult<()> {
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        _: &Self::Target,
+        city: &City,
+    ) -> StoreResult<()> {
         on_conn!(conn, c => sqlx::query(
             "INSERT INTO cities (id, slug, name, aliases, country_iso2, latitude, longitude, \
              joined_year, cohort, joined_source, role_evidence, documented_twinnings, uncertain, \
@@ -103,7 +109,13 @@ impl Edit for UpdateMembership {
         Ok(self.input.apply(before))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, after: &City) -> StoreResult<()> {
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        _: &Self::Target,
+        after: &City,
+    ) -> StoreResult<()> {
         on_conn!(conn, c => sqlx::query(
             "UPDATE cities SET name = $1, aliases = $2, country_iso2 = $3, latitude = $4, \
              longitude = $5, joined_year = $6, cohort = $7, joined_source = $8, version = $9 \

@@ -52,7 +52,13 @@ impl Edit for UpdatePartnerProfile {
         Ok(self.input.apply(before))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, after: &Partner) -> StoreResult<()> {
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        _: &Self::Target,
+        after: &Partner,
+    ) -> StoreResult<()> {
         on_conn!(conn, c => sqlx::query("UPDATE partners SET profile = $1, version = $2 WHERE id = $3")
             .bind(Json(&after.profile)).bind(after.version).bind(after.id)
             .execute(&mut *c).await.map(|_| ()))?;

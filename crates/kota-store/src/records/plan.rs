@@ -72,7 +72,13 @@ impl Edit for AddPlanVersion {
             .next_version(t.city.id, t.latest.as_ref(), &who.public_label(), &at))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, plan: &ActionPlan) -> StoreResult<()> {
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        _: &Self::Target,
+        plan: &ActionPlan,
+    ) -> StoreResult<()> {
         on_conn!(conn, c => {
             sqlx::query(
                 "INSERT INTO action_plans (city_id, version, year, vision, focus_areas_as_written, \

@@ -64,8 +64,14 @@ impl Edit for CreateProject {
             .create(Uuid::new_v4(), city, |s| taken && s == base))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, project: &Project) -> StoreResult<()> {
-        conn.save_project(project).await
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        _: &Self::Target,
+        project: &Project,
+    ) -> StoreResult<()> {
+        conn.save_project(project, None).await
     }
 
     fn audited(_: &CityRef, project: &Project) -> Audited {
@@ -99,7 +105,13 @@ impl Edit for UpdateProject {
         Some(project.version)
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, _: &Project) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, before: &Project) -> WriteResult<()> {
+        // Focus areas the project is stored with exist (they are foreign keys): only a new
+        // one needs the list.
+        let kept = |f: &String| before.focus_areas.contains(f);
+        if self.input.focus_areas.iter().all(kept) {
+            return checked(self.input.check(&before.focus_areas));
+        }
         let areas = conn.focus_area_ids().await?;
         checked(self.input.check(&areas))
     }
@@ -113,8 +125,14 @@ impl Edit for UpdateProject {
         Ok(self.input.apply(before))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, project: &Project) -> StoreResult<()> {
-        conn.save_project(project).await
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        before: &Project,
+        project: &Project,
+    ) -> StoreResult<()> {
+        conn.save_project(project, Some(before)).await
     }
 
     fn audited(before: &Project, after: &Project) -> Audited {
@@ -164,7 +182,13 @@ impl Edit for RecordProgress {
         Ok(after)
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, who: &Principal, after: &Project) -> StoreResult<()> {
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        who: &Principal,
+        _: &Self::Target,
+        after: &Project,
+    ) -> StoreResult<()> {
         let input = &self.input;
         on_conn!(conn, c => {
             sqlx::query(
@@ -203,9 +227,11 @@ impl Conn<'_> {
         Ok(n > 0)
     }
 
-    /// Writes a project's own columns (insert or update by id), its focus areas and its
-    /// milestones (replacing what was there).
-    async fn save_project(&mut self, p: &Project) -> StoreResult<()> {
+    /// Writes a project's own columns (insert or update by id), and its focus areas and its
+    /// milestones where they differ from `before` (replacing what was there).
+    async fn save_project(&mut self, p: &Project, before: Option<&Project>) -> StoreResult<()> {
+        let areas_changed = before.is_none_or(|b| b.focus_areas != p.focus_areas);
+        let milestones_changed = before.is_none_or(|b| b.milestones != p.milestones);
         on_conn!(self, c => {
             sqlx::query(
                 "INSERT INTO projects (id, slug, city_id, title, description, origin, reported_status, \
@@ -229,16 +255,20 @@ impl Conn<'_> {
             .bind(p.budget_confidential).bind(Json(&p.seeks)).bind(p.commercially_viable)
             .bind(&p.viability_rationale).bind(&p.confidential_notes).bind(p.version)
             .execute(&mut *c).await?;
-            sqlx::query("DELETE FROM project_focus_areas WHERE project_id = $1").bind(p.id).execute(&mut *c).await?;
-            for (i, f) in p.focus_areas.iter().enumerate() {
-                sqlx::query("INSERT INTO project_focus_areas (project_id, focus_area_id, position) VALUES ($1, $2, $3)")
-                    .bind(p.id).bind(f).bind(i32::try_from(i).unwrap_or(i32::MAX)).execute(&mut *c).await?;
+            if areas_changed {
+                sqlx::query("DELETE FROM project_focus_areas WHERE project_id = $1").bind(p.id).execute(&mut *c).await?;
+                for (i, f) in p.focus_areas.iter().enumerate() {
+                    sqlx::query("INSERT INTO project_focus_areas (project_id, focus_area_id, position) VALUES ($1, $2, $3)")
+                        .bind(p.id).bind(f).bind(i32::try_from(i).unwrap_or(i32::MAX)).execute(&mut *c).await?;
+                }
             }
-            sqlx::query("DELETE FROM project_milestones WHERE project_id = $1").bind(p.id).execute(&mut *c).await?;
-            for (i, m) in p.milestones.iter().enumerate() {
-                sqlx::query("INSERT INTO project_milestones (project_id, position, title, due_on, done_on) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(p.id).bind(i32::try_from(i).unwrap_or(i32::MAX)).bind(&m.title).bind(m.due_on).bind(m.done_on)
-                    .execute(&mut *c).await?;
+            if milestones_changed {
+                sqlx::query("DELETE FROM project_milestones WHERE project_id = $1").bind(p.id).execute(&mut *c).await?;
+                for (i, m) in p.milestones.iter().enumerate() {
+                    sqlx::query("INSERT INTO project_milestones (project_id, position, title, due_on, done_on) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(p.id).bind(i32::try_from(i).unwrap_or(i32::MAX)).bind(&m.title).bind(m.due_on).bind(m.done_on)
+                        .execute(&mut *c).await?;
+                }
             }
             Ok::<(), sqlx::Error>(())
         })?;
