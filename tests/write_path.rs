@@ -127,6 +127,93 @@ async fn more_writers_than_connections_all_commit_and_a_race_has_one_winner() {
     assert!(statuses[1..].iter().all(|s| *s == 412), "{statuses:?}");
 }
 
+#[tokio::test]
+async fn writes_queued_together_commit_together_and_a_failing_one_fails_alone() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.user(Role::Coordinator).await;
+    let projects = editable_projects(&app, 8).await;
+    let audit = |store: kota_store::Store| async move {
+        store
+            .sql_i64("SELECT COUNT(*) FROM audit_log")
+            .await
+            .unwrap()
+    };
+    let audit_before = audit(app.store.clone()).await;
+    // The database itself refuses one of the writes, after the write has begun (a storage
+    // error, not a refusal of the pipeline's own).
+    if app.store.backend() == "postgres" {
+        app.store
+            .sql_execute(
+                "CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN IF NEW.description = 'boom' THEN RAISE EXCEPTION 'boom'; END IF; \
+                 RETURN NEW; END $$",
+            )
+            .await
+            .unwrap();
+        app.store
+            .sql_execute(
+                "CREATE TRIGGER refuse_boom BEFORE UPDATE ON projects FOR EACH ROW \
+                 EXECUTE FUNCTION refuse_boom()",
+            )
+            .await
+            .unwrap();
+    } else {
+        app.store
+            .sql_execute(
+                "CREATE TRIGGER refuse_boom BEFORE UPDATE ON projects \
+                 WHEN NEW.description = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END",
+            )
+            .await
+            .unwrap();
+    }
+
+    // With the lock held elsewhere, the writes queue up; the failing one is sent last, so
+    // that it shares a group with others.
+    let lock = LockHolder::take(&app.db.url).await;
+    let app = std::sync::Arc::new(app);
+    let send = |p: &Value, description: &'static str| {
+        let (app, token, p) = (app.clone(), coordinator.token.clone(), p.clone());
+        tokio::spawn(async move {
+            let version = p["version"].as_i64().unwrap();
+            put_project(&app, &token, &p, version, description)
+                .await
+                .status()
+                .as_u16()
+        })
+    };
+    let good: Vec<_> = projects[..7].iter().map(|p| send(p, "queued")).collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let failing = send(&projects[7], "boom");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    lock.release().await;
+
+    for answer in join_all(good).await {
+        assert_eq!(answer.unwrap(), 200);
+    }
+    assert_eq!(failing.await.unwrap(), 500);
+    for p in &projects[..7] {
+        let stored = app
+            .get_json(
+                &format!("/api/v1/projects/{}", p["slug"].as_str().unwrap()),
+                200,
+            )
+            .await;
+        assert_eq!(stored["description"], "queued");
+    }
+    let refused = app
+        .get_json(
+            &format!("/api/v1/projects/{}", projects[7]["slug"].as_str().unwrap()),
+            200,
+        )
+        .await;
+    assert_eq!(refused["version"], projects[7]["version"]);
+    assert_eq!(audit(app.store.clone()).await, audit_before + 7);
+    assert!(matches!(
+        app.store.verify_audit().await.unwrap(),
+        kota_domain::audit::ChainCheck::Intact { .. }
+    ));
+}
+
 fn new_project(title: &str) -> Value {
     json!({ "title": title, "focus_areas": ["built_infrastructure"] })
 }

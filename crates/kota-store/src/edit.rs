@@ -3,19 +3,23 @@
 //!
 //! A record plugs in by implementing [`Edit`] (its SQL lives in its own module under
 //! `records/`); the API and the forms call [`Store::edit`] alike, so who may change what is
-//! decided in one place. The pipeline runs as a task of its own: a caller that goes away
-//! (a closed connection, a timeout) cannot cut a write between its statements, and a write
-//! either commits and is answered as committed, or is rolled back.
+//! decided in one place. The pipeline runs in the store's write queue, not in the caller's
+//! task: a caller that goes away (a closed connection, a timeout) cannot cut a write between
+//! its statements, and a write either commits and is answered as committed, or is rolled
+//! back.
 
 use std::future::Future;
+use std::time::Instant;
 
 use kota_domain::access::Principal;
 use kota_domain::edit::FieldError;
 use serde::Serialize;
+use tokio::sync::oneshot;
 
 use crate::audit::{Actor, Change};
 use crate::conn::Conn;
 use crate::idempotency::{self, IdempotencyKey};
+use crate::write_queue::{Queued, Running};
 use crate::{Store, StoreError, StoreResult};
 
 /// Why a change was not made.
@@ -181,22 +185,35 @@ impl<'a, E: Edit> EditRequest<'a, E> {
 }
 
 impl Store {
-    /// Runs a change through the pipeline and answers with the record as changed.
+    /// Runs a change through the pipeline and answers with the record as changed, once it is
+    /// committed (with the writes queued beside it: `write_queue`).
     pub async fn edit<E: Edit>(
         &self,
         request: EditRequest<'_, E>,
     ) -> WriteResult<Edited<E::Output>> {
-        let store = self.clone();
-        let who = request.who.clone();
+        let (reply, answer) = oneshot::channel();
         let EditRequest {
+            who,
             edit,
             based_on,
             idempotency,
-            ..
         } = request;
-        tokio::spawn(async move { store.run(&who, &edit, based_on, idempotency).await })
+        let job = EditJob {
+            store: self.clone(),
+            who: who.clone(),
+            edit,
+            based_on,
+            idempotency,
+            deadline: Instant::now() + self.write_deadline,
+            outcome: None,
+            reply,
+        };
+        if !self.writes.push(Box::new(job)) {
+            return Err(StoreError::Task("the store is closing".into()).into());
+        }
+        answer
             .await
-            .map_err(|e| WriteError::Store(StoreError::Task(e.to_string())))?
+            .map_err(|_| StoreError::Task("the write stopped without an answer".into()))?
     }
 
     /// [`Store::edit`] for callers that take no idempotency key: the record as changed.
@@ -214,40 +231,85 @@ impl Store {
             Edited::Replayed(_) => Err(WriteError::KeyReused),
         }
     }
+}
 
-    async fn run<E: Edit>(
-        &self,
-        who: &Principal,
-        edit: &E,
-        based_on: Option<i32>,
-        idempotency: Option<IdempotencyKey>,
-    ) -> WriteResult<Edited<E::Output>> {
-        let mut tx = self.begin_write().await?;
-        let mut conn = tx.conn();
-        if let Some(key) = &idempotency
-            && let Some(answer) = idempotency::earlier_answer(&mut conn, who, key).await?
+/// A change waiting in the write queue, with where its answer goes.
+struct EditJob<E: Edit> {
+    store: Store,
+    who: Principal,
+    edit: E,
+    based_on: Option<i32>,
+    idempotency: Option<IdempotencyKey>,
+    deadline: Instant,
+    /// What the pipeline gave, once it ran (before the commit).
+    outcome: Option<WriteResult<Edited<E::Output>>>,
+    reply: oneshot::Sender<WriteResult<Edited<E::Output>>>,
+}
+
+impl<E: Edit> Queued for EditJob<E> {
+    fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    fn run<'a>(&'a mut self, conn: &'a mut Conn<'_>) -> Running<'a, bool> {
+        Box::pin(async move {
+            let outcome = self.steps(conn).await;
+            // Refusals (not found, forbidden, stale, invalid) come before anything is
+            // written; only a storage error leaves the transaction unusable.
+            let usable = !matches!(outcome, Err(WriteError::Store(_)));
+            self.outcome = Some(outcome);
+            usable
+        })
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), StoreError>) {
+        let answer = match (self.outcome, committed) {
+            (Some(Ok(Edited::Done(output))), Ok(())) => Ok(Edited::Done(output)),
+            (Some(Ok(Edited::Done(_))) | None, Err(e)) => Err(e.into()),
+            (Some(other), _) => other,
+            (None, Ok(())) => Err(StoreError::Task("the write did not run".into()).into()),
+        };
+        // The caller may have gone away; the write stands either way.
+        let _ = self.reply.send(answer);
+    }
+}
+
+impl<E: Edit> EditJob<E> {
+    /// The pipeline from the load to the audit entry, on the group's transaction.
+    async fn steps(&self, conn: &mut Conn<'_>) -> WriteResult<Edited<E::Output>> {
+        let Self {
+            store,
+            who,
+            edit,
+            based_on,
+            idempotency,
+            ..
+        } = self;
+        if let Some(key) = idempotency
+            && let Some(answer) = idempotency::earlier_answer(conn, who, key).await?
         {
             return Ok(Edited::Replayed(answer));
         }
-        let target = edit
-            .load(&mut conn, who)
-            .await?
-            .ok_or(WriteError::NotFound)?;
+        let target = edit.load(conn, who).await?.ok_or(WriteError::NotFound)?;
         if !E::allowed(who, &target) {
             return Err(WriteError::Forbidden);
         }
-        if let (Some(current), Some(expected)) = (E::version(&target), based_on)
+        if let (Some(current), Some(expected)) = (E::version(&target), *based_on)
             && current != expected
         {
             return Err(WriteError::Stale { current });
         }
-        edit.check(&mut conn, &target).await?;
-        let output = edit.apply(&mut conn, who, &target).await?;
-        edit.save(&mut conn, who, &target, &output).await?;
+        edit.check(conn, &target).await?;
+        let output = edit.apply(conn, who, &target).await?;
+        edit.save(conn, who, &target, &output).await?;
         let Audited { object_id, before } = E::audited(&target, &output);
         let after = serde_json::to_value(&output).ok();
         conn.audit(
-            self.checkpoint_signer(),
+            store.checkpoint_signer(),
             Change {
                 actor: &Actor::of(who),
                 action: E::ACTION,
@@ -258,11 +320,9 @@ impl Store {
             },
         )
         .await?;
-        if let (Some(key), Some(answer)) = (&idempotency, &after) {
-            idempotency::remember(&mut conn, who, key, answer).await?;
+        if let (Some(key), Some(answer)) = (idempotency, &after) {
+            idempotency::remember(conn, who, key, answer).await?;
         }
-        tx.commit().await?;
-        self.audited_write_committed();
         Ok(Edited::Done(output))
     }
 }

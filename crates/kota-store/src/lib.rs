@@ -18,6 +18,7 @@ pub mod records;
 mod reference;
 mod rows;
 mod server_secrets;
+mod write_queue;
 pub mod write_tx;
 
 use std::str::FromStr;
@@ -99,6 +100,8 @@ pub struct Store {
     signer: Option<Arc<audit::CheckpointSigner>>,
     /// The framework and member states, kept while the audit head stays put.
     reference: Arc<reference::ReferenceCache>,
+    /// The changes waiting for the write lock, committed in groups.
+    writes: Arc<write_queue::WriteQueue>,
 }
 
 /// How long a write waits for the write lock by default before it gives up, rolled back:
@@ -200,6 +203,7 @@ impl Store {
                 write_deadline: WRITE_DEADLINE,
                 signer: None,
                 reference: Arc::default(),
+                writes: Arc::default(),
             };
             store.warn_on_non_utf8_ctype().await?;
             Ok(store)
@@ -226,6 +230,7 @@ impl Store {
                 write_deadline: WRITE_DEADLINE,
                 signer: None,
                 reference: Arc::default(),
+                writes: Arc::default(),
             })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))

@@ -24,10 +24,9 @@ enum Tx {
 const WRITE_LOCK: i64 = 7_305_813;
 
 impl Store {
-    /// Opens a write transaction, waiting for the write lock until the store's write deadline;
-    /// past it, [`StoreError::Busy`].
-    pub async fn begin_write(&self) -> StoreResult<WriteTx> {
-        let deadline = Instant::now() + self.write_deadline;
+    /// Opens a write transaction, waiting for the write lock until `deadline`; past it,
+    /// [`StoreError::Busy`].
+    pub(crate) async fn begin_write(&self, deadline: Instant) -> StoreResult<WriteTx> {
         let begin = async {
             Ok::<_, StoreError>(match &self.db {
                 Db::Sqlite { write, .. } => Tx::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?),
@@ -35,7 +34,10 @@ impl Store {
                     let mut tx = write.begin().await?;
                     // Bounded waits inside the database too (the lock wait ends with 55P03 at
                     // the deadline, answered as busy), then the lock: one round trip.
-                    let ms = self.write_deadline.as_millis();
+                    let ms = deadline
+                        .saturating_duration_since(Instant::now())
+                        .as_millis()
+                        .max(1);
                     let sql = format!(
                         "SET LOCAL lock_timeout = {ms}; SET LOCAL statement_timeout = {ms}; \
                          SELECT pg_advisory_xact_lock({WRITE_LOCK})"
