@@ -214,6 +214,31 @@ async fn writes_queued_together_commit_together_and_a_failing_one_fails_alone() 
     ));
 }
 
+#[tokio::test]
+async fn a_new_signing_key_whose_first_write_is_refused_still_signs_the_next() {
+    let db = TestDatabase::seeded().await;
+    let new_key = std::sync::Arc::new(kota_domain::audit::checkpoint::AuditSigner::from_secret(
+        &[9; 32],
+    ));
+    let store = db.store().await.with_audit_signer(new_key);
+    let app = TestApp::serve(db, store).await;
+    let coordinator = app.user(Role::Coordinator).await;
+    let project = &editable_projects(&app, 1).await[0];
+    let version = project["version"].as_i64().unwrap();
+
+    // Refused before it writes: its group commits no audit entry, so no key row either.
+    let stale = put_project(&app, &coordinator.token, project, version + 1, "stale").await;
+    assert_eq!(stale.status().as_u16(), 412);
+    let fresh = put_project(&app, &coordinator.token, project, version, "signed").await;
+    assert_eq!(fresh.status().as_u16(), 200);
+    let keys = app
+        .store
+        .sql_i64("SELECT COUNT(*) FROM audit_signing_keys")
+        .await
+        .unwrap();
+    assert_eq!(keys, 2, "the prepared database's key and the new one");
+}
+
 fn new_project(title: &str) -> Value {
     json!({ "title": title, "focus_areas": ["built_infrastructure"] })
 }

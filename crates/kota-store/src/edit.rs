@@ -267,13 +267,26 @@ impl<E: Edit> Queued for EditJob<E> {
     }
 
     fn answer(self: Box<Self>, committed: Result<(), StoreError>) {
-        let answer = match (self.outcome, committed) {
-            (Some(Ok(Edited::Done(output))), Ok(())) => Ok(Edited::Done(output)),
-            (Some(Ok(Edited::Done(_))) | None, Err(e)) => Err(e.into()),
-            (Some(other), _) => other,
-            (None, Ok(())) => Err(StoreError::Task("the write did not run".into()).into()),
+        let answer = match (committed, self.outcome) {
+            (Err(e), _) => Err(e.into()),
+            (Ok(()), Some(outcome)) => {
+                if matches!(outcome, Ok(Edited::Done(_))) {
+                    // Its audit entry, and so the signing key's row, is committed.
+                    self.store.audited_write_committed();
+                }
+                outcome
+            }
+            (Ok(()), None) => Err(StoreError::Task("the write did not run".into()).into()),
         };
         // The caller may have gone away; the write stands either way.
+        let _ = self.reply.send(answer);
+    }
+
+    fn answer_own_error(self: Box<Self>) {
+        let answer = match self.outcome {
+            Some(Err(e)) => Err(e),
+            _ => Err(StoreError::Task("the write failed".into()).into()),
+        };
         let _ = self.reply.send(answer);
     }
 }

@@ -1,8 +1,11 @@
 //! Writes wait in one queue and are committed in groups. While one group holds the write
-//! lock, the writes that arrive queue up; the next group takes them all and runs them in one
-//! transaction, one after the other, each through the whole pipeline (its own checks, audit
-//! entry and signed checkpoint), with one lock, one commit and one sync for the group. A write
-//! is answered only once its group's commit is known.
+//! lock and the next waits for it, the writes that arrive queue up; a group takes every write
+//! queued when it starts (up to [`GROUP`]) and runs them in one transaction, one after the
+//! other, each through the whole pipeline (its own checks, audit entry and signed
+//! checkpoint), with one lock, one commit and one sync for the group. A write is answered
+//! only once its group's commit is known: what its pipeline gave when the group committed,
+//! the commit's error when it did not (a refusal may rest on what the group wrote). A write
+//! still queued at its deadline is answered busy, nothing written.
 //!
 //! A storage error inside a group leaves its transaction unusable: the group is rolled back
 //! and each of its writes runs again in a transaction of its own, so that one write's failure
@@ -35,8 +38,11 @@ pub(crate) trait Queued: Send {
     /// Runs the pipeline up to the commit on `conn`. `false` when a storage error left the
     /// transaction unusable.
     fn run<'a>(&'a mut self, conn: &'a mut Conn<'_>) -> Running<'a, bool>;
-    /// Answers the caller: its own refusal or error, or, when it wrote, the group's commit.
+    /// Answers the caller once the group's commit is known: what the pipeline gave when it
+    /// committed, else the commit's error (a refusal may rest on what the group wrote).
     fn answer(self: Box<Self>, committed: Result<(), StoreError>);
+    /// Answers the caller with the storage error its own run ended with.
+    fn answer_own_error(self: Box<Self>);
 }
 
 /// The queue of a store (shared by its clones); its runner starts with the first write.
@@ -95,7 +101,9 @@ async fn run_group(group: Vec<Box<dyn Queued>>) {
     for write in late {
         write.answer(Err(StoreError::Busy));
     }
-    let Some(deadline) = group.iter().map(|w| w.deadline()).min() else {
+    // The latest deadline: one write near its own must not make the others busy. Every
+    // deadline is at most the store's write deadline from now, so is the group's wait.
+    let Some(deadline) = group.iter().map(|w| w.deadline()).max() else {
         return;
     };
     let store = group[0].store().clone();
@@ -120,21 +128,20 @@ async fn run_group(group: Vec<Box<dyn Queued>>) {
     }
     if !usable {
         let rolled_back = tx.rollback().await;
-        if group.len() == 1 || rolled_back.is_err() {
+        if group.len() == 1 {
+            group.into_iter().for_each(|write| write.answer_own_error());
+        } else if let Err(e) = rolled_back {
             for write in group {
-                write.answer(Err(StoreError::Task("the write failed".into())));
+                write.answer(Err(shared(&e)));
             }
-            return;
-        }
-        for write in group {
-            Box::pin(run_group(vec![write])).await;
+        } else {
+            for write in group {
+                Box::pin(run_group(vec![write])).await;
+            }
         }
         return;
     }
     let committed = tx.commit().await;
-    if committed.is_ok() {
-        store.audited_write_committed();
-    }
     for write in group {
         write.answer(committed.as_ref().map(|_| ()).map_err(shared));
     }
