@@ -202,6 +202,11 @@ async fn metrics_count_requests_by_route_and_status() {
     let idle = value(&samples, "kota_db_connections", &[("state", "idle")]).expect("idle");
     let max = value(&samples, "kota_db_connections_max", &[]).expect("max");
     assert!(in_use >= 0.0 && idle >= 0.0 && in_use + idle <= max && max > 0.0);
+    assert_eq!(
+        value(&samples, "kota_writes_queued", &[]),
+        Some(0.0),
+        "every write answered, none waits"
+    );
 
     let again = parse(&app.get("/metrics").await.text().await.expect("text"));
     assert_eq!(

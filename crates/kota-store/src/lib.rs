@@ -289,6 +289,11 @@ impl Store {
         Ok(())
     }
 
+    /// How many changes wait in the write queue for a group now.
+    pub fn queued_writes(&self) -> usize {
+        self.writes.waiting()
+    }
+
     /// The pool's connections as they are now.
     pub fn pool_stats(&self) -> PoolStats {
         with_pool!(self, pool => PoolStats {

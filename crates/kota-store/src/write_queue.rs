@@ -13,6 +13,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -47,7 +48,11 @@ pub(crate) trait Queued: Send {
 
 /// The queue of a store (shared by its clones); its runner starts with the first write.
 #[derive(Debug, Default)]
-pub(crate) struct WriteQueue(OnceLock<mpsc::UnboundedSender<Box<dyn Queued>>>);
+pub(crate) struct WriteQueue {
+    sender: OnceLock<mpsc::UnboundedSender<Box<dyn Queued>>>,
+    /// Writes queued and not yet taken into a group.
+    waiting: Arc<AtomicUsize>,
+}
 
 impl std::fmt::Debug for dyn Queued {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -58,19 +63,27 @@ impl std::fmt::Debug for dyn Queued {
 impl WriteQueue {
     /// Queues `write`; `false` when the runner has stopped (the runtime is ending).
     pub(crate) fn push(&self, write: Box<dyn Queued>) -> bool {
-        self.0
-            .get_or_init(|| {
-                let (sender, receiver) = mpsc::unbounded_channel();
-                tokio::spawn(run_queue(receiver));
-                sender
-            })
-            .send(write)
-            .is_ok()
+        let sender = self.sender.get_or_init(|| {
+            let (sender, receiver) = mpsc::unbounded_channel();
+            tokio::spawn(run_queue(receiver, Arc::clone(&self.waiting)));
+            sender
+        });
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        let queued = sender.send(write).is_ok();
+        if !queued {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+        }
+        queued
+    }
+
+    /// How many writes wait for a group now.
+    pub(crate) fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 }
 
 /// Takes the queued writes in groups, each as soon as a group may start.
-async fn run_queue(mut queue: mpsc::UnboundedReceiver<Box<dyn Queued>>) {
+async fn run_queue(mut queue: mpsc::UnboundedReceiver<Box<dyn Queued>>, waiting: Arc<AtomicUsize>) {
     let under_way = Arc::new(Semaphore::new(GROUPS_UNDER_WAY));
     loop {
         let Ok(permit) = Arc::clone(&under_way).acquire_owned().await else {
@@ -85,6 +98,7 @@ async fn run_queue(mut queue: mpsc::UnboundedReceiver<Box<dyn Queued>>) {
         {
             group.push(next);
         }
+        waiting.fetch_sub(group.len(), Ordering::Relaxed);
         // A task of its own: a panic in one group answers its writers with an error (their
         // answer channels close) and the queue goes on.
         tokio::spawn(async move {

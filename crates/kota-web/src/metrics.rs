@@ -1,6 +1,7 @@
 //! `/metrics`: what the service is doing, in the text format Prometheus scrapes (OpenMetrics
 //! 1.0): requests by method, route template and status; their latency by route; writes; the
-//! database pool's connections; and the audit log's newest sequence number.
+//! database pool's connections; the writes queued for the write lock; and the audit log's
+//! newest sequence number.
 //!
 //! The endpoint is open to whoever reaches it, as Prometheus endpoints usually are on a private
 //! network, unless [`WebOptions::metrics_token`] is set: then it asks for
@@ -70,6 +71,7 @@ struct Inner {
     writes: Counter,
     connections: Family<ConnectionLabels, Gauge>,
     connections_max: Gauge,
+    writes_queued: Gauge,
     audit_head: Gauge,
     token: Option<String>,
 }
@@ -85,6 +87,7 @@ impl Metrics {
         let writes = Counter::default();
         let connections = Family::<ConnectionLabels, Gauge>::default();
         let connections_max = Gauge::default();
+        let writes_queued = Gauge::default();
         let audit_head = Gauge::default();
         registry.register(
             "kota_http_requests",
@@ -112,6 +115,11 @@ impl Metrics {
             connections_max.clone(),
         );
         registry.register(
+            "kota_writes_queued",
+            "Changes waiting in the write queue for a group to take them",
+            writes_queued.clone(),
+        );
+        registry.register(
             "kota_audit_head_seq",
             "Sequence number of the newest audit log entry",
             audit_head.clone(),
@@ -123,6 +131,7 @@ impl Metrics {
             writes,
             connections,
             connections_max,
+            writes_queued,
             audit_head,
             token: options.metrics_token.clone().filter(|t| !t.is_empty()),
         }))
@@ -206,6 +215,8 @@ pub(crate) async fn scrape(
     gauge("in_use").set(i64::from(pool.in_use()));
     gauge("idle").set(i64::from(pool.idle));
     m.0.connections_max.set(i64::from(pool.max));
+    m.0.writes_queued
+        .set(i64::try_from(s.store.queued_writes()).unwrap_or(i64::MAX));
     match s.store.audit_head_seq().await {
         Ok(seq) => {
             m.0.audit_head.set(seq);
