@@ -3,8 +3,8 @@
 //! address), and verified link by link.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use kota_domain::audit::checkpoint::{
@@ -143,15 +143,14 @@ impl crate::conn::Conn<'_> {
         crate::conn::on_conn!(self,
             sqlite c => {
                 bind_entry!(sqlx::query(INSERT_ENTRY), entry).execute(&mut *c).await?;
-                bind_checkpoint!(sqlx::query(&insert_checkpoint(1)), checkpoint)
+                bind_checkpoint!(sqlx::query(&INSERT_CHECKPOINT), checkpoint)
                     .execute(&mut *c)
                     .await
                     .map(|_| ())
             },
             // One round trip under the write lock: the entry and its checkpoint together.
             postgres c => {
-                let sql = format!("WITH entry AS ({INSERT_ENTRY}) {}", insert_checkpoint(12));
-                bind_checkpoint!(bind_entry!(sqlx::query(&sql), entry), checkpoint)
+                bind_checkpoint!(bind_entry!(sqlx::query(&INSERT_ENTRY_AND_CHECKPOINT), entry), checkpoint)
                     .execute(&mut *c)
                     .await
                     .map(|_| ())
@@ -165,8 +164,14 @@ impl crate::conn::Conn<'_> {
 const INSERT_ENTRY: &str = "INSERT INTO audit_log (seq, at, actor_id, actor, action, object_type, \
     object_id, before, after, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-/// Inserts a checkpoint, its five parameters numbered from `$first`, bound by
-/// `bind_checkpoint!`.
+/// Inserts a checkpoint: `$1`–`$5`, bound by `bind_checkpoint!`.
+static INSERT_CHECKPOINT: LazyLock<String> = LazyLock::new(|| insert_checkpoint(1));
+
+/// Inserts an entry and its checkpoint in one statement (PostgreSQL): `$1`–`$16`.
+static INSERT_ENTRY_AND_CHECKPOINT: LazyLock<String> =
+    LazyLock::new(|| format!("WITH entry AS ({INSERT_ENTRY}) {}", insert_checkpoint(12)));
+
+/// Inserts a checkpoint, its five parameters numbered from `$first`.
 fn insert_checkpoint(first: usize) -> String {
     let p: Vec<String> = (first..first + 5).map(|n| format!("${n}")).collect();
     format!(

@@ -169,7 +169,8 @@ macro_rules! begin_write {
             .begin_with(if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" })
             .await?;
         if !sqlite {
-            sqlx::query("SELECT pg_advisory_xact_lock(7305813)")
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind($crate::write_tx::WRITE_LOCK)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -244,11 +245,6 @@ impl Store {
             signer: Some(Arc::new(audit::CheckpointSigner::new(signer))),
             ..self
         }
-    }
-
-    /// The signer of audit checkpoints, when the store has one.
-    pub fn audit_signer(&self) -> Option<&AuditSigner> {
-        self.signer.as_deref().map(audit::CheckpointSigner::signer)
     }
 
     /// What signs the audit chain's head in a write's transaction, when the store signs.

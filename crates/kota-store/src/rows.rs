@@ -1,6 +1,7 @@
 //! Rows as stored, and their conversion to domain values.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use kota_domain::city::{ActionPlan, City, CityRef, DocumentedTwinning, RoleEvidence};
@@ -298,7 +299,13 @@ pub(crate) const PROJECT_COLUMNS: &str = "p.id, p.slug, c.id AS city_id, c.slug 
 /// The columns of [`ProjectRow`] on `postgres` or SQLite: [`PROJECT_COLUMNS`] and the project's
 /// focus areas and milestones as JSON arrays in stored order, so that one query reads a
 /// project whole.
-pub(crate) fn project_columns(postgres: bool) -> String {
+pub(crate) fn project_columns(postgres: bool) -> &'static str {
+    static POSTGRES: LazyLock<String> = LazyLock::new(|| with_children(true));
+    static SQLITE: LazyLock<String> = LazyLock::new(|| with_children(false));
+    if postgres { &POSTGRES } else { &SQLITE }
+}
+
+fn with_children(postgres: bool) -> String {
     let children = if postgres {
         "COALESCE((SELECT json_agg(f.focus_area_id ORDER BY f.position) \
            FROM project_focus_areas f WHERE f.project_id = p.id), '[]') AS focus_areas, \

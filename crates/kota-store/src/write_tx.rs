@@ -21,7 +21,7 @@ enum Tx {
 }
 
 /// The key of PostgreSQL's advisory lock that orders writers (and so the audit chain).
-const WRITE_LOCK: i64 = 7_305_813;
+pub(crate) const WRITE_LOCK: i64 = 7_305_813;
 
 impl Store {
     /// Opens a write transaction, waiting for the write lock until `deadline`; past it,
