@@ -23,6 +23,9 @@ pub(crate) struct DatabaseArgs {
     /// use). Keep it outside the database and back it up.
     #[arg(long, env = "KOTA_AUDIT_KEY")]
     pub(crate) audit_key: Option<PathBuf>,
+    /// Days without activity after which an active twinning is flagged dormant.
+    #[arg(long, env = "KOTA_TWINNING_DORMANT_DAYS", default_value_t = kota_domain::twinning::DEFAULT_DORMANT_DAYS)]
+    pub(crate) twinning_dormant_days: u32,
 }
 
 impl DatabaseArgs {
@@ -47,7 +50,8 @@ impl DatabaseArgs {
         let url = self.url()?;
         let store = Store::connect(&url)
             .await
-            .with_context(|| format!("cannot open the database {}", redact(&url)))?;
+            .with_context(|| format!("cannot open the database {}", redact(&url)))?
+            .with_twinning_dormancy(self.twinning_dormant_days);
         store
             .migrate()
             .await

@@ -1,4 +1,5 @@
-//! Integration tests of `kota match` and `kota bench match-dimacs`, running the built binary.
+//! Integration tests of `kota match`, `kota bench match-dimacs` and `kota bench twinning-round`,
+//! running the built binary.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -14,7 +15,7 @@ const NETWORK: &str = r#"{
      "needs": {"quality_environment": 90}, "max_partners": 1}
   ],
   "partners": [
-    {"id": "adb", "kind": "development_bank", "capacity": 2,
+    {"id": "adb", "kind": "development_finance", "capacity": 2,
      "strengths": {"built_infrastructure": 90, "quality_environment": 70},
      "offers": [{"instrument": "loan", "ticket_min": {"amount": 1000000, "currency": "USD"},
                  "ticket_max": {"amount": 50000000, "currency": "USD"}}],
@@ -199,6 +200,48 @@ fn bench_reports_the_objective_as_json() {
 }
 
 #[test]
+fn twinning_round_bench_re_solves_warm_to_the_cold_plan() {
+    // 300 places in GeoNames' layout (id, name, …, country code in column 9), gzipped.
+    let mut tsv = String::new();
+    for i in 0..300 {
+        let cc = ["TH", "VN", "ID", "PH", "MY"][i % 5];
+        tsv.push_str(&format!(
+            "{i}\tPlace {i}\t\t\t1.0\t2.0\tP\tPPL\t{cc}\t\t01\t\t\t\t20000\n"
+        ));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, tsv.as_bytes()).unwrap();
+    let places = file("places.tsv.gz", "");
+    std::fs::write(&places, gz.finish().unwrap()).unwrap();
+    let dimacs = places.with_file_name("round-dimacs");
+    for fair in [false, true] {
+        let mut args = vec![
+            "bench",
+            "twinning-round",
+            places.to_str().unwrap(),
+            "--partners",
+            "200",
+            "--k",
+            "5",
+            "--json",
+            "--dimacs",
+            dimacs.to_str().unwrap(),
+        ];
+        if fair {
+            args.push("--fair");
+        }
+        let out = json(&kota(&args));
+        assert_eq!(out["cities"], 300);
+        assert_eq!(out["warm_equals_cold"], true);
+        assert!(out["total_score"].as_i64().unwrap() > 0);
+        assert!(out["warm_pin_s"].as_f64().is_some());
+        for name in ["round.min", "round_pin.min", "round_pin_forbid.min"] {
+            assert!(dimacs.join(name).exists());
+        }
+    }
+}
+
+#[test]
 fn a_reader_that_stops_early_is_no_error() {
     // More output than a pipe holds (`kota match solve --zeros` on 20,000 arcs, a twinning
     // plan of 3,000 pairs), read by nobody: as with `| head`, Kota stops quietly.
@@ -213,7 +256,7 @@ fn a_reader_that_stops_early_is_no_error() {
     let network = file(
         "many-cities.json",
         &format!(
-            r#"{{"cities": [{}], "partners": [{{"id": "adb", "kind": "development_bank", "capacity": 3000, "strengths": {{"civic_social": 90}}}}]}}"#,
+            r#"{{"cities": [{}], "partners": [{{"id": "adb", "kind": "development_finance", "capacity": 3000, "strengths": {{"civic_social": 90}}}}]}}"#,
             cities.join(",")
         ),
     );

@@ -185,6 +185,15 @@ async fn app_where_everyone_wrote() -> (TestApp, People) {
         json!({"name": "Somchai Jaidee"}),
     )
     .await;
+    let round = app
+        .client
+        .post(app.url("/api/v1/rounds"))
+        .bearer_auth(&people.coordinator.token)
+        .json(&json!({"mode": "fair"}))
+        .send()
+        .await
+        .expect("POST /api/v1/rounds");
+    assert_eq!(round.status().as_u16(), 201);
     let client = app.login(&people.coordinator).await;
     let (_, csrf) = app.page_with_csrf(&client, "/account").await;
     let renamed = client
@@ -406,6 +415,10 @@ async fn values_under(app: &TestApp, token: Option<&str>, prefix: &str) -> Vec<S
         if response.status().as_u16() == 200 {
             let body: Value = response.json().await.expect("JSON");
             return ids_in(&body);
+        }
+        if matches!(response.status().as_u16(), 401 | 403) {
+            // A list this caller may not read: its records are crawled as refusals.
+            return vec![uuid::Uuid::nil().to_string()];
         }
         match path.rsplit_once('/') {
             Some((parent, _)) if parent.len() > "/api/v1".len() => path = parent.to_owned(),
@@ -800,7 +813,8 @@ async fn what_was_written_before_display_names_shows_no_address() {
     for file in std::fs::read_dir(&all).expect("migrations") {
         let path = file.expect("file").path();
         let name = path.file_name().and_then(|n| n.to_str()).expect("name");
-        if name < "0007" {
+        // The importer of today records the documented twinnings: their table comes first.
+        if name < "0007" || name.starts_with("0009_") {
             std::fs::copy(&path, earlier.path().join(name)).expect("copy");
         }
     }

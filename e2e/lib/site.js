@@ -69,8 +69,25 @@ export async function nativeProjects() {
   return slugs;
 }
 
+/** A twinning proposed to Bangkok (by a coordinator, for the partner account's partner). */
+export async function proposedTwinning() {
+  const r = await api('POST', '/api/v1/twinnings', {
+    body: {
+      partner: 'japan-association-for-smart-cities-in-asean-jasca-asean',
+      city: 'bangkok',
+      focus_areas: ['built_infrastructure'],
+      objectives: 'Smart mobility pilots along the BTS lines',
+    },
+  });
+  if (r.status !== 201) throw new Error(`twinning: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.id;
+}
+
 export async function mainPages() {
   const native = await nativeProjects();
+  const proposed = await proposedTwinning();
+  const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
+  if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
     firstSlug('projects'),
     firstSlug('partners'),
@@ -113,5 +130,14 @@ export async function mainPages() {
     { name: 'form-partner', path: '/partners/japan-association-for-smart-cities-in-asean-jasca-asean/edit', signInAs: partnerRep },
     { name: 'form-new-city', path: '/cities/new', signInAs: coordinator },
     { name: 'form-focus-area', path: '/framework/focus-areas/built_infrastructure/edit', signInAs: coordinator },
+    { name: 'twinnings', path: '/twinnings' },
+    { name: 'twinnings-filtered', path: '/twinnings?city=bangkok&state=active' },
+    { name: 'twinning-documented', path: `/twinnings/${documented.json.items[0].id}` },
+    { name: 'twinning-proposed', path: `/twinnings/${proposed}`, signInAs: officer },
+    { name: 'twinning-inbox-city', path: '/twinnings/inbox', signInAs: officer },
+    { name: 'twinning-inbox-partner', path: '/twinnings/inbox', signInAs: partnerRep },
+    { name: 'twinning-inbox-coordinator', path: '/twinnings/inbox', signInAs: coordinator },
+    { name: 'form-propose-twinning', path: '/partners/japan-association-for-smart-cities-in-asean-jasca-asean/twinnings/new', signInAs: partnerRep },
+    { name: 'form-log-activity', path: `/twinnings/${documented.json.items[0].id}/activities`, signInAs: coordinator },
   ];
 }

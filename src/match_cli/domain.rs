@@ -24,6 +24,7 @@ struct NetworkInput {
     cities: Vec<City>,
     #[serde(default)]
     partners: Vec<Partner>,
+    firm_kinds: Option<Vec<String>>,
     #[serde(default)]
     projects: Vec<Project>,
     #[serde(default)]
@@ -82,10 +83,12 @@ fn print(value: &impl Serialize) -> ExitCode {
 
 fn network(path: &Path) -> Result<(Network, AssignOptions), ExitCode> {
     let input: NetworkInput = load(path)?;
+    let defaults = NetworkData::default();
     let data = NetworkData {
         weights: input.weights,
         cities: input.cities,
         partners: input.partners,
+        firm_kinds: input.firm_kinds.unwrap_or(defaults.firm_kinds),
         projects: input.projects,
         exclusions: input.exclusions,
     };

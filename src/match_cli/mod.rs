@@ -4,6 +4,7 @@
 
 mod bench;
 mod domain;
+mod round;
 mod solve;
 
 use std::io::{ErrorKind, Write};
@@ -74,6 +75,31 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Times a coordinator's round at scale: the places of a GeoNames file as cities,
+    /// generated partners; cold solve, warm re-solves after a pin and a forbid, a what-if.
+    TwinningRound {
+        /// The GeoNames file (`cities15000.tsv.gz`).
+        places: PathBuf,
+        /// How many partners to generate.
+        #[arg(long, default_value_t = 50_000)]
+        partners: usize,
+        /// Candidate cities per partner.
+        #[arg(long, default_value_t = 50)]
+        k: usize,
+        /// The generator's seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Fair mode (serve the most cities first).
+        #[arg(long)]
+        fair: bool,
+        /// Also write the instance as DIMACS into this folder (as is, pinned, pinned and
+        /// forbidden) for the reference solvers.
+        #[arg(long)]
+        dimacs: Option<PathBuf>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs a `kota match` command and returns the process exit code.
@@ -96,6 +122,23 @@ pub fn run_match(cmd: MatchCommand) -> ExitCode {
 pub fn run_bench(cmd: BenchCommand) -> ExitCode {
     match cmd {
         BenchCommand::MatchDimacs { file, runs, json } => bench::match_dimacs(&file, runs, json),
+        BenchCommand::TwinningRound {
+            places,
+            partners,
+            k,
+            seed,
+            fair,
+            dimacs,
+            json,
+        } => round::twinning_round(&round::RoundArgs {
+            places: &places,
+            partners,
+            k,
+            seed,
+            fair,
+            dimacs: dimacs.as_deref(),
+            json,
+        }),
     }
 }
 

@@ -15,12 +15,14 @@ use crate::provenance::Source;
 mod network;
 mod partner;
 mod plan;
+mod twinning;
 
 pub use network::{FocusAreaInput, MemberCityInput};
 pub use partner::PartnerProfileInput;
 pub use plan::{
     DiffSpan, DiffTag, DiffUnit, LINE_DIFF_MAX_LINES, PlanDiff, PlanInput, WORD_DIFF_MAX_WORDS,
 };
+pub use twinning::{ActivityInput, ConclusionInput, ProposalInput, Step, TwinningProposal};
 
 /// One invalid field and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -110,6 +110,13 @@ crate::vocabulary! {
     }
 }
 
+impl Instrument {
+    /// Whether the instrument brings money.
+    pub fn is_funding(self) -> bool {
+        matches!(self, Self::Grant | Self::Loan | Self::Equity)
+    }
+}
+
 /// The range of amounts a partner funds per project, in one currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TicketRange {

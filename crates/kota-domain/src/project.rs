@@ -136,6 +136,19 @@ crate::vocabulary! {
     }
 }
 
+impl Seek {
+    /// Whether `instrument` answers this need.
+    pub fn answered_by(self, instrument: crate::partner::Instrument) -> bool {
+        use crate::partner::Instrument;
+        match self {
+            Self::Funding => instrument.is_funding(),
+            Self::TechnicalAssistance => instrument == Instrument::TechnicalAssistance,
+            Self::Technology => instrument == Instrument::Technology,
+            Self::CapacityBuilding => instrument == Instrument::Training,
+        }
+    }
+}
+
 /// A milestone of a project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, garde::Validate)]
 pub struct Milestone {

@@ -71,37 +71,16 @@ impl BMatchingProblem {
                 .chain(&self.right_bonus)
                 .all(|&b| b >= 0)
         );
-        let left_total: u64 = self.left_cap.iter().map(|&c| u64::from(c)).sum();
-        let right_total: u64 = self.right_cap.iter().map(|&c| u64::from(c)).sum();
-        let flip = left_total > right_total;
-        let (pcap, pbonus, acap, abonus) = if flip {
-            (
-                &self.right_cap,
-                &self.right_bonus,
-                &self.left_cap,
-                &self.left_bonus,
-            )
-        } else {
-            (
-                &self.left_cap,
-                &self.left_bonus,
-                &self.right_cap,
-                &self.right_bonus,
-            )
-        };
-        let oriented = self
-            .edges
-            .iter()
-            .map(|&(l, r, c)| if flip { (r, l, c) } else { (l, r, c) });
-        let used = if abonus.iter().all(|&b| b == 0) {
-            let mut s = Solver::new(pcap, pbonus, acap, abonus, oriented);
-            s.propose_all();
-            s.used_by_edge()
-        } else if let Some(bonus) = dominant_bonus(pcap, pbonus, acap, abonus, oriented.clone()) {
-            serve_most_first(pcap, acap, abonus, oriented, bonus)
-        } else {
+        let Some((_, solver)) = run(
+            &self.left_cap,
+            &self.left_bonus,
+            &self.right_cap,
+            &self.right_bonus,
+            &self.edges,
+        ) else {
             return self.solve_by_cost_scaling();
         };
+        let used = solver.used_by_edge();
         let edge_cost: i64 = self
             .edges
             .iter()
@@ -179,20 +158,98 @@ impl BMatchingProblem {
     }
 }
 
+/// The integer cost type of the shortest-path solver: `i64` for flow networks, `i128` where a
+/// round adds a tie-break below the score (see `crate::round`).
+pub(crate) trait Cost:
+    Copy
+    + Ord
+    + std::fmt::Debug
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Neg<Output = Self>
+    + std::ops::AddAssign
+    + From<i64>
+{
+    /// Zero.
+    const ZERO: Self;
+    /// The largest value: "unreached".
+    const MAX: Self;
+    /// Bonuses at or above this are refused by the two-stage fair mode (overflow margin).
+    const BONUS_LIMIT: i128;
+    /// The value as an `i128`.
+    fn wide(self) -> i128;
+}
+
+impl Cost for i64 {
+    const ZERO: Self = 0;
+    const MAX: Self = i64::MAX;
+    const BONUS_LIMIT: i128 = 1 << 52;
+    fn wide(self) -> i128 {
+        i128::from(self)
+    }
+}
+
+impl Cost for i128 {
+    const ZERO: Self = 0;
+    const MAX: Self = i128::MAX;
+    const BONUS_LIMIT: i128 = 1 << 116;
+    fn wide(self) -> i128 {
+        self
+    }
+}
+
+/// Runs the shortest-path solver on a b-matching given by its sides (capacities, first-match
+/// bonuses) and edges `(left, right, cost)`, the side with the smaller total capacity
+/// proposing. Returns whether the right side proposed and the solved state; `None` when the
+/// accepting side has bonuses that do not dominate (cost scaling is then the way).
+pub(crate) fn run<C: Cost>(
+    left_cap: &[u32],
+    left_bonus: &[C],
+    right_cap: &[u32],
+    right_bonus: &[C],
+    edges: &[(u32, u32, C)],
+) -> Option<(bool, Solver<C>)> {
+    let total = |caps: &[u32]| caps.iter().map(|&c| u64::from(c)).sum::<u64>();
+    let flip = total(left_cap) > total(right_cap);
+    let (pcap, pbonus, acap, abonus) = if flip {
+        (right_cap, right_bonus, left_cap, left_bonus)
+    } else {
+        (left_cap, left_bonus, right_cap, right_bonus)
+    };
+    let oriented = edges
+        .iter()
+        .map(move |&(l, r, c)| if flip { (r, l, c) } else { (l, r, c) });
+    let solver = if abonus.iter().all(|&b| b == C::ZERO) {
+        let mut s = Solver::new(
+            pcap.to_vec(),
+            pbonus.to_vec(),
+            acap.to_vec(),
+            abonus.to_vec(),
+            oriented,
+        );
+        s.propose_all();
+        s
+    } else {
+        let bonus = dominant_bonus(pcap, pbonus, acap, abonus, oriented.clone())?;
+        serve_most_first(pcap, acap, abonus, oriented, bonus)
+    };
+    Some((flip, solver))
+}
+
 /// The bonus of the accepting side when fair mode's lexicographic structure holds: every
 /// acceptor with an edge has the same bonus, larger than the spread of the total edge cost of
 /// any b-matching; proposers have none.
-fn dominant_bonus(
+fn dominant_bonus<C: Cost>(
     pcap: &[u32],
-    pbonus: &[i64],
+    pbonus: &[C],
     acap: &[u32],
-    abonus: &[i64],
-    edges: impl Iterator<Item = (u32, u32, i64)>,
-) -> Option<i64> {
-    if pbonus.iter().any(|&b| b != 0) {
+    abonus: &[C],
+    edges: impl Iterator<Item = (u32, u32, C)>,
+) -> Option<C> {
+    if pbonus.iter().any(|&b| b != C::ZERO) {
         return None;
     }
-    let (mut bonus, mut most, mut least) = (None, 0i64, 0i64);
+    let (mut bonus, mut most, mut least) = (None, C::ZERO, C::ZERO);
     for (_, a, cost) in edges {
         let a = a as usize;
         if acap[a] > 0 && *bonus.get_or_insert(abonus[a]) != abonus[a] {
@@ -201,8 +258,10 @@ fn dominant_bonus(
         (most, least) = (most.max(cost), least.min(cost));
     }
     let total = |caps: &[u32]| caps.iter().map(|&c| i128::from(c)).sum::<i128>();
-    let spread = total(pcap).min(total(acap)) * (i128::from(most) - i128::from(least));
-    bonus.filter(|&b| i128::from(b) > spread && b < 1 << 52)
+    let spread = total(pcap)
+        .min(total(acap))
+        .checked_mul(most.wide().checked_sub(least.wide())?)?;
+    bonus.filter(|&b| b.wide() > spread && b.wide() < C::BONUS_LIMIT)
 }
 
 /// Fair mode in two stages, exact when `bonus` dominates (see [`dominant_bonus`]). First each
@@ -210,49 +269,79 @@ fn dominant_bonus(
 /// capacity: that serves as many acceptors as can be served, at the least cost, and is cheap
 /// because free capacity abounds on the other side. Then the proposers go on with their
 /// remaining units from there (see [`Solver::resume_from_reversed`]).
-fn serve_most_first(
+fn serve_most_first<C: Cost>(
     pcap: &[u32],
     acap: &[u32],
-    abonus: &[i64],
-    edges: impl Iterator<Item = (u32, u32, i64)> + Clone,
-    bonus: i64,
-) -> Vec<bool> {
+    abonus: &[C],
+    edges: impl Iterator<Item = (u32, u32, C)> + Clone,
+    bonus: C,
+) -> Solver<C> {
     let ones: Vec<u32> = acap.iter().map(|&c| c.min(1)).collect();
-    let none = vec![0; acap.len().max(pcap.len())];
     let reversed = edges.clone().map(|(p, a, c)| (a, p, c - bonus));
     let mut covered = Solver::new(
-        &ones,
-        &none[..acap.len()],
-        pcap,
-        &none[..pcap.len()],
+        ones,
+        vec![C::ZERO; acap.len()],
+        pcap.to_vec(),
+        vec![C::ZERO; pcap.len()],
         reversed,
     );
     covered.propose_all();
-    let mut s = Solver::new(pcap, &none[..pcap.len()], acap, abonus, edges);
+    let mut s = Solver::new(
+        pcap.to_vec(),
+        vec![C::ZERO; pcap.len()],
+        acap.to_vec(),
+        abonus.to_vec(),
+        edges,
+    );
     s.resume_from_reversed(&covered, bonus);
     s.propose_all();
-    s.used_by_edge()
+    s
+}
+
+/// Offers node `v` the distance `d` in the search numbered `run` (nodes whose `stamp` is older
+/// count as unreached): true, with `dist[v]` lowered to `d`, if `v` is not settled and `d` beats
+/// its distance.
+pub(crate) fn improves<C: Cost>(
+    v: usize,
+    d: C,
+    run: u32,
+    stamp: &mut [u32],
+    done: &mut [bool],
+    dist: &mut [C],
+    touched: &mut Vec<u32>,
+) -> bool {
+    if stamp[v] != run {
+        stamp[v] = run;
+        done[v] = false;
+        dist[v] = C::MAX;
+        touched.push(v as u32);
+    }
+    let better = !done[v] && d < dist[v];
+    if better {
+        dist[v] = d;
+    }
+    better
 }
 
 /// An edge as seen from its proposer.
 #[derive(Clone, Copy)]
-struct Adj {
+struct Adj<C> {
     acceptor: u32,
     proposer: u32,
-    cost: i64,
+    cost: C,
     id: u32,
 }
 
 const NONE: u32 = u32::MAX;
 
-struct Solver<'a> {
-    pcap: &'a [u32],
-    pbonus: &'a [i64],
-    acap: &'a [u32],
-    abonus: &'a [i64],
+pub(crate) struct Solver<C> {
+    pcap: Vec<u32>,
+    pbonus: Vec<C>,
+    acap: Vec<u32>,
+    abonus: Vec<C>,
     /// Edges grouped by proposer: `adj[first[p]..first[p + 1]]`.
     first: Vec<u32>,
-    adj: Vec<Adj>,
+    adj: Vec<Adj<C>>,
     used: Vec<bool>,
     pdeg: Vec<u32>,
     /// Positions (in `adj`) of the used edges of each acceptor: `holders[hstart[a]..][..adeg[a]]`.
@@ -260,21 +349,21 @@ struct Solver<'a> {
     holders: Vec<u32>,
     adeg: Vec<u32>,
     /// Potentials of proposers, then acceptors, then the terminal.
-    pi: Vec<i64>,
+    pi: Vec<C>,
     /// The initial potential of each acceptor: a ceiling, as potentials never rise.
-    ceiling: Vec<i64>,
-    dist: Vec<i64>,
+    ceiling: Vec<C>,
+    dist: Vec<C>,
     stamp: Vec<u32>,
     done: Vec<bool>,
     pred_node: Vec<u32>,
     pred_pos: Vec<u32>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(i64, u32)>>,
+    heap: BinaryHeap<Reverse<(C, u32)>>,
     /// Edges to full acceptors met while scanning a proposer, with their distances.
-    deferred: Vec<(u32, i64)>,
+    deferred: Vec<(u32, C)>,
     /// The least distance still worth reaching in the current search: the limit, or the
     /// terminal's tentative distance once it is reached.
-    bound: i64,
+    bound: C,
     run: u32,
     /// Whether each proposer has had its potential set (it takes part from then on).
     entered: Vec<bool>,
@@ -282,13 +371,13 @@ struct Solver<'a> {
     closed: Vec<bool>,
 }
 
-impl<'a> Solver<'a> {
+impl<C: Cost> Solver<C> {
     fn new(
-        pcap: &'a [u32],
-        pbonus: &'a [i64],
-        acap: &'a [u32],
-        abonus: &'a [i64],
-        edges: impl Iterator<Item = (u32, u32, i64)> + Clone,
+        pcap: Vec<u32>,
+        pbonus: Vec<C>,
+        acap: Vec<u32>,
+        abonus: Vec<C>,
+        edges: impl Iterator<Item = (u32, u32, C)> + Clone,
     ) -> Self {
         let (np, na) = (pcap.len(), acap.len());
         let mut first = vec![0u32; np + 1];
@@ -302,11 +391,11 @@ impl<'a> Solver<'a> {
         let blank = Adj {
             acceptor: 0,
             proposer: 0,
-            cost: 0,
+            cost: C::ZERO,
             id: 0,
         };
         let mut adj = vec![blank; first[np] as usize];
-        let mut min_in = vec![i64::MAX; na];
+        let mut min_in = vec![C::MAX; na];
         for (id, (p, a, cost)) in edges.enumerate() {
             let slot = &mut next[p as usize];
             adj[*slot as usize] = Adj {
@@ -323,10 +412,14 @@ impl<'a> Solver<'a> {
             hstart[a + 1] = hstart[a] + acap[a];
         }
         let total = np + na + 1;
-        let mut pi = vec![0i64; total];
-        let mut z = 0i64;
+        let mut pi = vec![C::ZERO; total];
+        let mut z = C::ZERO;
         for a in 0..na {
-            pi[np + a] = if min_in[a] == i64::MAX { 0 } else { min_in[a] };
+            pi[np + a] = if min_in[a] == C::MAX {
+                C::ZERO
+            } else {
+                min_in[a]
+            };
             if acap[a] > 0 {
                 z = z.min(pi[np + a] - abonus[a]);
             }
@@ -353,7 +446,7 @@ impl<'a> Solver<'a> {
             adeg: vec![0; na],
             pi,
             ceiling,
-            dist: vec![0; total],
+            dist: vec![C::ZERO; total],
             stamp: vec![0; total],
             done: vec![false; total],
             pred_node: vec![NONE; total],
@@ -361,7 +454,7 @@ impl<'a> Solver<'a> {
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             deferred: Vec::new(),
-            bound: 0,
+            bound: C::ZERO,
             run: 0,
             entered: vec![false; np],
             closed: vec![false; np],
@@ -377,6 +470,13 @@ impl<'a> Solver<'a> {
         for p in 0..self.pcap.len() {
             while self.propose_unit(p) {}
         }
+    }
+
+    /// The solved state: whether each input edge is used, and the potentials of the
+    /// proposers, the acceptors and the terminal, under which every residual arc except those
+    /// leaving the terminal has a reduced cost `cost + π(tail) − π(head)` ≥ 0.
+    pub(crate) fn into_state(self) -> (Vec<bool>, Vec<C>) {
+        (self.used_by_edge(), self.pi)
     }
 
     /// Whether each edge, by its index in the input, is used.
@@ -396,7 +496,7 @@ impl<'a> Solver<'a> {
     /// (anything else with no more units serves fewer acceptors, or is a choice `covered` had);
     /// its potentials carry over (negated, acceptors raised by `bonus`), so the proposers here
     /// go on with their remaining units.
-    fn resume_from_reversed(&mut self, covered: &Solver, bonus: i64) {
+    fn resume_from_reversed(&mut self, covered: &Solver<C>, bonus: C) {
         let (np, na) = (self.pcap.len(), self.acap.len());
         for p in 0..np {
             self.pi[p] = -covered.pi[na + p];
@@ -426,7 +526,7 @@ impl<'a> Solver<'a> {
         self.pi[z] = (0..z)
             .filter_map(|v| self.exit_cost(v).map(|c| self.pi[v] + c))
             .min()
-            .unwrap_or(0);
+            .unwrap_or(C::ZERO);
     }
 
     /// Gives proposer `p` one more unit if it has one and it pays off (true), else closes `p`
@@ -442,7 +542,7 @@ impl<'a> Solver<'a> {
                 .iter()
                 .map(|e| self.pi[np + e.acceptor as usize] - e.cost)
                 .max()
-                .unwrap_or(0);
+                .unwrap_or(C::ZERO);
         }
         if self.closed[p] || self.pdeg[p] >= self.pcap[p] {
             return false;
@@ -450,7 +550,7 @@ impl<'a> Solver<'a> {
         let slot_cost = if self.pdeg[p] == 0 {
             -self.pbonus[p]
         } else {
-            0
+            C::ZERO
         };
         // A new unit pays off iff slot_cost + (real path cost) < 0, i.e. iff the reduced
         // distance to the terminal is below this limit.
@@ -466,21 +566,15 @@ impl<'a> Solver<'a> {
     /// Offers `v` the distance `d` (arriving from `from` over `pos`). Nothing at or beyond the
     /// bound can lie on a shorter path to the terminal, so it is not queued; a node with an
     /// arc to the terminal offers the terminal its distance at once, which tightens the bound.
-    fn reach(&mut self, v: usize, d: i64, from: usize, pos: u32) {
+    fn reach(&mut self, v: usize, d: C, from: usize, pos: u32) {
         if d >= self.bound {
             return;
         }
         if v == self.terminal() {
             self.bound = d;
         }
-        if self.stamp[v] != self.run {
-            self.stamp[v] = self.run;
-            self.done[v] = false;
-            self.dist[v] = i64::MAX;
-            self.touched.push(v as u32);
-        }
-        if !self.done[v] && d < self.dist[v] {
-            self.dist[v] = d;
+        let (stamp, done, dist) = (&mut self.stamp, &mut self.done, &mut self.dist);
+        if improves(v, d, self.run, stamp, done, dist, &mut self.touched) {
             self.pred_node[v] = from as u32;
             self.pred_pos[v] = pos;
             self.heap.push(Reverse((d, v as u32)));
@@ -493,17 +587,21 @@ impl<'a> Solver<'a> {
 
     /// The cost of `v`'s arc to the terminal, if it has one: an acceptor's free slot (its
     /// bonus on the first) or a proposer dropping one of its units.
-    fn exit_cost(&self, v: usize) -> Option<i64> {
+    fn exit_cost(&self, v: usize) -> Option<C> {
         let np = self.pcap.len();
         if v < np {
-            let drop = if self.pdeg[v] == 1 { self.pbonus[v] } else { 0 };
+            let drop = if self.pdeg[v] == 1 {
+                self.pbonus[v]
+            } else {
+                C::ZERO
+            };
             (self.pdeg[v] > 0).then_some(drop)
         } else if v < self.terminal() {
             let a = v - np;
             let take = if self.adeg[a] == 0 {
                 -self.abonus[a]
             } else {
-                0
+                C::ZERO
             };
             (self.adeg[a] < self.acap[a]).then_some(take)
         } else {
@@ -515,7 +613,7 @@ impl<'a> Solver<'a> {
     /// below `limit` is left (false); then updates the potentials of the settled nodes, which
     /// keeps every reduced cost non-negative (and makes a next unit of `source` cost exactly
     /// its reduced cost when the search failed).
-    fn shortest_path(&mut self, source: usize, limit: i64) -> bool {
+    fn shortest_path(&mut self, source: usize, limit: C) -> bool {
         self.run = self.run.wrapping_add(1);
         if self.run == 0 {
             self.stamp.fill(0);
@@ -526,7 +624,7 @@ impl<'a> Solver<'a> {
         let np = self.pcap.len();
         let z = self.terminal();
         self.bound = limit;
-        self.reach(source, 0, NONE as usize, NONE);
+        self.reach(source, C::ZERO, NONE as usize, NONE);
         let mut reach = limit;
         while let Some(Reverse((d, v))) = self.heap.pop() {
             let v = v as usize;

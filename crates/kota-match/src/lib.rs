@@ -6,6 +6,8 @@
 //!   and "what would change it".
 //! * [`twinning`]: optimal (and fair) capacity-aware assignment of partners to cities, and of
 //!   firms to projects.
+//! * [`round`]: a coordinator's round: pins, forbids, warm re-solves and capacity what-ifs,
+//!   with one deterministic plan per input.
 //! * [`stable`]: deferred acceptance with capacities, from either side.
 //! * [`schedule`]: brokerage meetings to (slot, table) without clashes.
 //! * [`bmatching`]: exact min-cost bipartite b-matching with first-match bonuses (fair mode).
@@ -17,6 +19,7 @@ pub mod bmatching;
 pub mod flow;
 pub mod network;
 pub mod profile;
+pub mod round;
 pub mod schedule;
 pub mod scoring;
 pub mod stable;

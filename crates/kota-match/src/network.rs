@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::profile::{
-    City, Exclusion, ExclusionReason, Partner, PartnerKind, Project, Seek, Stage,
+    City, Exclusion, ExclusionReason, FocusWeights, Partner, Project, Seek, Stage,
 };
 use crate::scoring::{
     BusinessWeights, Explanation, TwinningWeights, business_score, twinning_score,
@@ -23,19 +23,40 @@ pub struct Weights {
 }
 
 /// The profiles and exclusions the engine matches over.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NetworkData {
     /// Factor weights.
     pub weights: Weights,
     /// The cities.
     pub cities: Vec<City>,
-    /// The partners (firms are partners of kind `private_firm`).
+    /// The partners.
     pub partners: Vec<Partner>,
+    /// The partner kinds that take part in business matching as firms (default:
+    /// `private_firm`).
+    #[serde(default = "default_firm_kinds")]
+    pub firm_kinds: Vec<String>,
     /// The city projects.
     pub projects: Vec<Project>,
     /// Pairs that must not be matched.
     pub exclusions: Vec<Exclusion>,
+}
+
+impl Default for NetworkData {
+    fn default() -> Self {
+        Self {
+            weights: Weights::default(),
+            cities: Vec::new(),
+            partners: Vec::new(),
+            firm_kinds: default_firm_kinds(),
+            projects: Vec::new(),
+            exclusions: Vec::new(),
+        }
+    }
+}
+
+fn default_firm_kinds() -> Vec<String> {
+    vec!["private_firm".into()]
 }
 
 /// Why network data or a query is rejected.
@@ -73,8 +94,10 @@ pub struct Network {
     city_seeks: Vec<Vec<Seek>>,
     /// Per project: the index of its city.
     project_city: Vec<usize>,
-    /// Indices of the partners of kind `private_firm`.
+    /// Indices of the partners whose kind is one of the firm kinds.
     pub(crate) firms: Vec<usize>,
+    /// Every focus area the profiles name, sorted: the dimensions of the candidate index.
+    areas: Vec<String>,
     exclusions: HashMap<(String, String), ExclusionReason>,
     pub(crate) index: crate::topk::Indexes,
 }
@@ -125,8 +148,18 @@ impl Network {
             .map(|e| ((e.partner.clone(), e.target.clone()), e.reason))
             .collect();
         let firms = (0..data.partners.len())
-            .filter(|&i| data.partners[i].kind == PartnerKind::PrivateFirm)
+            .filter(|&i| data.firm_kinds.contains(&data.partners[i].kind))
             .collect();
+        let mut areas: Vec<String> = data
+            .cities
+            .iter()
+            .flat_map(|c| c.needs.keys())
+            .chain(data.partners.iter().flat_map(|p| p.strengths.keys()))
+            .chain(data.projects.iter().flat_map(|p| p.focus_areas.iter()))
+            .cloned()
+            .collect();
+        areas.sort();
+        areas.dedup();
         let mut network = Self {
             data,
             city_by_id,
@@ -135,6 +168,7 @@ impl Network {
             city_seeks,
             project_city,
             firms,
+            areas,
             exclusions,
             index: crate::topk::Indexes::default(),
         };
@@ -145,6 +179,27 @@ impl Network {
     /// The data the network was built from.
     pub fn data(&self) -> &NetworkData {
         &self.data
+    }
+
+    /// How many focus areas the profiles name.
+    pub(crate) fn area_count(&self) -> usize {
+        self.areas.len()
+    }
+
+    /// The position of a focus area among [`Network::area_count`] (none if no profile names it).
+    pub(crate) fn area_position(&self, area: &str) -> Option<usize> {
+        self.areas.binary_search_by(|a| a.as_str().cmp(area)).ok()
+    }
+
+    /// Weights as a vector over the focus areas, each capped at 100.
+    pub(crate) fn area_vector(&self, weights: &FocusWeights) -> Vec<u32> {
+        let mut v = vec![0u32; self.areas.len()];
+        for (f, &w) in weights {
+            if let Some(i) = self.area_position(f) {
+                v[i] = u32::from(w.min(100));
+            }
+        }
+        v
     }
 
     pub(crate) fn city_index(&self, id: &str) -> Result<usize, NetworkError> {
@@ -169,7 +224,7 @@ impl Network {
 
     pub(crate) fn firm_index(&self, id: &str) -> Result<usize, NetworkError> {
         let i = self.partner_index(id)?;
-        if self.data.partners[i].kind != PartnerKind::PrivateFirm {
+        if !self.data.firm_kinds.contains(&self.data.partners[i].kind) {
             return Err(NetworkError::UnknownId {
                 kind: "firm",
                 id: id.into(),

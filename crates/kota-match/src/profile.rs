@@ -5,57 +5,19 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// A focus area of the ASEAN Smart Cities Framework.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FocusArea {
-    /// Civic and social.
-    CivicSocial,
-    /// Health and well-being.
-    HealthWellbeing,
-    /// Safety and security.
-    SafetySecurity,
-    /// Quality environment.
-    QualityEnvironment,
-    /// Built infrastructure.
-    BuiltInfrastructure,
-    /// Industry and innovation.
-    IndustryInnovation,
-}
-
-impl FocusArea {
-    /// All six, in a fixed order.
-    pub const ALL: [FocusArea; 6] = [
-        Self::CivicSocial,
-        Self::HealthWellbeing,
-        Self::SafetySecurity,
-        Self::QualityEnvironment,
-        Self::BuiltInfrastructure,
-        Self::IndustryInnovation,
-    ];
-
-    /// Its position in [`FocusArea::ALL`].
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
+/// A focus area's id in the network's framework. Focus areas are data a coordinator edits,
+/// not a fixed list: the engine takes whichever ids the profiles use.
+pub type FocusArea = String;
 
 /// Intensity per focus area, 0 to 100 (a city's needs, a partner's strengths).
 pub type FocusWeights = BTreeMap<FocusArea, u8>;
 
-/// A country's income group, the development level the engine matches on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IncomeGroup {
-    /// Low income.
-    Low,
-    /// Lower-middle income.
-    LowerMiddle,
-    /// Upper-middle income.
-    UpperMiddle,
-    /// High income.
-    High,
-}
+/// A country's income group, the development level the engine matches on (the domain's own
+/// vocabulary, so the site and the engine cannot disagree).
+pub use kota_domain::network::IncomeGroup;
+
+/// How a partner supports a city or a project (the domain's vocabulary).
+pub use kota_domain::partner::Instrument;
 
 /// A city of the network.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,47 +33,6 @@ pub struct City {
     pub needs: FocusWeights,
     /// The most partners it can be twinned with.
     pub max_partners: u32,
-}
-
-/// What kind of organisation a partner is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PartnerKind {
-    /// A government or public agency.
-    Government,
-    /// A development bank or donor.
-    DevelopmentBank,
-    /// A private firm.
-    PrivateFirm,
-    /// A university or research institute.
-    Academia,
-    /// A civil society organisation.
-    CivilSociety,
-}
-
-/// How a partner supports a city or a project.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Instrument {
-    /// Non-repayable funding.
-    Grant,
-    /// Repayable funding.
-    Loan,
-    /// An ownership stake.
-    Equity,
-    /// Advice and expertise.
-    TechnicalAssistance,
-    /// Products and systems.
-    Technology,
-    /// Training and capacity building.
-    Training,
-}
-
-impl Instrument {
-    /// Whether the instrument brings money.
-    pub fn is_funding(self) -> bool {
-        matches!(self, Self::Grant | Self::Loan | Self::Equity)
-    }
 }
 
 /// An amount of money in one currency.
@@ -141,8 +62,9 @@ pub struct Offer {
 pub struct Partner {
     /// Unique id.
     pub id: String,
-    /// What kind of organisation it is.
-    pub kind: PartnerKind,
+    /// What kind of organisation it is (the network's partner kind, e.g. `private_firm`;
+    /// the kinds in [`crate::network::NetworkData::firm_kinds`] take part in business matching).
+    pub kind: String,
     /// Strengths per focus area, 0 to 100.
     #[serde(default)]
     pub strengths: FocusWeights,
@@ -159,51 +81,9 @@ pub struct Partner {
     pub capacity: u32,
 }
 
-/// The stage of a city project.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    /// An idea.
-    Idea,
-    /// Being planned.
-    Planning,
-    /// Under feasibility study.
-    Feasibility,
-    /// Seeking funding.
-    Funding,
-    /// Being implemented.
-    Implementation,
-    /// Done.
-    Completed,
-    /// Stalled.
-    Stalled,
-}
-
-/// What a project seeks from partners.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Seek {
-    /// Money (grant, loan or equity).
-    Funding,
-    /// Advice and expertise.
-    TechnicalAssistance,
-    /// Products and systems.
-    Technology,
-    /// Training.
-    CapacityBuilding,
-}
-
-impl Seek {
-    /// Whether `instrument` answers this need.
-    pub fn answered_by(self, instrument: Instrument) -> bool {
-        match self {
-            Self::Funding => instrument.is_funding(),
-            Self::TechnicalAssistance => instrument == Instrument::TechnicalAssistance,
-            Self::Technology => instrument == Instrument::Technology,
-            Self::CapacityBuilding => instrument == Instrument::Training,
-        }
-    }
-}
+/// The stage of a city project, and what a project seeks from partners (the domain's
+/// vocabularies).
+pub use kota_domain::project::{Seek, Stage};
 
 /// A city project.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -188,13 +188,13 @@ pub fn complementarity(strengths: &FocusWeights, needs: &FocusWeights) -> u8 {
     }
     let dot: u32 = needs
         .iter()
-        .map(|(f, &n)| u32::from(n.min(100)) * u32::from(strength(strengths, *f)))
+        .map(|(f, &n)| u32::from(n.min(100)) * u32::from(strength(strengths, f)))
         .sum();
     (dot / total) as u8
 }
 
-fn strength(strengths: &FocusWeights, f: FocusArea) -> u8 {
-    strengths.get(&f).copied().unwrap_or(0).min(100)
+fn strength(strengths: &FocusWeights, f: &str) -> u8 {
+    strengths.get(f).copied().unwrap_or(0).min(100)
 }
 
 fn development_fit(partner: &Partner, city: &City) -> u8 {
@@ -249,7 +249,7 @@ pub(crate) fn focus_match(strengths: &FocusWeights, areas: &[FocusArea]) -> u8 {
     }
     let sum: u32 = areas
         .iter()
-        .map(|&f| u32::from(strength(strengths, f)))
+        .map(|f| u32::from(strength(strengths, f)))
         .sum();
     (sum / areas.len() as u32) as u8
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::network::{Network, NetworkError};
-use crate::profile::{FocusArea, FocusWeights, Partner, Stage};
+use crate::profile::{FocusArea, Partner, Stage};
 use crate::scoring::{Explanation, Factor, country_interest, focus_match, serves_level, stage_fit};
 
 /// Whose ranked list a query asks for.
@@ -77,29 +77,23 @@ struct Bucket {
     members: Vec<u32>,
     /// A representative member (its country, level, stage or focus set is the bucket's).
     first: usize,
-    /// Per focus area: the members' largest need share (percent, rounded up) or strength.
-    top: [u32; 6],
+    /// Per focus area (the network's areas, in order): the members' largest need share
+    /// (percent, rounded up) or strength.
+    top: Vec<u32>,
     /// Partner buckets: whether members state countries of interest.
     has_countries: bool,
 }
 
-fn array(w: &FocusWeights) -> [u32; 6] {
-    let mut a = [0u32; 6];
-    for (f, &v) in w {
-        a[f.index()] = u32::from(v.min(100));
-    }
-    a
-}
-
-fn main_area(a: &[u32; 6]) -> usize {
-    (0..6)
+/// The position of the largest value (the first on ties), `a.len()` when all are zero.
+fn main_area(a: &[u32]) -> usize {
+    (0..a.len())
         .filter(|&i| a[i] > 0)
         .max_by_key(|&i| (a[i], std::cmp::Reverse(i)))
-        .unwrap_or(6)
+        .unwrap_or(a.len())
 }
 
 fn group<K: Ord>(
-    items: impl Iterator<Item = (usize, K, [u32; 6])>,
+    items: impl Iterator<Item = (usize, K, Vec<u32>)>,
     has_countries: impl Fn(usize) -> bool,
 ) -> Vec<Bucket> {
     let mut map: BTreeMap<K, Bucket> = BTreeMap::new();
@@ -107,7 +101,7 @@ fn group<K: Ord>(
         let b = map.entry(key).or_insert_with(|| Bucket {
             members: Vec::new(),
             first: i,
-            top: [0; 6],
+            top: vec![0; top.len()],
             has_countries: has_countries(i),
         });
         b.members.push(i as u32);
@@ -122,15 +116,18 @@ impl Indexes {
     pub(crate) fn build(n: &Network) -> Self {
         let d = n.data();
         let shares = |c: &crate::profile::City| {
-            let needs = array(&c.needs);
+            let needs = n.area_vector(&c.needs);
             let total: u32 = needs.iter().sum();
-            needs.map(|x| {
-                if total == 0 {
-                    0
-                } else {
-                    (100 * x).div_ceil(total)
-                }
-            })
+            needs
+                .into_iter()
+                .map(|x| {
+                    if total == 0 {
+                        0
+                    } else {
+                        (100 * x).div_ceil(total)
+                    }
+                })
+                .collect::<Vec<u32>>()
         };
         let cities = group(
             d.cities.iter().enumerate().map(|(i, c)| {
@@ -148,7 +145,7 @@ impl Indexes {
             |_| false,
         );
         let partner_key = |p: &Partner| {
-            let s = array(&p.strengths);
+            let s = n.area_vector(&p.strengths);
             let mut levels = p
                 .levels
                 .iter()
@@ -179,9 +176,15 @@ impl Indexes {
                 .enumerate()
                 .filter(|(_, p)| p.commercially_viable && p.stage != Stage::Completed)
                 .map(|(j, p)| {
-                    let mask = p.focus_areas.iter().fold(0u8, |m, f| m | (1 << f.index()));
+                    let mut areas: Vec<usize> = p
+                        .focus_areas
+                        .iter()
+                        .filter_map(|f| n.area_position(f))
+                        .collect();
+                    areas.sort_unstable();
+                    areas.dedup();
                     let country = n.project_country(j).to_ascii_uppercase();
-                    (j, (country, p.stage as u8, mask), [0; 6])
+                    (j, (country, p.stage as u8, areas), vec![0; n.area_count()])
                 }),
             |_| false,
         );
@@ -337,8 +340,13 @@ impl Network {
                     Query::CitiesForPartner => {
                         let p = &d.partners[s];
                         let c = &d.cities[b.first];
-                        let st = array(&p.strengths);
-                        let compl = (0..6).map(|f| st[f] * b.top[f]).sum::<u32>().div_ceil(100);
+                        let st = self.area_vector(&p.strengths);
+                        let compl = st
+                            .iter()
+                            .zip(&b.top)
+                            .map(|(s, t)| s * t)
+                            .sum::<u32>()
+                            .div_ceil(100);
                         w(tw.complementarity, compl)
                             + w(
                                 tw.development_fit,
@@ -353,9 +361,9 @@ impl Network {
                     Query::PartnersForCity => {
                         let c = &d.cities[s];
                         let p = &d.partners[b.first];
-                        let needs = array(&c.needs);
+                        let needs = self.area_vector(&c.needs);
                         let total: u32 = needs.iter().sum();
-                        let dot: u32 = (0..6).map(|f| needs[f] * b.top[f]).sum();
+                        let dot: u32 = needs.iter().zip(&b.top).map(|(n, t)| n * t).sum();
                         let compl = if total == 0 { 0 } else { dot.div_ceil(total) };
                         w(tw.complementarity, compl)
                             + w(
@@ -386,7 +394,10 @@ impl Network {
                         let fm = if areas.is_empty() {
                             0
                         } else {
-                            let sum: u32 = areas.iter().map(|a| b.top[a.index()]).sum();
+                            let sum: u32 = areas
+                                .iter()
+                                .map(|a| self.area_position(a).map_or(0, |i| b.top[i]))
+                                .sum();
                             sum.div_ceil(areas.len() as u32)
                         };
                         w(bw.focus_match, fm)

@@ -72,9 +72,54 @@ pub struct Plan {
     pub targets: usize,
 }
 
+/// The b-matching an assignment solves: partners (left) to targets (right), one edge per
+/// candidate pair scoring at least `min_score`, grouped by partner.
+pub(crate) struct Candidates {
+    /// The network index of each left node.
+    pub(crate) partners: Vec<usize>,
+    pub(crate) left_cap: Vec<u32>,
+    pub(crate) right_cap: Vec<u32>,
+    /// `(left, right)` per edge, in left order.
+    pub(crate) edges: Vec<(u32, u32)>,
+    pub(crate) scores: Vec<i64>,
+}
+
+impl Candidates {
+    /// Fair mode's bonus on each target's first slot: more than any total score.
+    pub(crate) fn fair_bonus(&self) -> i64 {
+        let total = |caps: &[u32]| caps.iter().map(|&c| i64::from(c)).sum::<i64>();
+        let units = total(&self.left_cap).min(total(&self.right_cap));
+        self.scores.iter().max().copied().unwrap_or(0) * units + 1
+    }
+}
+
 impl Network {
     /// Computes the optimal assignment.
     pub fn assign(&self, options: &AssignOptions) -> Plan {
+        let g = self.candidates(options);
+        let mut problem = BMatchingProblem::new(g.left_cap.clone(), g.right_cap.clone());
+        problem.edges = g
+            .edges
+            .iter()
+            .zip(&g.scores)
+            .map(|(&(l, t), &s)| (l, t, -s))
+            .collect();
+        if options.fair {
+            problem.right_bonus = vec![g.fair_bonus(); g.right_cap.len()];
+        }
+        let solved = problem.solve();
+        let used = g
+            .edges
+            .iter()
+            .zip(&g.scores)
+            .zip(&solved.used)
+            .filter(|(_, u)| **u)
+            .map(|((&(l, t), &s), _)| (l, t, s));
+        self.plan(options.market, &g.partners, g.right_cap.len(), used)
+    }
+
+    /// The candidate pairs of an assignment and the capacities of both sides.
+    pub(crate) fn candidates(&self, options: &AssignOptions) -> Candidates {
         let d = self.data();
         let (partners, query, targets): (Vec<usize>, Query, usize) = match options.market {
             Market::Twinning => (
@@ -84,15 +129,12 @@ impl Network {
             ),
             Market::Business => (self.firms.clone(), Query::ProjectsForFirm, d.projects.len()),
         };
-        let target_cap: Vec<u32> = match options.market {
+        let right_cap: Vec<u32> = match options.market {
             Market::Twinning => d.cities.iter().map(|c| c.max_partners).collect(),
             Market::Business => vec![options.project_capacity; targets],
         };
-        let mut problem = BMatchingProblem::new(
-            partners.iter().map(|&p| d.partners[p].capacity).collect(),
-            target_cap,
-        );
-        let mut scores = Vec::new();
+        let left_cap = partners.iter().map(|&p| d.partners[p].capacity).collect();
+        let (mut edges, mut scores) = (Vec::new(), Vec::new());
         for (l, &p) in partners.iter().enumerate() {
             let candidates: Vec<usize> = match options.candidates_per_partner {
                 Some(k) => self
@@ -104,45 +146,58 @@ impl Network {
                 None => (0..targets).collect(),
             };
             for t in candidates {
-                let pair = match options.market {
-                    Market::Twinning => self.twinning_pair(p, t),
-                    Market::Business => self.business_pair(p, t),
-                };
-                if let Ok(e) = pair
-                    && e.score >= options.min_score.max(1)
+                if let Ok(score) = self.pair_score(options.market, p, t)
+                    && score >= options.min_score.max(1)
                 {
-                    problem.edges.push((l as u32, t as u32, -e.score));
-                    scores.push(e.score);
+                    edges.push((l as u32, t as u32));
+                    scores.push(score);
                 }
             }
         }
-        if options.fair {
-            let units = problem
-                .left_cap
-                .iter()
-                .map(|&c| i64::from(c))
-                .sum::<i64>()
-                .min(problem.right_cap.iter().map(|&c| i64::from(c)).sum());
-            let bonus = scores.iter().max().copied().unwrap_or(0) * units + 1;
-            problem.right_bonus = vec![bonus; targets];
+        Candidates {
+            partners,
+            left_cap,
+            right_cap,
+            edges,
+            scores,
         }
-        let solved = problem.solve();
+    }
+
+    /// The score of partner (firm) `p` and target `t` (indices), or why the pair is excluded.
+    pub(crate) fn pair_score(
+        &self,
+        market: Market,
+        p: usize,
+        t: usize,
+    ) -> Result<i64, crate::profile::ExclusionReason> {
+        match market {
+            Market::Twinning => self.twinning_pair(p, t),
+            Market::Business => self.business_pair(p, t),
+        }
+        .map(|e| e.score)
+    }
+
+    /// The plan of the used pairs `(left, target, score)`, `partners` mapping left nodes to
+    /// partner indices.
+    pub(crate) fn plan(
+        &self,
+        market: Market,
+        partners: &[usize],
+        targets: usize,
+        used: impl Iterator<Item = (u32, u32, i64)>,
+    ) -> Plan {
+        let d = self.data();
         let mut served = vec![false; targets];
-        let mut pairs = Vec::new();
-        for ((&(l, t, _), &score), _) in problem
-            .edges
-            .iter()
-            .zip(&scores)
-            .zip(&solved.used)
-            .filter(|(_, u)| **u)
-        {
-            served[t as usize] = true;
-            pairs.push(Assigned {
-                partner: d.partners[partners[l as usize]].id.clone(),
-                target: self.target_id(options.market, t as usize).to_owned(),
-                score,
-            });
-        }
+        let mut pairs: Vec<Assigned> = used
+            .map(|(l, t, score)| {
+                served[t as usize] = true;
+                Assigned {
+                    partner: d.partners[partners[l as usize]].id.clone(),
+                    target: self.target_id(market, t as usize).to_owned(),
+                    score,
+                }
+            })
+            .collect();
         pairs.sort_by(|a, b| (&a.partner, &a.target).cmp(&(&b.partner, &b.target)));
         Plan {
             total_score: pairs.iter().map(|p| p.score).sum(),
@@ -152,14 +207,14 @@ impl Network {
         }
     }
 
-    fn target_index(&self, market: Market, id: &str) -> Option<usize> {
+    pub(crate) fn target_index(&self, market: Market, id: &str) -> Option<usize> {
         match market {
             Market::Twinning => self.city_index(id).ok(),
             Market::Business => self.project_index(id).ok(),
         }
     }
 
-    fn target_id(&self, market: Market, t: usize) -> &str {
+    pub(crate) fn target_id(&self, market: Market, t: usize) -> &str {
         match market {
             Market::Twinning => &self.data().cities[t].id,
             Market::Business => &self.data().projects[t].id,

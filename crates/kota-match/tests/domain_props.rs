@@ -4,18 +4,30 @@ use std::collections::{BTreeMap, HashSet};
 
 use kota_match::network::{Network, NetworkData};
 use kota_match::profile::*;
+use kota_match::round::{CapacityChange, Constraints, Pair};
 use kota_match::schedule::ScheduleProblem;
 use kota_match::stable::{Agent, blocking_pairs, deferred_acceptance};
 use kota_match::topk::Query;
 use kota_match::twinning::{AssignOptions, Market};
 use proptest::prelude::*;
 
+/// Focus areas are data: any ids, as many as the network's framework has.
+const AREAS: [&str; 7] = [
+    "civic_social",
+    "health_wellbeing",
+    "safety_security",
+    "quality_environment",
+    "built_infrastructure",
+    "industry_innovation",
+    "water",
+];
+
+fn area() -> impl Strategy<Value = FocusArea> {
+    prop::sample::select(AREAS.to_vec()).prop_map(String::from)
+}
+
 fn focus() -> impl Strategy<Value = FocusWeights> {
-    prop::collection::btree_map(
-        prop::sample::select(FocusArea::ALL.to_vec()),
-        0u8..=100,
-        0..4,
-    )
+    prop::collection::btree_map(area(), 0u8..=100, 0..4)
 }
 
 fn level() -> impl Strategy<Value = IncomeGroup> {
@@ -88,7 +100,7 @@ fn network(max: usize) -> impl Strategy<Value = NetworkData> {
     let projects = prop::collection::vec(
         (
             0usize..100,
-            prop::collection::vec(prop::sample::select(FocusArea::ALL.to_vec()), 0..3),
+            prop::collection::vec(area(), 0..3),
             stage(),
             money(),
             prop::collection::vec(seek(), 0..3),
@@ -116,10 +128,11 @@ fn network(max: usize) -> impl Strategy<Value = NetworkData> {
                 |(i, (firm, strengths, offers, countries, levels, capacity))| Partner {
                     id: format!("p{i}"),
                     kind: if firm {
-                        PartnerKind::PrivateFirm
+                        "private_firm"
                     } else {
-                        PartnerKind::DevelopmentBank
-                    },
+                        "development_finance"
+                    }
+                    .into(),
                     strengths,
                     offers: offers
                         .into_iter()
@@ -166,23 +179,29 @@ fn network(max: usize) -> impl Strategy<Value = NetworkData> {
             weights: Default::default(),
             cities,
             partners,
+            firm_kinds: vec!["private_firm".into()],
             projects,
             exclusions,
         }
     })
 }
 
-/// Every subset of the scored pairs within capacities: (max served, then max score) in fair
-/// mode, max score otherwise.
-fn brute_force_plan(n: &Network, fair: bool) -> (usize, i64) {
+/// Every subset of the scored pairs within capacities that has every pin and no forbidden pair:
+/// (max served, then max score) in fair mode, max score otherwise.
+fn brute_force_plan(n: &Network, fair: bool, pins: &[Pair], forbids: &[Pair]) -> (usize, i64) {
     let d = n.data();
     let mut pairs = Vec::new();
     for p in &d.partners {
         for c in &d.cities {
+            let pair = Pair {
+                partner: p.id.clone(),
+                target: c.id.clone(),
+            };
             if let Ok(e) = n.explain(Query::CitiesForPartner, &p.id, &c.id)
-                && e.score >= 1
+                && (e.score >= 1 || pins.contains(&pair))
+                && !forbids.contains(&pair)
             {
-                pairs.push((p.id.clone(), c.id.clone(), e.score));
+                pairs.push((p.id.clone(), c.id.clone(), e.score, pins.contains(&pair)));
             }
         }
     }
@@ -190,11 +209,14 @@ fn brute_force_plan(n: &Network, fair: bool) -> (usize, i64) {
     for mask in 0u32..(1 << pairs.len()) {
         let mut load: BTreeMap<&str, u32> = BTreeMap::new();
         let mut total = 0;
-        for (k, (p, c, s)) in pairs.iter().enumerate() {
+        let mut pinned = true;
+        for (k, (p, c, s, pin)) in pairs.iter().enumerate() {
             if mask & (1 << k) != 0 {
                 *load.entry(p).or_default() += 1;
                 *load.entry(c).or_default() += 1;
                 total += s;
+            } else {
+                pinned &= !pin;
             }
         }
         let fits = d
@@ -204,7 +226,7 @@ fn brute_force_plan(n: &Network, fair: bool) -> (usize, i64) {
             && d.cities
                 .iter()
                 .all(|c| load.get(c.id.as_str()).copied().unwrap_or(0) <= c.max_partners);
-        if fits {
+        if fits && pinned {
             let served = d
                 .cities
                 .iter()
@@ -217,6 +239,24 @@ fn brute_force_plan(n: &Network, fair: bool) -> (usize, i64) {
         }
     }
     best
+}
+
+/// Pairs `(partner, city)` picked by index modulo the network's sizes.
+fn pairs_of(d: &NetworkData, picks: &[(usize, usize)]) -> Vec<Pair> {
+    picks
+        .iter()
+        .map(|&(p, c)| Pair {
+            partner: d.partners[p % d.partners.len()].id.clone(),
+            target: d.cities[c % d.cities.len()].id.clone(),
+        })
+        .collect()
+}
+
+/// Indices of (partner, city) pairs.
+type Picks = Vec<(usize, usize)>;
+
+fn picks() -> impl Strategy<Value = Picks> {
+    prop::collection::vec((0usize..100, 0usize..100), 0..3)
 }
 
 const QUERIES: [Query; 4] = [
@@ -238,7 +278,7 @@ proptest! {
                 Query::CitiesForPartner => d.partners.iter().map(|p| p.id.as_str()).collect(),
                 Query::PartnersForCity => d.cities.iter().map(|c| c.id.as_str()).collect(),
                 Query::ProjectsForFirm => d.partners.iter()
-                    .filter(|p| p.kind == PartnerKind::PrivateFirm).map(|p| p.id.as_str()).collect(),
+                    .filter(|p| p.kind == "private_firm").map(|p| p.id.as_str()).collect(),
                 Query::FirmsForProject => d.projects.iter().map(|p| p.id.as_str()).collect(),
             };
             for s in subjects {
@@ -276,11 +316,108 @@ proptest! {
         let n = Network::new(data).unwrap();
         for fair in [false, true] {
             let plan = n.assign(&AssignOptions { fair, ..Default::default() });
-            let (served, total) = brute_force_plan(&n, fair);
+            let (served, total) = brute_force_plan(&n, fair, &[], &[]);
             prop_assert_eq!(plan.total_score, total);
             if fair {
                 prop_assert_eq!(plan.targets_served, served);
             }
+        }
+    }
+
+    #[test]
+    fn rounds_re_solved_warm_equal_cold_and_are_optimal(
+        data in network(5).prop_filter("small", |d| d.partners.len() * d.cities.len() <= 12),
+        fair in any::<bool>(),
+        k in prop::option::of(1usize..3),
+        first in (picks(), picks()),
+        then in (picks(), picks()),
+    ) {
+        let n = Network::new(data).unwrap();
+        let d = n.data();
+        let options = AssignOptions { fair, candidates_per_partner: k, ..Default::default() };
+        let batch = |(p, f): &(Picks, Picks)| Constraints {
+            pins: pairs_of(d, p),
+            forbids: pairs_of(d, f),
+        };
+        let (first, then) = (batch(&first), batch(&then));
+        let all = Constraints {
+            pins: [first.pins.clone(), then.pins.clone()].concat(),
+            forbids: [first.forbids.clone(), then.forbids.clone()].concat(),
+        };
+        let (plain, mut warm) = n.solve_round(&options, &Constraints::default()).unwrap();
+        if k.is_none() {
+            let reference = n.assign(&options);
+            prop_assert_eq!(plain.total_score, reference.total_score);
+            if fair {
+                prop_assert_eq!(plain.targets_served, reference.targets_served);
+            }
+        }
+        let warm_plan = n
+            .resolve_round(&mut warm, &first)
+            .and_then(|_| n.resolve_round(&mut warm, &then));
+        let Ok((cold, _)) = n.solve_round(&options, &all) else {
+            prop_assert!(warm_plan.is_err());
+            return Ok(());
+        };
+        prop_assert_eq!(&warm_plan.unwrap(), &cold);
+        for pin in &all.pins {
+            prop_assert!(cold.pairs.iter().any(|a| a.partner == pin.partner && a.target == pin.target));
+        }
+        for f in &all.forbids {
+            prop_assert!(!cold.pairs.iter().any(|a| a.partner == f.partner && a.target == f.target));
+        }
+        if k.is_none() {
+            let (served, total) = brute_force_plan(&n, fair, &all.pins, &all.forbids);
+            prop_assert_eq!(cold.total_score, total);
+            if fair {
+                prop_assert_eq!(cold.targets_served, served);
+            }
+        }
+    }
+
+    #[test]
+    fn round_what_if_equals_a_cold_round_with_the_new_capacities(
+        data in network(7),
+        fair in any::<bool>(),
+        constraints in (picks(), picks()),
+        changes in prop::collection::vec((0usize..100, any::<bool>(), 0u32..4), 1..3),
+    ) {
+        let n = Network::new(data.clone()).unwrap();
+        let options = AssignOptions { fair, ..Default::default() };
+        let constraints = Constraints {
+            pins: pairs_of(&data, &constraints.0),
+            forbids: pairs_of(&data, &constraints.1),
+        };
+        let Ok((before, warm)) = n.solve_round(&options, &constraints) else { return Ok(()) };
+        let mut changed = data.clone();
+        let changes: Vec<CapacityChange> = changes
+            .into_iter()
+            .map(|(p, add, x)| {
+                let p = p % data.partners.len();
+                let partner = data.partners[p].id.clone();
+                let cap = &mut changed.partners[p].capacity;
+                if add {
+                    *cap += x;
+                    CapacityChange::Add { partner, slots: x }
+                } else {
+                    *cap = x;
+                    CapacityChange::Set { partner, capacity: x }
+                }
+            })
+            .collect();
+        let cold = Network::new(changed).unwrap().solve_round(&options, &constraints);
+        match (n.round_what_if(&warm, &changes), cold) {
+            (Ok(w), Ok((cold, _))) => {
+                prop_assert_eq!(&w.plan, &cold);
+                prop_assert_eq!(w.targets_served_before, before.targets_served);
+                let served = |p: &kota_match::twinning::Plan| -> HashSet<String> {
+                    p.pairs.iter().map(|a| a.target.clone()).collect()
+                };
+                let (old, new) = (served(&before), served(&cold));
+                prop_assert_eq!(w.newly_served.len(), new.difference(&old).count());
+                prop_assert_eq!(w.no_longer_served.len(), old.difference(&new).count());
+            }
+            (w, cold) => prop_assert!(w.is_err() && cold.is_err(), "{:?} {:?}", w, cold),
         }
     }
 

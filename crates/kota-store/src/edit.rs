@@ -37,6 +37,9 @@ pub enum WriteError {
         /// The version it is at now.
         current: i32,
     },
+    /// The record's state does not allow the change (accepting twice, a duplicate).
+    #[error("{0}")]
+    Conflict(String),
     /// Fields are invalid.
     #[error("invalid fields")]
     Invalid(Vec<FieldError>),

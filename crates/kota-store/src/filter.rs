@@ -68,3 +68,20 @@ pub struct EventFilter {
     /// The city it was held in.
     pub city: Option<Uuid>,
 }
+
+/// Filters for the list of twinnings.
+#[derive(Debug, Clone, Default)]
+pub struct TwinningFilter {
+    /// The member city.
+    pub city: Option<Uuid>,
+    /// The partner.
+    pub partner: Option<Uuid>,
+    /// The member state of the city.
+    pub country: Option<String>,
+    /// Where it stands.
+    pub state: Option<kota_domain::twinning::TwinningState>,
+    /// Only dormant ones.
+    pub dormant: bool,
+    /// Only those no coordinator has endorsed.
+    pub unendorsed: bool,
+}

@@ -269,6 +269,7 @@ impl Store {
                         .bind(p.id).bind(c.id).bind(position(i)).execute(&mut *tx).await?;
                 }
             }
+            Conn::from(&mut *tx).record_documented_twinnings(&data.partners).await?;
             for e in &data.events {
                 sqlx::query(
                     "INSERT INTO events (id, slug, name, date_text, starts_on, ends_on, date_precision, \

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod filter;
 pub mod idempotency;
 mod import;
+pub mod matching;
 mod raw;
 mod read;
 pub mod records;
@@ -58,6 +59,9 @@ pub enum StoreError {
     /// A write's task ended without an answer.
     #[error("a write stopped: {0}")]
     Task(String),
+    /// The matching engine refused the network's data (two records sharing an id).
+    #[error("the matching engine refused the network's data: {0}")]
+    Engine(#[from] kota_match::network::NetworkError),
     /// A stored value does not read back as a domain value.
     #[error("corrupt stored value in {table}.{column}: `{value}`")]
     Corrupt {
@@ -102,6 +106,8 @@ pub struct Store {
     reference: Arc<reference::ReferenceCache>,
     /// The changes waiting for the write lock, committed in groups.
     writes: Arc<write_queue::WriteQueue>,
+    /// Days without activity after which an active twinning is dormant.
+    twinning_dormant_days: u32,
 }
 
 /// How long a write waits for the write lock by default before it gives up, rolled back:
@@ -205,6 +211,7 @@ impl Store {
                 signer: None,
                 reference: Arc::default(),
                 writes: Arc::default(),
+                twinning_dormant_days: kota_domain::twinning::DEFAULT_DORMANT_DAYS,
             };
             store.warn_on_non_utf8_ctype().await?;
             Ok(store)
@@ -232,6 +239,7 @@ impl Store {
                 signer: None,
                 reference: Arc::default(),
                 writes: Arc::default(),
+                twinning_dormant_days: kota_domain::twinning::DEFAULT_DORMANT_DAYS,
             })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))

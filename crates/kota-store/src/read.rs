@@ -27,7 +27,7 @@ use crate::rows::{
 };
 
 /// How a record is looked up: by its UUID, or else by its slug.
-fn key_condition(sql: &mut Sql, alias: &str, key: &Key) -> String {
+pub(crate) fn key_condition(sql: &mut Sql, alias: &str, key: &Key) -> String {
     match key {
         Key::Id(id) => format!("{alias}.id = {}", sql.arg(Arg::Id(*id))),
         Key::Slug(slug) => format!("{alias}.slug = {}", sql.arg(Arg::Text(slug.clone()))),
@@ -45,6 +45,33 @@ fn count_of(total: i64) -> u64 {
 }
 
 impl Conn<'_> {
+    /// How many rows of `from` meet `conditions` (whose values `sql` holds), and the page of
+    /// them selected as `columns` in `order`.
+    pub(crate) async fn paged_rows<R>(
+        &mut self,
+        mut sql: Sql,
+        (columns, from, order): (&str, &str, &str),
+        conditions: &[String],
+        page: PageRequest,
+    ) -> StoreResult<(u64, Vec<R>)>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
+        let mut w = Sql::default();
+        w.push_where(conditions);
+        let total: i64 = {
+            let text = format!("SELECT COUNT(*) FROM {from}{}", w.text);
+            on_conn!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(&mut *pool).await)?
+        };
+        sql.text = format!("SELECT {columns} FROM {from}{} ORDER BY {order}", w.text);
+        limit_offset(&mut sql, page);
+        let rows: Vec<R> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
+        Ok((count_of(total), rows))
+    }
+
     /// Whether the network has been loaded (any member state stored).
     pub async fn is_empty(&mut self) -> StoreResult<bool> {
         let n: i64 = on_conn!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM member_states").fetch_one(&mut *pool).await)?;
@@ -401,22 +428,18 @@ impl Conn<'_> {
             let p = sql.arg(Arg::Text(contains_pattern(q)));
             conditions.push(format!("LOWER(pa.name) LIKE {p} ESCAPE '\\'"));
         }
-        let mut w = Sql::default();
-        w.push_where(&conditions);
-        let total: i64 = {
-            let text = format!("SELECT COUNT(*) FROM partners pa{}", w.text);
-            on_conn!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(&mut *pool).await)?
-        };
-        sql.text = format!(
-            "SELECT {PARTNER_COLUMNS} FROM partners pa{} ORDER BY pa.name, pa.id",
-            w.text
-        );
-        limit_offset(&mut sql, page);
-        let rows: Vec<PartnerRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
+        let (total, rows): (u64, Vec<PartnerRow>) = self
+            .paged_rows(
+                sql,
+                (PARTNER_COLUMNS, "partners pa", "pa.name, pa.id"),
+                &conditions,
+                page,
+            )
+            .await?;
         let items = self.partners_with_links(rows).await?;
         Ok(Page {
             items,
-            total: count_of(total),
+            total,
             limit: page.limit,
             offset: page.offset,
         })

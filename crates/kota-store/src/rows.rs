@@ -449,10 +449,10 @@ impl PartnerRow {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct PartnerRefRow {
-    id: Uuid,
-    slug: String,
-    name: String,
-    kind: String,
+    pub(crate) id: Uuid,
+    pub(crate) slug: String,
+    pub(crate) name: String,
+    pub(crate) kind: String,
 }
 
 impl TryFrom<PartnerRefRow> for PartnerRef {

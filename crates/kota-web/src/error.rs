@@ -183,6 +183,9 @@ impl From<WriteError> for Problem {
                     "the record changed since you read it: it is at version {current}; read it again"
                 ),
             ),
+            WriteError::Conflict(detail) => {
+                Problem::with_status(StatusCode::CONFLICT, "conflict", detail)
+            }
             WriteError::Invalid(errors) => Problem::invalid(errors),
             WriteError::KeyReused => Problem::with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -14,8 +14,11 @@ use kota_domain::ids::Key;
 use kota_domain::page::PageRequest;
 use kota_domain::partner::PartnerKind;
 use kota_domain::project::{ReportedStatus, Stage};
+use kota_domain::twinning::TwinningState;
 use kota_store::Store;
-use kota_store::filter::{CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter};
+use kota_store::filter::{
+    CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter, TwinningFilter,
+};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
@@ -144,20 +147,36 @@ async fn focus_area(store: &Store, v: &Option<String>) -> Result<Option<String>,
     }
 }
 
+/// A record's key from the parameter `name`, when given.
+fn key_param(name: &str, v: &Option<String>) -> Result<Option<Key>, Problem> {
+    given(v)
+        .map(|k| Key::parse(k).map_err(|e| Problem::bad_parameter(name, &e.to_string())))
+        .transpose()
+}
+
+/// The parameter `name` names no record.
+fn unknown(name: &str, key: &Key) -> Problem {
+    Problem::bad_parameter(name, &format!("no {name} has the id or slug `{key}`"))
+}
+
 async fn city(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
-    match given(v) {
-        None => Ok(None),
-        Some(key) => match store
-            .city_ref(&Key::parse(key).map_err(|e| Problem::bad_parameter("city", &e.to_string()))?)
-            .await?
-        {
-            Some(c) => Ok(Some(c.id)),
-            None => Err(Problem::bad_parameter(
-                "city",
-                &format!("no city has the id or slug `{key}`"),
-            )),
-        },
-    }
+    let Some(key) = key_param("city", v)? else {
+        return Ok(None);
+    };
+    let found = store.city_ref(&key).await?;
+    found
+        .map(|c| Some(c.id))
+        .ok_or_else(|| unknown("city", &key))
+}
+
+async fn partner(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
+    let Some(key) = key_param("partner", v)? else {
+        return Ok(None);
+    };
+    let found = store.partner_ref(&key).await?;
+    found
+        .map(|p| Some(p.id))
+        .ok_or_else(|| unknown("partner", &key))
 }
 
 /// Filters of the city list.
@@ -290,6 +309,38 @@ impl PartnerQuery {
             focus_area: focus_area(store, &self.focus_area).await?,
             city: city(store, &self.city).await?,
             q: text("q", &self.q)?,
+        })
+    }
+}
+
+/// Filters of the twinning list.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TwinningQuery {
+    /// The member city, by id or slug.
+    #[param(value_type = Option<String>)]
+    pub city: Option<String>,
+    /// The partner, by id or slug.
+    #[param(value_type = Option<String>)]
+    pub partner: Option<String>,
+    /// Where the twinnings stand.
+    #[param(value_type = Option<TwinningState>)]
+    pub state: Option<String>,
+}
+
+impl TwinningQuery {
+    pub(crate) async fn resolve(&self, store: &Store) -> Result<TwinningFilter, Problem> {
+        Ok(TwinningFilter {
+            city: city(store, &self.city).await?,
+            partner: partner(store, &self.partner).await?,
+            state: vocabulary(
+                "state",
+                &self.state,
+                TwinningState::parse,
+                TwinningState::ALL,
+                TwinningState::as_str,
+            )?,
+            ..Default::default()
         })
     }
 }

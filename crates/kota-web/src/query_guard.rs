@@ -17,6 +17,7 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 use crate::error::{PageError, Problem};
 use crate::filters::{
     AuditQuery, CityQuery, DiffQuery, EventQuery, PageQuery, PartnerQuery, ProjectQuery,
+    TwinningQuery,
 };
 
 /// The query parameter names of `T`.
@@ -35,6 +36,7 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/projects", list(names::<ProjectQuery>())),
         ("/partners", list(names::<PartnerQuery>())),
         ("/events", list(names::<EventQuery>())),
+        ("/twinnings", list(names::<TwinningQuery>())),
         ("/audit", list(names::<AuditQuery>())),
         ("/cities/{key}/plan/diff", names::<DiffQuery>()),
         ("/login", vec!["next".to_owned()]),

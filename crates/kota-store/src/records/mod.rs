@@ -8,6 +8,8 @@ pub mod membership;
 pub mod partner_profile;
 pub mod plan;
 pub mod project;
+pub mod round;
+pub mod twinning;
 
 use kota_domain::edit::Checked;
 

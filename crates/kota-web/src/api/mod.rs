@@ -9,6 +9,9 @@ mod membership;
 mod network;
 mod partner_profile;
 pub(crate) mod plans;
+mod rounds;
+mod suggestions;
+mod twinnings;
 pub(crate) mod write_support;
 
 use axum::Json;
@@ -38,6 +41,10 @@ use crate::AppState;
                                       your account page or with `kota token create`."),
         (name = "editing", description = "Changes by the people who own a record, each checked, \
                                             versioned (ETag / If-Match) and audited."),
+        (name = "twinning", description = "Twinnings of partners with member cities: proposed \
+                                              by a partner's side, accepted or declined by the \
+                                              city's, endorsed by coordinators, with activities \
+                                              until they conclude."),
         (name = "audit", description = "The audit chain's signed heads, public so that anyone \
                                           can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
@@ -102,6 +109,23 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plans::list_plan_versions, plans::post_plan_version))
         .routes(routes!(plans::get_plan_version))
         .routes(routes!(plans::get_plan_diff))
+        .routes(routes!(rounds::list_rounds, rounds::post_round))
+        .routes(routes!(rounds::get_round))
+        .routes(routes!(rounds::pin))
+        .routes(routes!(rounds::forbid))
+        .routes(routes!(rounds::rerun))
+        .routes(routes!(rounds::publish))
+        .routes(routes!(rounds::what_if))
+        .routes(routes!(suggestions::partner_suggestions))
+        .routes(routes!(suggestions::city_suggestions))
+        .routes(routes!(twinnings::list_twinnings, twinnings::post_twinning))
+        .routes(routes!(twinnings::get_twinning))
+        .routes(routes!(twinnings::accept))
+        .routes(routes!(twinnings::decline))
+        .routes(routes!(twinnings::endorse))
+        .routes(routes!(twinnings::post_activity))
+        .routes(routes!(twinnings::conclude))
+        .routes(routes!(twinnings::withdraw))
         .split_for_parts()
 }
 

@@ -3,6 +3,8 @@
 
 use std::str::FromStr;
 
+use chrono::NaiveDate;
+
 use kota_domain::edit::FieldError;
 
 /// The fields of a form, as submitted (read from `application/x-www-form-urlencoded`) or as
@@ -93,6 +95,18 @@ impl FormValues {
             errors.push(FieldError {
                 field: name.to_owned(),
                 message: format!("`{v}` is not a number"),
+            });
+        }
+        parsed
+    }
+
+    /// The value of `name` as a day (YYYY-MM-DD); anything else adds an error naming the field.
+    pub(crate) fn date(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+        let parsed = NaiveDate::parse_from_str(self.text(name).trim(), "%Y-%m-%d").ok();
+        if parsed.is_none() {
+            errors.push(FieldError {
+                field: name.to_owned(),
+                message: "a date as YYYY-MM-DD is required".into(),
             });
         }
         parsed

@@ -5,12 +5,16 @@ mod catalogue;
 mod edit;
 mod home;
 mod records;
+mod rounds;
+mod twinnings;
 pub(crate) mod view;
 
 use axum::Router;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+
+use kota_store::records::twinning::{Accept, Conclude, Decline, Endorse, LogActivity, Withdraw};
 
 use crate::AppState;
 use crate::error::{PageError, Problem};
@@ -68,6 +72,54 @@ pub(crate) fn router() -> Router<AppState> {
             forms::routes::<edit::framework::FocusAreaForm>(),
         )
         .route("/audit", get(edit::audit::audit))
+        .route("/rounds", get(rounds::list))
+        .route("/rounds/new", forms::routes::<edit::round::StartForm>())
+        .route("/rounds/{key}", get(rounds::page))
+        .route(
+            "/rounds/{key}/pins",
+            forms::routes::<edit::round::RoundStepForm<edit::round::Pin>>(),
+        )
+        .route(
+            "/rounds/{key}/forbids",
+            forms::routes::<edit::round::RoundStepForm<edit::round::Forbid>>(),
+        )
+        .route(
+            "/rounds/{key}/rerun",
+            forms::routes::<edit::round::RoundStepForm<edit::round::Rerun>>(),
+        )
+        .route("/rounds/{key}/what-if", post(rounds::what_if))
+        .route("/rounds/{key}/publish", post(rounds::publish))
+        .route("/twinnings", get(twinnings::list))
+        .route("/twinnings/inbox", get(twinnings::inbox))
+        .route("/twinnings/{key}", get(twinnings::page))
+        .route(
+            "/partners/{key}/twinnings/new",
+            forms::routes::<edit::twinning::ProposeForm>(),
+        )
+        .route(
+            "/twinnings/{key}/accept",
+            forms::routes::<edit::twinning::StepForm<Accept>>(),
+        )
+        .route(
+            "/twinnings/{key}/decline",
+            forms::routes::<edit::twinning::StepForm<Decline>>(),
+        )
+        .route(
+            "/twinnings/{key}/endorse",
+            forms::routes::<edit::twinning::StepForm<Endorse>>(),
+        )
+        .route(
+            "/twinnings/{key}/activities",
+            forms::routes::<edit::twinning::StepForm<LogActivity>>(),
+        )
+        .route(
+            "/twinnings/{key}/conclude",
+            forms::routes::<edit::twinning::StepForm<Conclude>>(),
+        )
+        .route(
+            "/twinnings/{key}/withdraw",
+            forms::routes::<edit::twinning::StepForm<Withdraw>>(),
+        )
 }
 
 /// Anything not routed: a problem for API paths, a page for the rest.

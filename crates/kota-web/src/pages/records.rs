@@ -10,8 +10,9 @@ use kota_domain::network::MemberState;
 use kota_domain::page::PageRequest;
 use kota_domain::partner::Partner;
 use kota_domain::project::{Project, ProjectUpdate};
+use kota_domain::twinning::Twinning;
 use kota_domain::views::CityDetail;
-use kota_store::filter::CityFilter;
+use kota_store::filter::{CityFilter, TwinningFilter};
 
 use super::catalogue::{ProjectLine, status_text};
 use super::view::{AreaLabel, AreaNames, thousands};
@@ -74,6 +75,7 @@ pub(crate) struct CityPage {
     population: String,
     plan_areas: Vec<AreaLabel>,
     groups: Vec<ProjectGroup>,
+    twinnings: Vec<Twinning>,
 }
 
 pub(crate) async fn city(
@@ -125,6 +127,7 @@ pub(crate) async fn city(
             .unwrap_or_else(|| "not known".into()),
         plan_areas,
         groups,
+        twinnings: twinnings_of(&s, Some(d.city.id), None, who.as_ref()).await?,
         d,
     })
 }
@@ -189,6 +192,7 @@ pub(crate) struct PartnerPage {
     strengths: Vec<(String, i32)>,
     may_edit: bool,
     may_manage: bool,
+    twinnings: Vec<Twinning>,
 }
 
 pub(crate) async fn partner(
@@ -214,8 +218,27 @@ pub(crate) async fn partner(
             .collect(),
         may_edit: who.as_ref().is_some_and(|w| w.may_edit_partner(partner.id)),
         may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
+        twinnings: twinnings_of(&s, None, Some(partner.id), who.as_ref()).await?,
         partner,
     })
+}
+
+/// The twinnings of a city or a partner that `who` may see.
+async fn twinnings_of(
+    s: &AppState,
+    city: Option<uuid::Uuid>,
+    partner: Option<uuid::Uuid>,
+    who: Option<&Principal>,
+) -> PageResult<Vec<Twinning>> {
+    let filter = TwinningFilter {
+        city,
+        partner,
+        ..Default::default()
+    };
+    Ok(s.store
+        .twinnings(&filter, PageRequest::all(), who)
+        .await?
+        .items)
 }
 
 #[derive(Template, WebTemplate)]

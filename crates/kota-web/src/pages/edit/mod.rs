@@ -8,6 +8,8 @@ pub(crate) mod framework;
 pub(crate) mod partner;
 pub(crate) mod plan;
 pub(crate) mod project;
+pub(crate) mod round;
+pub(crate) mod twinning;
 
 use kota_domain::framework::Framework;
 

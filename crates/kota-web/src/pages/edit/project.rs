@@ -222,16 +222,7 @@ fn edit_spec<'a>(p: &Project, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> Fo
 
 fn progress_input(v: &FormValues) -> (ProjectUpdateInput, Vec<FieldError>) {
     let mut errors = Vec::new();
-    let on_date = match NaiveDate::parse_from_str(v.text("on_date").trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(FieldError {
-                field: "on_date".into(),
-                message: "a date as YYYY-MM-DD is required".into(),
-            });
-            None
-        }
-    };
+    let on_date = v.date("on_date", &mut errors);
     let input = ProjectUpdateInput {
         on_date: on_date.unwrap_or_default(),
         stage: v.choice("stage", Stage::parse, &mut errors),
