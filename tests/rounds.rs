@@ -33,6 +33,10 @@ fn pairs(round: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+fn items_of(body: &Value) -> &Vec<Value> {
+    body["items"].as_array().expect("items")
+}
+
 async fn start(app: &TestApp, token: &str, body: Value) -> Value {
     let r = post(app, token, "/api/v1/rounds", body).await;
     assert_eq!(r.status(), 201);
@@ -331,6 +335,52 @@ async fn only_coordinators_run_rounds_and_bad_input_is_named() {
         assert!(["bangkok", "da-nang", "cebu-city"].contains(&city.as_str()));
     }
     let id = small["id"].as_str().expect("id");
+    let answer: Value = post(
+        &app,
+        &c.token,
+        &format!("/api/v1/rounds/{id}/what-if"),
+        json!({"slots": 2}),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let (before, after) = (
+        answer["served_before"].as_u64().expect("before"),
+        answer["served_after"].as_u64().expect("after"),
+    );
+    assert_eq!(
+        after + answer["cities_lost"].as_array().expect("lost").len() as u64,
+        before + answer["cities_added"].as_array().expect("added").len() as u64,
+        "{answer}"
+    );
+    let suggested = app
+        .get_json("/api/v1/cities/bangkok/suggestions?limit=2", 200)
+        .await;
+    let fits: Vec<&str> = items_of(&suggested)
+        .iter()
+        .map(|i| i["partner"]["slug"].as_str().expect("slug"))
+        .collect();
+    let first = post(
+        &app,
+        &c.token,
+        &format!("/api/v1/rounds/{id}/pins"),
+        json!({"partner": fits[0], "city": "bangkok"}),
+    )
+    .await;
+    assert_eq!(first.status(), 200);
+    let second = post(
+        &app,
+        &c.token,
+        &format!("/api/v1/rounds/{id}/pins"),
+        json!({"partner": fits[1], "city": "bangkok"}),
+    )
+    .await;
+    let p = problem(second, 422).await;
+    assert_eq!(
+        p["errors"][0]["field"], "city",
+        "a city takes one partner in a round: {p}"
+    );
     let seen = app
         .client
         .get(app.url(&format!("/api/v1/rounds/{id}")))
@@ -363,6 +413,9 @@ async fn a_coordinator_runs_a_round_through_the_pages_without_script() {
             ("csrf_token", csrf.as_str()),
             ("mode", "fair"),
             ("capacity", ""),
+            ("cities", "bangkok"),
+            ("cities", "da-nang"),
+            ("cities", "cebu-city"),
         ])
         .send()
         .await
@@ -374,6 +427,10 @@ async fn a_coordinator_runs_a_round_through_the_pages_without_script() {
         .to_owned();
     let (html, csrf) = app.page_with_csrf(&client, &at).await;
     assert!(html.contains("Pairs (") && html.contains("Fit "), "{html}");
+    assert!(
+        html.contains("<dt>Cities taking part</dt><dd>3</dd>"),
+        "{html}"
+    );
     let what_if = client
         .post(app.url(&format!("{at}/what-if")))
         .form(&[("csrf_token", csrf.as_str()), ("slots", "4")])
@@ -417,4 +474,187 @@ async fn a_coordinator_runs_a_round_through_the_pages_without_script() {
     let officer = app.login(&officer).await;
     let refused = officer.get(app.url(&at)).send().await.expect("send");
     assert_eq!(refused.status(), 403);
+}
+
+#[tokio::test]
+async fn published_proposals_never_carry_what_only_coordinators_may_read() {
+    let app = TestApp::spawn().await;
+    let officer = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
+        .await;
+    let framework = app.get_json("/api/v1/framework", 200).await;
+    let areas: Vec<&str> = framework["focus_areas"]
+        .as_array()
+        .expect("areas")
+        .iter()
+        .map(|a| a["id"].as_str().expect("id"))
+        .collect();
+    let project = post(
+        &app,
+        &officer.token,
+        "/api/v1/cities/bangkok/projects",
+        json!({"title": "Flood pumps", "description": null, "focus_areas": areas,
+            "stage": "planning", "currency": "USD", "budget": 9000000, "funding_gap": 7654321,
+            "budget_confidential": true, "seeks": ["funding"], "commercially_viable": null,
+            "viability_rationale": null, "confidential_notes": null, "milestones": []}),
+    )
+    .await;
+    assert_eq!(project.status(), 201);
+    let c = app.user(Role::Coordinator).await;
+    let round = start(
+        &app,
+        &c.token,
+        json!({"mode": "optimal", "participants": {"cities": ["bangkok"]}}),
+    )
+    .await;
+    assert!(
+        round.to_string().contains("USD 7,654,321"),
+        "coordinators read the gap in the draft: {round}"
+    );
+    let id = round["id"].as_str().expect("id");
+    let published: Value = post(
+        &app,
+        &c.token,
+        &format!("/api/v1/rounds/{id}/publish"),
+        json!({}),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let twinning = published["proposals"][0]["twinning"]
+        .as_str()
+        .expect("a proposal");
+    let t = app
+        .client
+        .get(app.url(&format!("/api/v1/twinnings/{twinning}")))
+        .bearer_auth(&c.token)
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("text");
+    assert!(t.contains("matching round"), "{t}");
+    assert!(!t.contains("7,654,321") && !t.contains("7654321"), "{t}");
+}
+
+#[tokio::test]
+async fn a_publish_that_stopped_before_recording_its_proposals_is_taken_up_again() {
+    let app = TestApp::spawn().await;
+    let c = app.user(Role::Coordinator).await;
+    let round = start(
+        &app,
+        &c.token,
+        json!({"mode": "fair", "participants": {"cities": ["bangkok", "da-nang", "cebu-city"]}}),
+    )
+    .await;
+    let id = round["id"].as_str().expect("id");
+    let first: Value = post(
+        &app,
+        &c.token,
+        &format!("/api/v1/rounds/{id}/publish"),
+        json!({}),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let made: Vec<Value> = first["proposals"].as_array().expect("proposals").clone();
+    assert!(made.iter().all(|p| p["twinning"].is_string()), "{first}");
+    // As if the database had been busy once the twinnings were proposed.
+    let mut stopped = first.clone();
+    stopped["proposals"] = json!([]);
+    let body = stopped.to_string().replace('\'', "''");
+    common::raw_sql(
+        &app.store,
+        &format!("UPDATE rounds SET body = '{body}' WHERE status = 'published'"),
+    )
+    .await
+    .expect("update");
+    let again = post(
+        &app,
+        &c.token,
+        &format!("/api/v1/rounds/{id}/publish"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(again.status(), 200);
+    let again: Value = again.json().await.expect("json");
+    assert_eq!(
+        again["proposals"],
+        json!(made),
+        "the same twinnings, none twice"
+    );
+    problem(
+        post(
+            &app,
+            &c.token,
+            &format!("/api/v1/rounds/{id}/publish"),
+            json!({}),
+        )
+        .await,
+        409,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_round_s_proposal_is_active_only_once_both_sides_agree() {
+    let app = TestApp::spawn().await;
+    let c = app.user(Role::Coordinator).await;
+    let round = start(
+        &app,
+        &c.token,
+        json!({"mode": "optimal", "participants": {"cities": ["da-nang"]}}),
+    )
+    .await;
+    let id = round["id"].as_str().expect("id");
+    let published: Value = post(
+        &app,
+        &c.token,
+        &format!("/api/v1/rounds/{id}/publish"),
+        json!({}),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let proposal = &published["proposals"][0];
+    let twinning = proposal["twinning"].as_str().expect("a proposal");
+    let partner = proposal["partner"]["slug"].as_str().expect("partner");
+    let officer = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("da-nang".into()))
+        .await;
+    let rep = app
+        .user_with_scope(
+            Role::PartnerRepresentative,
+            ScopeKey::Partner(partner.into()),
+        )
+        .await;
+    let accept = |token: String| {
+        let app = &app;
+        async move {
+            post(
+                app,
+                &token,
+                &format!("/api/v1/twinnings/{twinning}/accept"),
+                json!({}),
+            )
+            .await
+        }
+    };
+    let city: Value = accept(officer.token.clone())
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(city["state"], "proposed", "{city}");
+    assert_eq!(city["awaiting_partner"], true);
+    problem(accept(officer.token.clone()).await, 409).await;
+    let both: Value = accept(rep.token.clone()).await.json().await.expect("json");
+    assert_eq!(both["state"], "active", "{both}");
+    assert_eq!(both["awaiting_partner"], false);
+    // Once it agreed, the partner's side has no answer left to give.
+    problem(accept(rep.token.clone()).await, 403).await;
 }

@@ -198,3 +198,51 @@ async fn bad_requests_for_suggestions_are_named() {
     problem(app.get("/api/v1/cities/atlantis/suggestions").await, 404).await;
     problem(app.get("/api/v1/partners/nobody/suggestions").await, 404).await;
 }
+
+#[tokio::test]
+async fn a_private_proposal_does_not_show_through_in_suggestions() {
+    let app = TestApp::spawn().await;
+    let path = format!("/api/v1/partners/{ADB}/suggestions?limit=20");
+    let slugs = |body: &serde_json::Value| -> Vec<String> {
+        items(body)
+            .iter()
+            .map(|i| i["city"]["slug"].as_str().expect("slug").to_owned())
+            .collect()
+    };
+    let before = slugs(&app.get_json(&path, 200).await);
+    let city = before[0].clone();
+    let rep = app
+        .user_with_scope(Role::PartnerRepresentative, ScopeKey::Partner(ADB.into()))
+        .await;
+    let proposed = app
+        .client
+        .post(app.url("/api/v1/twinnings"))
+        .bearer_auth(&rep.token)
+        .json(
+            &json!({"partner": ADB, "city": city, "focus_areas": ["quality_environment"],
+            "objectives": "Water pilots"}),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(proposed.status(), 201);
+    assert_eq!(
+        slugs(&app.get_json(&path, 200).await),
+        before,
+        "the public cannot tell a proposal was made"
+    );
+    let own: serde_json::Value = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&rep.token)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        !slugs(&own).contains(&city),
+        "the proposing side is not suggested a city it has proposed to"
+    );
+}

@@ -83,9 +83,17 @@ export async function proposedTwinning() {
   return r.json.id;
 }
 
+/** A fair matching round over the whole network (a coordinator's draft). */
+export async function draftRound() {
+  const r = await api('POST', '/api/v1/rounds', { body: { mode: 'fair' } });
+  if (r.status !== 201) throw new Error(`round: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.id;
+}
+
 export async function mainPages() {
   const native = await nativeProjects();
   const proposed = await proposedTwinning();
+  const round = await draftRound();
   const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
   if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
@@ -138,6 +146,10 @@ export async function mainPages() {
     { name: 'twinning-inbox-partner', path: '/twinnings/inbox', signInAs: partnerRep },
     { name: 'twinning-inbox-coordinator', path: '/twinnings/inbox', signInAs: coordinator },
     { name: 'form-propose-twinning', path: '/partners/japan-association-for-smart-cities-in-asean-jasca-asean/twinnings/new', signInAs: partnerRep },
+    { name: 'rounds', path: '/rounds', signInAs: coordinator },
+    { name: 'round', path: `/rounds/${round}`, signInAs: coordinator },
+    { name: 'form-new-round', path: '/rounds/new', signInAs: coordinator },
+    { name: 'form-pin-pair', path: `/rounds/${round}/pins`, signInAs: coordinator },
     { name: 'form-log-activity', path: `/twinnings/${documented.json.items[0].id}/activities`, signInAs: coordinator },
   ];
 }

@@ -115,6 +115,10 @@ pub struct Round {
     pub unmatched: Vec<Unmatched>,
     /// Cities with a partner before and after.
     pub coverage: Coverage,
+    /// Whether its last solve started from the previous optimum (a pin or forbid re-solved
+    /// warm) rather than from scratch.
+    #[serde(default)]
+    pub warm_start: bool,
     /// The engine's factor weights the round was solved with.
     pub weights: serde_json::Value,
     /// The version of the engine that solved it.
@@ -140,6 +144,8 @@ pub struct WhatIfAnswer {
     pub served_after: u32,
     /// The cities that would get a partner.
     pub cities_added: Vec<CityRef>,
+    /// The cities that would lose theirs (the best total fit may trade one city for two).
+    pub cities_lost: Vec<CityRef>,
 }
 
 /// Who may see and run rounds: coordinators.

@@ -102,6 +102,10 @@ pub struct Twinning {
     pub proposed_by: Option<String>,
     /// When it was proposed or recorded.
     pub proposed_at: DateTime<Utc>,
+    /// Whether the partner's side has yet to agree: a matching round proposed it, so both
+    /// sides accept (in either order) before it is active.
+    #[serde(default)]
+    pub awaiting_partner: bool,
     /// Who accepted or declined it for the city.
     pub decided_by: Option<String>,
     /// When it was accepted or declined.
@@ -197,7 +201,7 @@ impl Twinning {
         Transition::ALL
             .iter()
             .copied()
-            .filter(|t| t.allowed(who, self) && t.refusal(self).is_none())
+            .filter(|t| t.allowed(who, self) && t.refusal_to(who, self).is_none())
             .collect()
     }
 }
@@ -207,12 +211,28 @@ impl Transition {
     pub fn allowed(self, who: &Principal, t: &Twinning) -> bool {
         let coordinator = who.is_coordinator();
         match self {
-            Self::Accept | Self::Decline => t.city_side(who),
+            Self::Accept | Self::Decline => {
+                t.city_side(who) || (t.awaiting_partner && t.partner_side(who))
+            }
             Self::Endorse => coordinator,
             Self::LogActivity | Self::Conclude => {
                 coordinator || t.city_side(who) || t.partner_side(who)
             }
             Self::Withdraw => coordinator || t.partner_side(who),
+        }
+    }
+
+    /// Why `t`'s state does not allow `who` this step, or nothing when it does: besides the
+    /// state, a side that has agreed to a round's proposal cannot agree again.
+    pub fn refusal_to(self, who: &Principal, t: &Twinning) -> Option<String> {
+        let partner = t.awaiting_partner && t.partner_side(who);
+        match self {
+            Self::Accept
+                if t.state == TwinningState::Proposed && !partner && t.decided_at.is_some() =>
+            {
+                Some("the city has accepted already: the partner's side has yet to agree".into())
+            }
+            _ => self.refusal(t),
         }
     }
 

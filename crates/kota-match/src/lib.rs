@@ -3,7 +3,8 @@
 //! * [`profile`]: the input: cities, partners, projects, exclusions.
 //! * [`scoring`]: explained integer scores with configurable weights.
 //! * [`network`] and [`topk`]: checked data, top-k recommendations through a candidate index,
-//!   and "what would change it".
+//!   and "what would change it"; all partners' top-k cities at once for the twinning
+//!   market's candidate graph ([`network::Network::recommend_cities_for_all_partners`]).
 //! * [`twinning`]: optimal (and fair) capacity-aware assignment of partners to cities, and of
 //!   firms to projects.
 //! * [`round`]: a coordinator's round: pins, forbids, warm re-solves and capacity what-ifs,
@@ -16,6 +17,7 @@
 
 pub mod assignment;
 pub mod bmatching;
+mod bulk;
 pub mod flow;
 pub mod network;
 pub mod profile;

@@ -202,6 +202,11 @@ impl Network {
         v
     }
 
+    /// What city `c`'s open projects seek, sorted.
+    pub(crate) fn city_seeks(&self, c: usize) -> &[Seek] {
+        &self.city_seeks[c]
+    }
+
     pub(crate) fn city_index(&self, id: &str) -> Result<usize, NetworkError> {
         self.city_by_id
             .get(id)

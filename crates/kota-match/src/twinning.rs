@@ -134,22 +134,32 @@ impl Network {
             Market::Business => vec![options.project_capacity; targets],
         };
         let left_cap = partners.iter().map(|&p| d.partners[p].capacity).collect();
+        let lists: Vec<Vec<(u32, i64)>> = match (options.market, options.candidates_per_partner) {
+            (Market::Twinning, Some(k)) => self.top_cities_by_partner(k),
+            (market, k) => partners
+                .iter()
+                .map(|&p| {
+                    let targets: Vec<usize> = match k {
+                        Some(k) => self
+                            .recommend(query, &d.partners[p].id, k)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(|r| self.target_index(market, &r.id))
+                            .collect(),
+                        None => (0..targets).collect(),
+                    };
+                    targets
+                        .into_iter()
+                        .filter_map(|t| Some((t as u32, self.pair_score(market, p, t).ok()?)))
+                        .collect()
+                })
+                .collect(),
+        };
         let (mut edges, mut scores) = (Vec::new(), Vec::new());
-        for (l, &p) in partners.iter().enumerate() {
-            let candidates: Vec<usize> = match options.candidates_per_partner {
-                Some(k) => self
-                    .recommend(query, &d.partners[p].id, k)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|r| self.target_index(options.market, &r.id))
-                    .collect(),
-                None => (0..targets).collect(),
-            };
-            for t in candidates {
-                if let Ok(score) = self.pair_score(options.market, p, t)
-                    && score >= options.min_score.max(1)
-                {
-                    edges.push((l as u32, t as u32));
+        for (l, list) in lists.into_iter().enumerate() {
+            for (t, score) in list {
+                if score >= options.min_score.max(1) {
+                    edges.push((l as u32, t));
                     scores.push(score);
                 }
             }

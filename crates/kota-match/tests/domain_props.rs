@@ -288,6 +288,45 @@ proptest! {
     }
 
     #[test]
+    fn bulk_top_k_cities_equal_brute_force_for_every_partner(
+        data in network(14),
+        k in 0usize..6,
+        extra in prop::collection::vec((0usize..100, 0usize..100), 0..12),
+        other_case in any::<bool>(),
+    ) {
+        let mut data = data;
+        // More exclusions; countries of interest in either case and some that no city has.
+        let (np, nc) = (data.partners.len(), data.cities.len());
+        data.exclusions.extend(extra.into_iter().map(|(p, c)| Exclusion {
+            partner: format!("p{}", p % np),
+            target: format!("c{}", c % nc),
+            reason: ExclusionReason::Conflict,
+        }));
+        if other_case {
+            for (i, p) in data.partners.iter_mut().enumerate() {
+                p.countries.iter_mut().for_each(|c| c.make_ascii_lowercase());
+                if i % 3 == 0 {
+                    p.countries.push("SG".into());
+                }
+            }
+        }
+        let n = Network::new(data).unwrap();
+        let all = n.recommend_cities_for_all_partners(k);
+        prop_assert_eq!(all.len(), n.data().partners.len());
+        for (p, got) in n.data().partners.iter().zip(&all) {
+            let want = n.recommend_exhaustive(Query::CitiesForPartner, &p.id, k).unwrap();
+            prop_assert_eq!(got, &want);
+        }
+        // The twinning market's candidate graph comes from the bulk path.
+        let options = AssignOptions { candidates_per_partner: Some(k), ..Default::default() };
+        let plan = n.assign(&options);
+        for pair in &plan.pairs {
+            let i = n.data().partners.iter().position(|p| p.id == pair.partner).unwrap();
+            prop_assert!(all[i].iter().any(|r| r.id == pair.target && r.score == pair.score));
+        }
+    }
+
+    #[test]
     fn levers_cross_the_top_k_boundary_exactly(data in network(8), k in 1usize..4) {
         let n = Network::new(data).unwrap();
         let d = n.data();

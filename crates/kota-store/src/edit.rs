@@ -112,10 +112,12 @@ pub trait Edit: Send + Sync + 'static {
     /// for a change that needs none (a creation).
     fn version(target: &Self::Target) -> Option<i32>;
 
-    /// Checks the input against what it refers to, read in the same transaction.
+    /// Checks the input against what it refers to, read in the same transaction, and against
+    /// the state `target` is in for `who` (a 409 when it does not allow the change).
     fn check(
         &self,
         conn: &mut Conn<'_>,
+        who: &Principal,
         target: &Self::Target,
     ) -> impl Future<Output = WriteResult<()>> + Send;
 
@@ -319,7 +321,7 @@ impl<E: Edit> EditJob<E> {
         {
             return Err(WriteError::Stale { current });
         }
-        edit.check(conn, &target).await?;
+        edit.check(conn, who, &target).await?;
         let output = edit.apply(conn, who, &target).await?;
         edit.save(conn, who, &target, &output).await?;
         let Audited { object_id, before } = E::audited(&target, &output);

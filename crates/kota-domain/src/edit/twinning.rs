@@ -59,6 +59,7 @@ impl ProposalInput {
             objectives: self.objectives.trim().to_owned(),
             proposed_by: Some(who.public_label()),
             proposed_at: now,
+            awaiting_partner: false,
             decided_by: None,
             decided_at: None,
             endorsed_by: None,
@@ -197,13 +198,24 @@ impl Step<'_> {
         let mut t = before.clone();
         let by = Some(who.public_label());
         match self {
-            Self::Accept | Self::Decline => {
-                t.state = if matches!(self, Self::Accept) {
+            Self::Accept if t.awaiting_partner && t.partner_side(who) => {
+                // The partner's side agrees to a round's proposal; active once the city has.
+                t.awaiting_partner = false;
+                if t.decided_at.is_some() {
                     t.last_active_on = now.date_naive();
-                    TwinningState::Active
-                } else {
-                    TwinningState::Declined
-                };
+                    t.state = TwinningState::Active;
+                }
+            }
+            Self::Accept => {
+                t.decided_by = by;
+                t.decided_at = Some(now);
+                if !t.awaiting_partner {
+                    t.last_active_on = now.date_naive();
+                    t.state = TwinningState::Active;
+                }
+            }
+            Self::Decline => {
+                t.state = TwinningState::Declined;
                 t.decided_by = by;
                 t.decided_at = Some(now);
             }

@@ -22,8 +22,6 @@ pub struct Pair<'a> {
     pub city: &'a City,
     /// The partner's strengths as the engine used them.
     pub strengths: &'a FocusWeights,
-    /// The partner's countries as the engine used them.
-    pub countries: &'a [String],
     /// Where the partner's profile came from.
     pub sources: Option<&'a ProfileSources>,
     /// The engine's score and terms.

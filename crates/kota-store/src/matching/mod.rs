@@ -20,6 +20,9 @@ use explain::Pair;
 use input::{Capacities, engine_input};
 use snapshot::NetworkSnapshot;
 
+/// Suggestions shown when the request does not say how many.
+pub const DEFAULT_SUGGESTIONS: usize = 5;
+
 /// The most suggestions one request may ask for.
 pub const MAX_SUGGESTIONS: usize = 20;
 
@@ -105,7 +108,6 @@ pub fn suggest(
             partner,
             city,
             strengths: &engine_partner.strengths,
-            countries: &engine_partner.countries,
             sources: input.sources.get(partner_slug),
             explanation: &explanation,
         };

@@ -3,7 +3,7 @@
 //! kept in memory; another server, or a restart, solves cold and gets the same pairs), stable
 //! rounds by deferred acceptance. The pairs come back explained in words.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{LazyLock, Mutex};
 
 use kota_domain::city::CityRef;
@@ -19,8 +19,8 @@ use uuid::Uuid;
 use super::explain::{Pair, list};
 use super::snapshot::NetworkSnapshot;
 
-/// The warm states kept, at most.
-const KEPT: usize = 32;
+/// The warm states kept, at most (each holds a round's whole network and optimum).
+const KEPT: usize = 8;
 
 /// Per round: the network and the solver's state (which knows the pins and forbids it has).
 type Kept = HashMap<Uuid, (Network, WarmStart)>;
@@ -29,6 +29,13 @@ static WARM: LazyLock<Mutex<Kept>> = LazyLock::new(Mutex::default);
 
 /// A round's pairs, by slug (partner, city).
 pub type SlugPairs = Vec<(String, String)>;
+
+/// Drops the warm state of a round that will not be solved again (published).
+pub fn forget(id: Uuid) {
+    if let Ok(mut w) = WARM.lock() {
+        w.remove(&id);
+    }
+}
 
 /// What a solve gives.
 pub struct Solved {
@@ -105,73 +112,106 @@ pub fn solve(
     })
 }
 
-/// What giving partners more capacity would do: the cities that would get a partner. With a
-/// partner named, its capacity is raised by `slots` (or set to `capacity`); without one, the
-/// `slots` go one by one to whichever partner serves one more city (fewest id on ties).
+/// What more capacity would do to a round: the cities that would get a partner, and those that
+/// would lose theirs (optimal mode may trade one city for two).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WhatIfOutcome {
+    /// Cities served with the change that are not now, by slug.
+    pub added: Vec<String>,
+    /// Cities served now that would not be, by slug.
+    pub lost: Vec<String>,
+}
+
+/// What giving partners more capacity would do. With a partner named, its capacity is raised
+/// by `slots` (or set to `capacity`); without one, the `slots` go one at a time to the partner
+/// whose extra slot serves the most cities (the smallest id on ties), until one more slot
+/// serves no one more.
 pub fn what_if(
     data: &NetworkData,
     mode: RoundMode,
     all: (&SlugPairs, &SlugPairs),
     change: &WhatIfChange,
-) -> Result<Vec<String>, RoundError> {
-    if mode == RoundMode::Stable {
-        let mut d = data.clone();
-        apply_change(&mut d, change);
-        let network = Network::new(data.clone())?;
-        let before = served(&stable(&network, all.0, all.1)?);
-        let after = served(&stable(&Network::new(d)?, all.0, all.1)?);
-        return Ok(after.difference(&before).cloned().collect());
-    }
+) -> Result<WhatIfOutcome, RoundError> {
     let network = Network::new(data.clone())?;
-    let (_, state) = network.solve_round(&options(mode), &constraints(all.0, all.1))?;
-    let changes = match change {
+    let warm = match mode {
+        RoundMode::Stable => None,
+        _ => Some(
+            network
+                .solve_round(&options(mode), &constraints(all.0, all.1))?
+                .1,
+        ),
+    };
+    // The cities served with these capacities (partner slug → capacity).
+    let served_with = |caps: &BTreeMap<String, u32>| -> Result<BTreeSet<String>, RoundError> {
+        match &warm {
+            Some(state) => {
+                let changes: Vec<CapacityChange> = caps
+                    .iter()
+                    .map(|(partner, &capacity)| CapacityChange::Set {
+                        partner: partner.clone(),
+                        capacity,
+                    })
+                    .collect();
+                Ok(served(&network.round_what_if(state, &changes)?.plan.pairs))
+            }
+            None => {
+                let mut d = data.clone();
+                for p in &mut d.partners {
+                    if let Some(&c) = caps.get(&p.id) {
+                        p.capacity = c;
+                    }
+                }
+                Ok(served(&stable(&Network::new(d)?, all.0, all.1)?))
+            }
+        }
+    };
+    let capacity_of = |partner: &str| {
+        data.partners
+            .iter()
+            .find(|p| p.id == partner)
+            .map_or(0, |p| p.capacity)
+    };
+    let before = served_with(&BTreeMap::new())?;
+    let mut caps: BTreeMap<String, u32> = BTreeMap::new();
+    match change {
         WhatIfChange::Partner {
             partner,
             slots,
             capacity,
-        } => vec![match capacity {
-            Some(k) => CapacityChange::Set {
-                partner: partner.clone(),
-                capacity: *k,
-            },
-            None => CapacityChange::Add {
-                partner: partner.clone(),
-                slots: slots.unwrap_or(1),
-            },
-        }],
+        } => {
+            let c =
+                capacity.unwrap_or_else(|| capacity_of(partner).saturating_add(slots.unwrap_or(1)));
+            caps.insert(partner.clone(), c);
+        }
         WhatIfChange::Slots(n) => {
-            let mut chosen: Vec<CapacityChange> = Vec::new();
-            let mut gained = 0;
+            let mut ids: Vec<&str> = data.partners.iter().map(|p| p.id.as_str()).collect();
+            ids.sort_unstable();
+            let mut now = before.len();
             for _ in 0..*n {
                 let mut best: Option<(usize, &str)> = None;
-                for p in &data.partners {
-                    let mut trial = chosen.clone();
-                    trial.push(CapacityChange::Add {
-                        partner: p.id.clone(),
-                        slots: 1,
-                    });
-                    let n = network.round_what_if(&state, &trial)?.newly_served.len();
-                    if best.is_none_or(|(b, _)| n > b) {
-                        best = Some((n, p.id.as_str()));
+                for &p in &ids {
+                    let mut trial = caps.clone();
+                    let c = trial.get(p).copied().unwrap_or_else(|| capacity_of(p));
+                    trial.insert(p.to_owned(), c.saturating_add(1));
+                    let count = served_with(&trial)?.len();
+                    if best.is_none_or(|(b, _)| count > b) {
+                        best = Some((count, p));
                     }
                 }
-                let Some((n, p)) = best else { break };
-                if n <= gained {
+                let Some((count, p)) = best.filter(|(count, _)| *count > now) else {
                     break;
-                }
-                chosen.push(CapacityChange::Add {
-                    partner: p.to_owned(),
-                    slots: 1,
-                });
-                gained = n;
+                };
+                let c = caps.get(p).copied().unwrap_or_else(|| capacity_of(p));
+                caps.insert(p.to_owned(), c + 1);
+                now = count;
             }
-            chosen
         }
-    };
-    if changes.is_empty() {
-        return Ok(Vec::new());
     }
-    Ok(network.round_what_if(&state, &changes)?.newly_served)
+    let after = served_with(&caps)?;
+    Ok(WhatIfOutcome {
+        added: after.difference(&before).cloned().collect(),
+        lost: before.difference(&after).cloned().collect(),
+    })
 }
 
 /// A what-if's change of capacity.
@@ -188,18 +228,6 @@ pub enum WhatIfChange {
         /// The capacity it would have.
         capacity: Option<u32>,
     },
-}
-
-fn apply_change(d: &mut NetworkData, change: &WhatIfChange) {
-    if let WhatIfChange::Partner {
-        partner,
-        slots,
-        capacity,
-    } = change
-        && let Some(p) = d.partners.iter_mut().find(|p| &p.id == partner)
-    {
-        p.capacity = capacity.unwrap_or(p.capacity + slots.unwrap_or(1));
-    }
 }
 
 fn served(pairs: &[Assigned]) -> BTreeSet<String> {
@@ -239,6 +267,26 @@ fn stable(
             .filter(|(p, c)| if partner_side { p == id } else { c == id })
             .count() as u32
     };
+    for (kind, id, capacity, side) in d
+        .partners
+        .iter()
+        .map(|p| ("partner", &p.id, p.capacity, true))
+        .chain(
+            d.cities
+                .iter()
+                .map(|c| ("target", &c.id, c.max_partners, false)),
+        )
+    {
+        let pinned = used(id, side);
+        if pinned > capacity {
+            return Err(RoundError::OverCapacity {
+                kind,
+                id: id.clone(),
+                capacity,
+                pins: pinned,
+            });
+        }
+    }
     let ranked = |mut v: Vec<(i64, String)>| {
         v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         v.into_iter().map(|(_, id)| id).collect::<Vec<_>>()
@@ -299,6 +347,35 @@ fn stable(
     Ok(pairs)
 }
 
+/// Why the engine pairs `partner` with `city` (slugs), in words from `snapshot`: empty when
+/// either is no longer in the network.
+pub fn reasons(
+    snapshot: &NetworkSnapshot,
+    network: &Network,
+    partner: &str,
+    city: &str,
+) -> Result<Vec<String>, RoundError> {
+    let explanation = network.explain(Query::CitiesForPartner, partner, city)?;
+    Ok(
+        match (
+            snapshot.partners.iter().find(|p| p.slug == partner),
+            snapshot.cities.iter().find(|c| c.slug == city),
+            network.data().partners.iter().find(|p| p.id == partner),
+        ) {
+            (Some(p), Some(c), Some(ep)) => Pair {
+                snapshot,
+                partner: p,
+                city: c,
+                strengths: &ep.strengths,
+                sources: None,
+                explanation: &explanation,
+            }
+            .reasons(),
+            _ => Vec::new(),
+        },
+    )
+}
+
 /// The round as people read it: the pairs explained, the cities left out and why, coverage.
 pub struct Described {
     /// The pairs, by city name.
@@ -327,25 +404,7 @@ pub fn describe(
         let (Some(city), Some(partner)) = (city_ref(&a.target), partner_ref(&a.partner)) else {
             continue;
         };
-        let explanation = network.explain(Query::CitiesForPartner, &a.partner, &a.target)?;
-        let engine_partner = data.partners.iter().find(|p| p.id == a.partner);
-        let words = match (
-            snapshot.partners.iter().find(|p| p.slug == a.partner),
-            snapshot.cities.iter().find(|c| c.slug == a.target),
-            engine_partner,
-        ) {
-            (Some(p), Some(c), Some(ep)) => Pair {
-                snapshot,
-                partner: p,
-                city: c,
-                strengths: &ep.strengths,
-                countries: &ep.countries,
-                sources: None,
-                explanation: &explanation,
-            }
-            .reasons(),
-            _ => Vec::new(),
-        };
+        let words = reasons(snapshot, &network, &a.partner, &a.target)?;
         matched.push(MatchedPair {
             partner: partner.clone(),
             city: city.clone(),

@@ -14,6 +14,7 @@ use kota_domain::twinning::TwinningState;
 use uuid::Uuid;
 
 use crate::StoreResult;
+use crate::args::{Sql, bind_args};
 use crate::conn::{Conn, on_conn};
 use crate::filter::{CityFilter, PartnerFilter, ProjectFilter};
 
@@ -83,10 +84,17 @@ impl Conn<'_> {
         for (city, area) in rows {
             plan_areas.entry(city).or_default().push(area);
         }
-        let rows: Vec<(Uuid, Uuid, String)> = on_conn!(self, c => sqlx::query_as(
-            "SELECT partner_id, city_id, state FROM twinnings \
-             WHERE state IN ('proposed', 'active', 'declined') ORDER BY partner_id, city_id",
-        ).fetch_all(&mut *c).await)?;
+        // Only the twinnings the viewer may see: a proposal or a refusal must not show
+        // through as a pair left out of someone else's suggestions.
+        let mut sql = Sql::default();
+        let seen = crate::records::twinning::visible(&mut sql, viewer)
+            .map(|v| format!(" AND {v}"))
+            .unwrap_or_default();
+        sql.text = format!(
+            "SELECT t.partner_id, t.city_id, t.state FROM twinnings t JOIN cities c ON c.id = t.city_id \
+             WHERE t.state IN ('proposed', 'active', 'declined'){seen} ORDER BY t.partner_id, t.city_id"
+        );
+        let rows: Vec<(Uuid, Uuid, String)> = on_conn!(self, c => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *c).await)?;
         let twinnings = rows
             .into_iter()
             .filter_map(|(p, c, state)| Some((p, c, TwinningState::parse(&state)?)))

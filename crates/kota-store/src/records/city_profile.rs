@@ -36,7 +36,7 @@ impl Edit for UpdateCityProfile {
         Some(city.version)
     }
 
-    async fn check(&self, _: &mut Conn<'_>, _: &City) -> WriteResult<()> {
+    async fn check(&self, _: &mut Conn<'_>, _: &Principal, _: &City) -> WriteResult<()> {
         checked(self.input.check())
     }
 

@@ -37,7 +37,7 @@ impl Edit for UpdateFocusArea {
         Some(area.version)
     }
 
-    async fn check(&self, _: &mut Conn<'_>, _: &FocusArea) -> WriteResult<()> {
+    async fn check(&self, _: &mut Conn<'_>, _: &Principal, _: &FocusArea) -> WriteResult<()> {
         checked(self.input.check())
     }
 

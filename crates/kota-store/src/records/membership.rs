@@ -37,7 +37,7 @@ impl Edit for AdmitCity {
         None
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, _: &()) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, _: &()) -> WriteResult<()> {
         let states = conn.state_codes().await?;
         checked(self.input.check(&states))
     }
@@ -100,7 +100,7 @@ impl Edit for UpdateMembership {
         Some(city.version)
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, _: &City) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, _: &City) -> WriteResult<()> {
         let states = conn.state_codes().await?;
         checked(self.input.check(&states))
     }

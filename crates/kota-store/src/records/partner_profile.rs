@@ -37,7 +37,7 @@ impl Edit for UpdatePartnerProfile {
         Some(partner.version)
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, _: &Partner) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, _: &Partner) -> WriteResult<()> {
         let areas = conn.focus_area_ids().await?;
         let states = conn.state_codes().await?;
         checked(self.input.check(&areas, &states))

@@ -55,7 +55,7 @@ impl Edit for AddPlanVersion {
         Some(t.latest.as_ref().map_or(0, |p| p.version))
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, _: &PlanTarget) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, _: &PlanTarget) -> WriteResult<()> {
         let areas = conn.focus_area_ids().await?;
         checked(self.input.check(&areas))
     }

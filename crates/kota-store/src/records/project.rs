@@ -46,7 +46,7 @@ impl Edit for CreateProject {
         None
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, _: &CityRef) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, _: &CityRef) -> WriteResult<()> {
         let areas = conn.focus_area_ids().await?;
         checked(self.input.check(&areas))
     }
@@ -105,7 +105,7 @@ impl Edit for UpdateProject {
         Some(project.version)
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, before: &Project) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, before: &Project) -> WriteResult<()> {
         // Focus areas the project is stored with exist (they are foreign keys): only a new
         // one needs the list.
         let kept = |f: &String| before.focus_areas.contains(f);
@@ -166,7 +166,7 @@ impl Edit for RecordProgress {
         Some(project.version)
     }
 
-    async fn check(&self, _: &mut Conn<'_>, _: &Project) -> WriteResult<()> {
+    async fn check(&self, _: &mut Conn<'_>, _: &Principal, _: &Project) -> WriteResult<()> {
         checked(self.input.check())
     }
 

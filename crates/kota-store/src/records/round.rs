@@ -13,7 +13,7 @@ use kota_domain::partner::PartnerRef;
 use kota_domain::round::{
     Coverage, Round, RoundMode, RoundPair, RoundProposal, RoundStatus, WhatIfAnswer, may_run_rounds,
 };
-use kota_match::network::NetworkData;
+use kota_match::network::{Network, NetworkData};
 use kota_match::round::RoundError;
 use serde::Serialize;
 use uuid::Uuid;
@@ -22,13 +22,16 @@ use crate::audit::now;
 use crate::conn::{Conn, on_conn};
 use crate::edit::{Audited, Edit, WriteError, WriteResult};
 use crate::matching::input::{Capacities, engine_input};
-use crate::matching::round::{SlugPairs, WhatIfChange, describe, solve, what_if};
+use crate::matching::round::{SlugPairs, WhatIfChange, describe, reasons, solve, what_if};
 use crate::matching::snapshot::NetworkSnapshot;
 use crate::records::twinning::ProposeTwinning;
 use crate::{Store, StoreError, StoreResult};
 
 /// The most partners per city or cities per partner a round may set.
 pub const MAX_CAPACITY: u32 = 50;
+
+/// The most extra partner slots a what-if may place.
+pub const MAX_SLOTS: u32 = 100;
 
 /// A round with the engine input it is solved from (kept with it, never shown).
 #[derive(Debug, Clone)]
@@ -91,6 +94,12 @@ fn engine_refused(e: RoundError) -> WriteError {
                 "`{id}` takes {capacity} in this round and has that many pins already"
             ),
         }]),
+        RoundError::Network(kota_match::network::NetworkError::UnknownId { kind, id }) => {
+            WriteError::Invalid(vec![FieldError {
+                field: if kind == "partner" { "partner" } else { "city" }.into(),
+                message: format!("`{id}` does not take part in this round"),
+            }])
+        }
         other => WriteError::Conflict(other.to_string()),
     }
 }
@@ -116,6 +125,7 @@ fn solved(
         &result.pairs,
     )
     .map_err(engine_refused)?;
+    stored.round.warm_start = result.warm;
     stored.round.pairs = d.pairs;
     stored.round.unmatched = d.unmatched;
     stored.round.coverage = d.coverage;
@@ -218,7 +228,12 @@ impl Edit for StartRound {
         None
     }
 
-    async fn check(&self, _: &mut Conn<'_>, target: &NetworkSnapshotTarget) -> WriteResult<()> {
+    async fn check(
+        &self,
+        _: &mut Conn<'_>,
+        _: &Principal,
+        target: &NetworkSnapshotTarget,
+    ) -> WriteResult<()> {
         let snapshot = &target.0;
         let mut errors = Vec::new();
         if let Some(c) = self.capacity
@@ -254,9 +269,6 @@ impl Edit for StartRound {
             },
         )
         .data;
-        if let Some(c) = self.capacity {
-            input.partners.iter_mut().for_each(|p| p.capacity = c);
-        }
         let city_slugs: Vec<&str> = match &cities {
             Some(list) => list.iter().map(|c| c.slug.as_str()).collect(),
             None => snapshot.cities.iter().map(|c| c.slug.as_str()).collect(),
@@ -269,12 +281,18 @@ impl Edit for StartRound {
             }
             None => input.partners.retain(|p| p.capacity > 0),
         }
+        // One capacity for all applies to those taking part: a partner that said it has no
+        // room is not given some.
+        if let Some(c) = self.capacity {
+            input.partners.iter_mut().for_each(|p| p.capacity = c);
+        }
         input
             .projects
             .retain(|p| city_slugs.contains(&p.city.as_str()));
-        input
-            .exclusions
-            .retain(|e| city_slugs.contains(&e.target.as_str()));
+        let taking_part: Vec<String> = input.partners.iter().map(|p| p.id.clone()).collect();
+        input.exclusions.retain(|e| {
+            city_slugs.contains(&e.target.as_str()) && taking_part.contains(&e.partner)
+        });
         let city_refs: Vec<CityRef> = snapshot
             .cities
             .iter()
@@ -313,6 +331,7 @@ impl Edit for StartRound {
                 before: 0,
                 after: 0,
             },
+            warm_start: false,
             weights: serde_json::to_value(&input.weights).unwrap_or_default(),
             engine_version: format!("kota-match {}", env!("CARGO_PKG_VERSION")),
             created_by: String::new(),
@@ -471,7 +490,7 @@ impl Edit for ChangeRound {
         Some(t.stored.round.version)
     }
 
-    async fn check(&self, _: &mut Conn<'_>, t: &RoundTarget) -> WriteResult<()> {
+    async fn check(&self, _: &mut Conn<'_>, _: &Principal, t: &RoundTarget) -> WriteResult<()> {
         let round = &t.stored.round;
         let draft = round.status == RoundStatus::Draft;
         if matches!(self.change, RoundChange::Proposals(_)) == draft {
@@ -582,14 +601,48 @@ impl Conn<'_> {
     }
 }
 
+impl Conn<'_> {
+    /// The open twinning of a pair proposed at or after `since`, if there is one.
+    pub async fn open_twinning_since(
+        &mut self,
+        partner: Uuid,
+        city: Uuid,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<Option<Uuid>> {
+        Ok(on_conn!(self, c => sqlx::query_scalar(
+            "SELECT id FROM twinnings WHERE partner_id = $1 AND city_id = $2 \
+             AND state IN ('proposed', 'active') AND proposed_at >= $3",
+        ).bind(partner).bind(city).bind(since).fetch_optional(&mut *c).await)?)
+    }
+}
+
 crate::reads_on_a_pooled_connection! {
     /// A round with its engine input (rounds have no slug).
     fn stored_round(key: &Key) -> Option<StoredRound>;
     /// Every round, newest first.
     fn rounds() -> Vec<Round>;
+    /// The open twinning of a pair proposed at or after `since`, if there is one.
+    fn open_twinning_since(partner: Uuid, city: Uuid, since: chrono::DateTime<chrono::Utc>) -> Option<Uuid>;
 }
 
 impl Store {
+    /// A round, for those who run rounds (coordinators).
+    pub async fn round(&self, who: &Principal, key: &Key) -> WriteResult<Round> {
+        if !may_run_rounds(who) {
+            return Err(WriteError::Forbidden);
+        }
+        let stored = self.stored_round(key).await?.ok_or(WriteError::NotFound)?;
+        Ok(stored.round)
+    }
+
+    /// Every round, newest first, for those who run rounds (coordinators).
+    pub async fn rounds_for(&self, who: &Principal) -> WriteResult<Vec<Round>> {
+        if !may_run_rounds(who) {
+            return Err(WriteError::Forbidden);
+        }
+        Ok(self.rounds().await?)
+    }
+
     /// Publishes a draft round: marks it published, proposes each pair as a twinning through
     /// the one pipeline (each proposal checked and audited like one a partner makes), and
     /// records the proposals on the round.
@@ -599,21 +652,37 @@ impl Store {
         key: &Key,
         based_on: Option<i32>,
     ) -> WriteResult<Round> {
-        let published = self
-            .apply_edit(
+        let stored = self.stored_round(key).await?.ok_or(WriteError::NotFound)?;
+        // A publish that stopped before its proposals were recorded (the database was busy)
+        // is taken up where it stopped; otherwise the draft is published first.
+        let resumed =
+            stored.round.status == RoundStatus::Published && stored.round.proposals.is_empty();
+        let published = if resumed && may_run_rounds(who) {
+            stored
+        } else {
+            self.apply_edit(
                 who,
                 ChangeRound::new(key.clone(), RoundChange::Publish),
                 based_on,
             )
-            .await?;
+            .await?
+        };
         let round = published.round;
+        crate::matching::round::forget(round.id);
+        let since = round.published_at.unwrap_or(round.created_at);
+        // The proposals are read by both sides (and by everyone once active): their words come
+        // from the network as the public sees it, never from what only coordinators may read.
+        let public = self.network_snapshot(None).await?;
+        let network = Network::new(published.input.clone()).map_err(StoreError::from)?;
         let mut proposals = Vec::new();
         for pair in &round.pairs {
             let areas = common_areas(&published.input, &pair.partner.slug, &pair.city.slug);
+            let words = reasons(&public, &network, &pair.partner.slug, &pair.city.slug)
+                .map_err(engine_refused)?;
             let objectives = format!(
                 "Proposed by the matching round of {}. {}",
                 round.created_at.format("%-d %B %Y"),
-                pair.explanation.join(" ")
+                words.join(" ")
             );
             let proposal = ProposeTwinning {
                 partner: Key::Id(pair.partner.id),
@@ -622,10 +691,20 @@ impl Store {
                     focus_areas: areas,
                     objectives: objectives.chars().take(5000).collect(),
                 },
+                from_round: true,
             };
             let (twinning, refused) = match self.apply_edit(who, proposal, None).await {
                 Ok(t) => (Some(t.id), None),
-                Err(WriteError::Conflict(m)) => (None, Some(m)),
+                Err(WriteError::Conflict(m)) => {
+                    // Opened since the round was published: by the publish that stopped.
+                    match self
+                        .open_twinning_since(pair.partner.id, pair.city.id, since)
+                        .await?
+                    {
+                        Some(id) => (Some(id), None),
+                        None => (None, Some(m)),
+                    }
+                }
                 Err(WriteError::Invalid(e)) => (
                     None,
                     Some(
@@ -680,19 +759,21 @@ impl Store {
             };
             *partner = p.slug.clone();
         }
-        let added = what_if(
+        let outcome = what_if(
             &stored.input,
             r.mode,
             (&pairs_of(&r.pins), &pairs_of(&r.forbids)),
             &change,
         )
         .map_err(engine_refused)?;
-        let cities_added: Vec<CityRef> = r
-            .cities
-            .iter()
-            .filter(|c| added.contains(&c.slug))
-            .cloned()
-            .collect();
+        let named = |slugs: &[String]| -> Vec<CityRef> {
+            r.cities
+                .iter()
+                .filter(|c| slugs.contains(&c.slug))
+                .cloned()
+                .collect()
+        };
+        let (cities_added, cities_lost) = (named(&outcome.added), named(&outcome.lost));
         let before = r
             .pairs
             .iter()
@@ -701,14 +782,16 @@ impl Store {
             .len() as u32;
         Ok(WhatIfAnswer {
             served_before: before,
-            served_after: before + cities_added.len() as u32,
+            served_after: before + cities_added.len() as u32 - cities_lost.len() as u32,
             cities_added,
+            cities_lost,
         })
     }
 }
 
 /// The focus areas a twinning of the pair would work on: where the partner is strong and the
-/// city has needs, strongest first (at most six); the city's largest need when none overlap.
+/// city has needs, strongest first (at most six); the city's needs when none overlap, the
+/// partner's strengths when the city states none.
 fn common_areas(input: &NetworkData, partner: &str, city: &str) -> Vec<String> {
     let (Some(p), Some(c)) = (
         input.partners.iter().find(|p| p.id == partner),
@@ -726,6 +809,9 @@ fn common_areas(input: &NetworkData, partner: &str, city: &str) -> Vec<String> {
         .collect();
     if both.is_empty() {
         both = c.needs.iter().map(|(a, &n)| (u32::from(n), a)).collect();
+    }
+    if both.is_empty() {
+        both = p.strengths.iter().map(|(a, &s)| (u32::from(s), a)).collect();
     }
     both.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     both.into_iter().take(6).map(|(_, a)| a.clone()).collect()

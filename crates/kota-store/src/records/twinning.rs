@@ -49,6 +49,8 @@ pub struct ProposeTwinning {
     pub city: Key,
     /// Focus areas and objectives.
     pub input: ProposalInput,
+    /// Made by a matching round: the partner's side must agree too.
+    pub from_round: bool,
 }
 
 impl Edit for ProposeTwinning {
@@ -79,7 +81,7 @@ impl Edit for ProposeTwinning {
         None
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, sides: &Sides) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, sides: &Sides) -> WriteResult<()> {
         let areas = conn.focus_area_ids().await?;
         let mut errors = self.input.check(&areas).err().unwrap_or_default();
         for (field, key, found) in [
@@ -120,7 +122,9 @@ impl Edit for ProposeTwinning {
                 "a proposal without its sides".into(),
             ));
         };
-        Ok(self.input.create(Uuid::new_v4(), partner, city, who, now()))
+        let mut t = self.input.create(Uuid::new_v4(), partner, city, who, now());
+        t.awaiting_partner = self.from_round;
+        Ok(t)
     }
 
     async fn save(
@@ -132,12 +136,12 @@ impl Edit for ProposeTwinning {
     ) -> StoreResult<()> {
         on_conn!(conn, c => sqlx::query(
             "INSERT INTO twinnings (id, partner_id, city_id, state, focus_areas, objectives, \
-             proposed_by, proposed_at, last_active_on, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             proposed_by, proposed_at, last_active_on, version, awaiting_partner) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(t.id).bind(t.partner.id).bind(t.city.id).bind(t.state.as_str())
         .bind(Json(&t.focus_areas)).bind(&t.objectives).bind(&t.proposed_by)
-        .bind(t.proposed_at).bind(t.last_active_on).bind(t.version)
+        .bind(t.proposed_at).bind(t.last_active_on).bind(t.version).bind(t.awaiting_partner)
         .execute(&mut *c).await.map(|_| ()))?;
         Ok(())
     }
@@ -230,9 +234,9 @@ impl<S: TwinningStep> Edit for ChangeTwinning<S> {
         Some(t.version)
     }
 
-    async fn check(&self, _: &mut Conn<'_>, t: &Twinning) -> WriteResult<()> {
+    async fn check(&self, _: &mut Conn<'_>, who: &Principal, t: &Twinning) -> WriteResult<()> {
         let step = S::step(&self.input);
-        if let Some(why) = S::TRANSITION.refusal(t) {
+        if let Some(why) = S::TRANSITION.refusal_to(who, t) {
             return Err(WriteError::Conflict(why));
         }
         checked(step.check(Utc::now().date_naive()))
@@ -263,11 +267,11 @@ impl<S: TwinningStep> Edit for ChangeTwinning<S> {
             sqlx::query(
                 "UPDATE twinnings SET state = $1, decided_by = $2, decided_at = $3, \
                  endorsed_by = $4, endorsed_at = $5, ended_by = $6, ended_at = $7, outcome = $8, \
-                 last_active_on = $9, version = $10 WHERE id = $11",
+                 last_active_on = $9, version = $10, awaiting_partner = $12 WHERE id = $11",
             )
             .bind(t.state.as_str()).bind(&t.decided_by).bind(t.decided_at).bind(&t.endorsed_by)
             .bind(t.endorsed_at).bind(&t.ended_by).bind(t.ended_at).bind(&t.outcome)
-            .bind(t.last_active_on).bind(t.version).bind(t.id)
+            .bind(t.last_active_on).bind(t.version).bind(t.id).bind(t.awaiting_partner)
             .execute(&mut *c).await?;
             for (i, a) in added.iter().enumerate() {
                 sqlx::query(
@@ -290,7 +294,7 @@ impl<S: TwinningStep> Edit for ChangeTwinning<S> {
 
 /// What pages and the API select of a twinning, with its partner and city.
 const COLUMNS: &str = "t.id, t.state, t.focus_areas, t.objectives, t.proposed_by, \
-    t.proposed_at, t.decided_by, t.decided_at, t.endorsed_by, t.endorsed_at, t.ended_by, \
+    t.proposed_at, t.awaiting_partner, t.decided_by, t.decided_at, t.endorsed_by, t.endorsed_at, t.ended_by, \
     t.ended_at, t.outcome, t.last_active_on, t.source, t.version, p.id AS partner_id, \
     p.slug AS partner_slug, p.name AS partner_name, p.kind AS partner_kind, c.id AS city_id, \
     c.slug AS city_slug, c.name AS city_name, c.country_iso2";
@@ -310,6 +314,7 @@ struct TwinningRow {
     objectives: String,
     proposed_by: Option<String>,
     proposed_at: DateTime<Utc>,
+    awaiting_partner: bool,
     decided_by: Option<String>,
     decided_at: Option<DateTime<Utc>>,
     endorsed_by: Option<String>,
@@ -353,6 +358,7 @@ impl TwinningRow {
             objectives: self.objectives,
             proposed_by: self.proposed_by,
             proposed_at: self.proposed_at,
+            awaiting_partner: self.awaiting_partner,
             decided_by: self.decided_by,
             decided_at: self.decided_at,
             endorsed_by: self.endorsed_by,
@@ -369,7 +375,7 @@ impl TwinningRow {
 }
 
 /// The conditions that keep what `viewer` may not see out of a list.
-fn visible(sql: &mut Sql, viewer: Option<&Principal>) -> Option<String> {
+pub(crate) fn visible(sql: &mut Sql, viewer: Option<&Principal>) -> Option<String> {
     let own = match viewer.map(|v| &v.scope) {
         Some(Scope::Coordinator) => return None,
         Some(Scope::CityOfficer { city_id }) => {

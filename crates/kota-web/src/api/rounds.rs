@@ -8,12 +8,10 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use kota_domain::edit::FieldError;
 use kota_domain::ids::Key;
-use kota_domain::round::{
-    PairRequest, Round, RoundRequest, WhatIfAnswer, WhatIfRequest, may_run_rounds,
-};
+use kota_domain::round::{PairRequest, Round, RoundRequest, WhatIfAnswer, WhatIfRequest};
 use kota_store::EditRequest;
 use kota_store::matching::round::WhatIfChange;
-use kota_store::records::round::{ChangeRound, RoundChange, StartRound};
+use kota_store::records::round::{ChangeRound, MAX_CAPACITY, MAX_SLOTS, RoundChange, StartRound};
 
 use super::body::JsonBody;
 use super::twinnings::OptionalIfMatch;
@@ -108,10 +106,7 @@ pub(crate) async fn list_rounds(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
 ) -> Result<Json<Vec<Round>>, Problem> {
-    if !may_run_rounds(&who) {
-        return Err(kota_store::WriteError::Forbidden.into());
-    }
-    Ok(Json(s.store.rounds().await?))
+    Ok(Json(s.store.rounds_for(&who).await?))
 }
 
 /// One round, with its pairs, unmatched cities, coverage, pins, forbids and, once published,
@@ -130,15 +125,7 @@ pub(crate) async fn get_round(
     RequiredPrincipal(who): RequiredPrincipal,
     KeyPath(id): KeyPath,
 ) -> Answer {
-    if !may_run_rounds(&who) {
-        return Err(kota_store::WriteError::Forbidden.into());
-    }
-    let r = s
-        .store
-        .stored_round(&id)
-        .await?
-        .ok_or_else(|| Problem::not_found("round", &id))?
-        .round;
+    let r = s.store.round(&who, &id).await?;
     Ok((etag(r.version), Json(r)))
 }
 
@@ -247,12 +234,21 @@ pub(crate) async fn what_if(
             message: message.into(),
         }])
     };
+    let within = |field: &str, v: Option<u32>, range: std::ops::RangeInclusive<u32>| match v {
+        Some(n) if !range.contains(&n) => Err(invalid(
+            field,
+            &format!("give a number from {} to {}", range.start(), range.end()),
+        )),
+        _ => Ok(()),
+    };
+    within("slots", body.slots, 1..=MAX_SLOTS)?;
+    within("capacity", body.capacity, 0..=MAX_CAPACITY)?;
     let change = match (&body.partner, body.slots, body.capacity) {
-        (None, Some(n), None) if (1..=100).contains(&n) => WhatIfChange::Slots(n),
+        (None, Some(n), None) => WhatIfChange::Slots(n),
         (None, _, None) => {
             return Err(invalid(
                 "slots",
-                "give from 1 to 100 more slots, or a partner",
+                "give how many more partner slots, or a partner",
             ));
         }
         (None, _, Some(_)) => {

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use kota_domain::ids::Key;
 use kota_domain::suggestion::Suggestions;
-use kota_store::matching::{MAX_SUGGESTIONS, SuggestionsFor};
+use kota_store::matching::{DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS, SuggestionsFor};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -23,9 +23,6 @@ pub(crate) struct SuggestionQuery {
     #[param(value_type = Option<u32>, minimum = 1, maximum = 20)]
     limit: Option<String>,
 }
-
-/// Suggestions shown when the request does not say how many.
-pub(crate) const DEFAULT_SUGGESTIONS: usize = 5;
 
 impl SuggestionQuery {
     fn limit(&self) -> Result<usize, Problem> {

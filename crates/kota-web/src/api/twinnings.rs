@@ -111,6 +111,7 @@ pub(crate) async fn post_twinning(
         partner,
         city,
         input,
+        from_round: false,
     };
     let edited = s
         .store

@@ -12,7 +12,7 @@ pub(crate) mod view;
 use axum::Router;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 
 use kota_store::records::twinning::{Accept, Conclude, Decline, Endorse, LogActivity, Withdraw};
 
@@ -72,23 +72,7 @@ pub(crate) fn router() -> Router<AppState> {
             forms::routes::<edit::framework::FocusAreaForm>(),
         )
         .route("/audit", get(edit::audit::audit))
-        .route("/rounds", get(rounds::list))
-        .route("/rounds/new", forms::routes::<edit::round::StartForm>())
-        .route("/rounds/{key}", get(rounds::page))
-        .route(
-            "/rounds/{key}/pins",
-            forms::routes::<edit::round::RoundStepForm<edit::round::Pin>>(),
-        )
-        .route(
-            "/rounds/{key}/forbids",
-            forms::routes::<edit::round::RoundStepForm<edit::round::Forbid>>(),
-        )
-        .route(
-            "/rounds/{key}/rerun",
-            forms::routes::<edit::round::RoundStepForm<edit::round::Rerun>>(),
-        )
-        .route("/rounds/{key}/what-if", post(rounds::what_if))
-        .route("/rounds/{key}/publish", post(rounds::publish))
+        .merge(rounds::routes())
         .route("/twinnings", get(twinnings::list))
         .route("/twinnings/inbox", get(twinnings::inbox))
         .route("/twinnings/{key}", get(twinnings::page))

@@ -6,13 +6,16 @@ use axum::extract::State;
 use kota_domain::access::Principal;
 use kota_domain::city::City;
 use kota_domain::event::Event;
+use kota_domain::ids::Key;
 use kota_domain::network::MemberState;
 use kota_domain::page::PageRequest;
 use kota_domain::partner::Partner;
 use kota_domain::project::{Project, ProjectUpdate};
+use kota_domain::suggestion::Suggestions;
 use kota_domain::twinning::Twinning;
 use kota_domain::views::CityDetail;
 use kota_store::filter::{CityFilter, TwinningFilter};
+use kota_store::matching::{DEFAULT_SUGGESTIONS, SuggestionsFor};
 
 use super::catalogue::{ProjectLine, status_text};
 use super::view::{AreaLabel, AreaNames, thousands};
@@ -76,6 +79,7 @@ pub(crate) struct CityPage {
     plan_areas: Vec<AreaLabel>,
     groups: Vec<ProjectGroup>,
     twinnings: Vec<Twinning>,
+    suggestions: Suggestions,
 }
 
 pub(crate) async fn city(
@@ -128,6 +132,7 @@ pub(crate) async fn city(
         plan_areas,
         groups,
         twinnings: twinnings_of(&s, Some(d.city.id), None, who.as_ref()).await?,
+        suggestions: suggestions(&s, SuggestionsFor::City, d.city.id, who.as_ref()).await?,
         d,
     })
 }
@@ -193,6 +198,7 @@ pub(crate) struct PartnerPage {
     may_edit: bool,
     may_manage: bool,
     twinnings: Vec<Twinning>,
+    suggestions: Suggestions,
 }
 
 pub(crate) async fn partner(
@@ -219,8 +225,22 @@ pub(crate) async fn partner(
         may_edit: who.as_ref().is_some_and(|w| w.may_edit_partner(partner.id)),
         may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
         twinnings: twinnings_of(&s, None, Some(partner.id), who.as_ref()).await?,
+        suggestions: suggestions(&s, SuggestionsFor::Partner, partner.id, who.as_ref()).await?,
         partner,
     })
+}
+
+/// The counterparts that fit a city or a partner best, explained with what `who` may see.
+async fn suggestions(
+    s: &AppState,
+    side: SuggestionsFor,
+    id: uuid::Uuid,
+    who: Option<&Principal>,
+) -> PageResult<Suggestions> {
+    Ok(s.store
+        .suggestions(side, &Key::Id(id), DEFAULT_SUGGESTIONS, who)
+        .await?
+        .unwrap_or(Suggestions { items: Vec::new() }))
 }
 
 /// The twinnings of a city or a partner that `who` may see.

@@ -3,25 +3,42 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use kota_domain::access::Principal;
+use kota_domain::edit::FieldError;
 use kota_domain::ids::Key;
-use kota_domain::round::{Round, RoundStatus, WhatIfAnswer, may_run_rounds};
+use kota_domain::round::{Round, RoundStatus, WhatIfAnswer};
 use kota_store::matching::round::WhatIfChange;
+use kota_store::records::round::MAX_SLOTS;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
 use crate::error::{PageError, PageResult, Problem};
 use crate::extract::KeyPath;
+use crate::forms;
 
-fn coordinator(who: &Principal) -> Result<(), PageError> {
-    if may_run_rounds(who) {
-        Ok(())
-    } else {
-        Err(Problem::forbidden("matching rounds are for the network's coordinators").into())
-    }
+/// The round pages and their forms.
+pub(crate) fn routes() -> Router<AppState> {
+    use super::edit::round::{Forbid, Pin, RoundStepForm, StartForm};
+    Router::new()
+        .route("/rounds", get(list))
+        .route("/rounds/new", forms::routes::<StartForm>())
+        .route("/rounds/{key}", get(page))
+        .route("/rounds/{key}/pins", forms::routes::<RoundStepForm<Pin>>())
+        .route(
+            "/rounds/{key}/forbids",
+            forms::routes::<RoundStepForm<Forbid>>(),
+        )
+        .route(
+            "/rounds/{key}/rerun",
+            forms::routes::<RoundStepForm<super::edit::round::Rerun>>(),
+        )
+        .route("/rounds/{key}/what-if", post(what_if))
+        .route("/rounds/{key}/publish", post(publish))
 }
 
 #[derive(Template, WebTemplate)]
@@ -36,11 +53,10 @@ pub(crate) async fn list(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
 ) -> PageResult<RoundsPage> {
-    coordinator(&who)?;
     Ok(RoundsPage {
         title: "Matching rounds".into(),
         section: "twinnings",
-        rounds: s.store.rounds().await?,
+        rounds: s.store.rounds_for(&who).await?,
     })
 }
 
@@ -62,13 +78,7 @@ async fn round_page(
     key: &Key,
     what_if: Option<WhatIfAnswer>,
 ) -> PageResult<RoundPage> {
-    coordinator(who)?;
-    let r = s
-        .store
-        .stored_round(key)
-        .await?
-        .ok_or_else(|| Problem::not_found("round", key))?
-        .round;
+    let r = s.store.round(who, key).await?;
     Ok(RoundPage {
         title: format!("Matching round of {}", r.created_at.format("%-d %B %Y")),
         section: "twinnings",
@@ -107,8 +117,13 @@ pub(crate) async fn what_if(
         .trim()
         .parse()
         .ok()
-        .filter(|n| (1..=100).contains(n))
-        .ok_or_else(|| Problem::invalid_body("give from 1 to 100 more partner slots"))?;
+        .filter(|n| (1..=MAX_SLOTS).contains(n))
+        .ok_or_else(|| {
+            Problem::invalid(vec![FieldError {
+                field: "slots".into(),
+                message: format!("give from 1 to {MAX_SLOTS} more partner slots"),
+            }])
+        })?;
     let answer = s
         .store
         .round_what_if(&who, &key, &WhatIfChange::Slots(slots))
@@ -128,7 +143,6 @@ pub(crate) async fn publish(
     KeyPath(key): KeyPath,
     CsrfForm(form): CsrfForm<PublishForm>,
 ) -> Result<Response, PageError> {
-    coordinator(&who)?;
     let version = form.version.parse().ok();
     let r = s.store.publish_round(&who, &key, version).await?;
     Ok(Redirect::to(&format!("/rounds/{}", r.id)).into_response())

@@ -22,6 +22,8 @@ pub(crate) struct StartForm;
 pub(crate) struct Start {
     mode: RoundMode,
     capacity: Option<u32>,
+    cities: Option<Vec<Key>>,
+    partners: Option<Vec<Key>>,
 }
 
 impl Input for Start {
@@ -32,7 +34,7 @@ impl Input for Start {
 
 impl EditForm for StartForm {
     type Edit = StartRound;
-    type Choices = ();
+    type Choices = PairChoices;
     type Input = Start;
 
     async fn load(
@@ -45,11 +47,11 @@ impl EditForm for StartForm {
         ))
     }
 
-    async fn choices(_: &AppState) -> Result<(), PageError> {
-        Ok(())
+    async fn choices(s: &AppState) -> Result<PairChoices, PageError> {
+        PairChoices::of(s).await
     }
 
-    fn fields((): &(), f: &mut Fields<'_>) {
+    fn fields(c: &PairChoices, f: &mut Fields<'_>) {
         let modes = vocabulary(RoundMode::ALL, RoundMode::as_str, RoundMode::label);
         f.pick("mode", "How to pair", false, borrowed(&modes))
             .required()
@@ -57,6 +59,15 @@ impl EditForm for StartForm {
         f.input("capacity", "Cities per partner (optional)", Kind::Number).help(
             "The same for every partner; leave empty to use each partner's stated capacity (one when it states none).",
         );
+        f.pick("cities", "Cities taking part", true, borrowed(&c.cities))
+            .help("None ticked: every member city.");
+        f.pick(
+            "partners",
+            "Partners taking part",
+            true,
+            borrowed(&c.partners),
+        )
+        .help("None ticked: every partner with capacity.");
     }
 
     fn spec<'a>(
@@ -85,7 +96,7 @@ impl EditForm for StartForm {
         v
     }
 
-    fn input((): &(), v: &FormValues) -> (Start, Vec<FieldError>) {
+    fn input(_: &PairChoices, v: &FormValues) -> (Start, Vec<FieldError>) {
         let mut errors = Vec::new();
         let mode = RoundMode::parse(v.text("mode")).unwrap_or_else(|| {
             errors.push(FieldError {
@@ -101,11 +112,28 @@ impl EditForm for StartForm {
                 message: format!("give a number from 1 to {MAX_CAPACITY}"),
             });
         }
-        (Start { mode, capacity }, errors)
+        let keys = |name: &str| {
+            let picked: Vec<Key> = v
+                .all(name)
+                .iter()
+                .filter_map(|s| Key::parse(s).ok())
+                .collect();
+            (!picked.is_empty()).then_some(picked)
+        };
+        let (cities, partners) = (keys("cities"), keys("partners"));
+        (
+            Start {
+                mode,
+                capacity,
+                cities,
+                partners,
+            },
+            errors,
+        )
     }
 
     fn edit(_: &NetworkSnapshotTarget, input: Start) -> StartRound {
-        StartRound::new(input.mode, input.capacity, None, None)
+        StartRound::new(input.mode, input.capacity, input.cities, input.partners)
     }
 
     fn done(_: &NetworkSnapshotTarget, saved: &StoredRound) -> String {
@@ -177,6 +205,24 @@ pub(crate) struct RoundStepForm<S>(std::marker::PhantomData<S>);
 pub(crate) struct PairChoices {
     partners: Vec<(String, String)>,
     cities: Vec<(String, String)>,
+}
+
+impl PairChoices {
+    async fn of(s: &AppState) -> Result<Self, PageError> {
+        let snapshot = s.store.network_snapshot(None).await?;
+        Ok(Self {
+            partners: snapshot
+                .partners
+                .into_iter()
+                .map(|p| (p.slug, p.name))
+                .collect(),
+            cities: snapshot
+                .cities
+                .into_iter()
+                .map(|c| (c.slug, c.name))
+                .collect(),
+        })
+    }
 }
 
 impl<S: RoundStep> EditForm for RoundStepForm<S> {

@@ -124,6 +124,7 @@ impl EditForm for ProposeForm {
             partner: partner.unwrap_or_else(|| Key::Slug(String::new())),
             city: input.city,
             input: input.terms,
+            from_round: false,
         }
     }
 
