@@ -811,7 +811,11 @@ fn common_areas(input: &NetworkData, partner: &str, city: &str) -> Vec<String> {
         both = c.needs.iter().map(|(a, &n)| (u32::from(n), a)).collect();
     }
     if both.is_empty() {
-        both = p.strengths.iter().map(|(a, &s)| (u32::from(s), a)).collect();
+        both = p
+            .strengths
+            .iter()
+            .map(|(a, &s)| (u32::from(s), a))
+            .collect();
     }
     both.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     both.into_iter().take(6).map(|(_, a)| a.clone()).collect()
