@@ -116,6 +116,7 @@ pub(crate) async fn list_rounds(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The round, with its ETag", body = Round),
+        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such round", body = Problem, content_type = "application/problem+json")
@@ -149,7 +150,11 @@ async fn change(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/pins", tag = "twinning",
     params(("id" = String, Path, description = "The round's UUID")),
     request_body = PairRequest, security(("bearer" = [])),
-    responses((status = 200, description = "The round solved again", body = Round), CreateProblems))]
+    responses(
+        (status = 200, description = "The round solved again", body = Round),
+        (status = 409, description = "The round is published, or the pair is pinned or forbidden already", body = Problem, content_type = "application/problem+json"),
+        CreateProblems
+    ))]
 pub(crate) async fn pin(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
@@ -165,7 +170,11 @@ pub(crate) async fn pin(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/forbids", tag = "twinning",
     params(("id" = String, Path, description = "The round's UUID")),
     request_body = PairRequest, security(("bearer" = [])),
-    responses((status = 200, description = "The round solved again", body = Round), CreateProblems))]
+    responses(
+        (status = 200, description = "The round solved again", body = Round),
+        (status = 409, description = "The round is published, or the pair is pinned or forbidden already", body = Problem, content_type = "application/problem+json"),
+        CreateProblems
+    ))]
 pub(crate) async fn forbid(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
@@ -189,7 +198,11 @@ pub(crate) async fn forbid(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/rerun", tag = "twinning",
     params(("id" = String, Path, description = "The round's UUID")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The round solved again", body = Round), CreateProblems))]
+    responses(
+        (status = 200, description = "The round solved again", body = Round),
+        (status = 409, description = "The round is published, or the pair is pinned or forbidden already", body = Problem, content_type = "application/problem+json"),
+        CreateProblems
+    ))]
 pub(crate) async fn rerun(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
@@ -204,7 +217,11 @@ pub(crate) async fn rerun(
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/publish", tag = "twinning",
     params(("id" = String, Path, description = "The round's UUID")),
     security(("bearer" = [])),
-    responses((status = 200, description = "The round, published, with its proposals", body = Round), CreateProblems))]
+    responses(
+        (status = 200, description = "The round, published, with its proposals", body = Round),
+        (status = 409, description = "The round is published already", body = Problem, content_type = "application/problem+json"),
+        CreateProblems
+    ))]
 pub(crate) async fn publish(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
