@@ -34,6 +34,14 @@ pub enum KeyError {
 pub const MAX_KEY_LEN: usize = 200;
 
 impl Key {
+    /// Whether this key names the record with this id and slug.
+    pub fn names(&self, id: Uuid, slug: &str) -> bool {
+        match self {
+            Self::Id(k) => *k == id,
+            Self::Slug(s) => s == slug,
+        }
+    }
+
     /// A UUID, or else a slug: refused when empty, overlong, or with control characters.
     pub fn parse(text: &str) -> Result<Self, KeyError> {
         if text.is_empty() {

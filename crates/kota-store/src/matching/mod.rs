@@ -50,13 +50,6 @@ impl Store {
     }
 }
 
-fn matches(key: &Key, id: uuid::Uuid, slug: &str) -> bool {
-    match key {
-        Key::Id(k) => *k == id,
-        Key::Slug(s) => s == slug,
-    }
-}
-
 /// The suggestions of one side, from a snapshot.
 pub fn suggest(
     snapshot: &NetworkSnapshot,
@@ -68,12 +61,12 @@ pub fn suggest(
         SuggestionsFor::Partner => snapshot
             .partners
             .iter()
-            .find(|p| matches(key, p.id, &p.slug))
+            .find(|p| key.names(p.id, &p.slug))
             .map(|p| p.slug.clone()),
         SuggestionsFor::City => snapshot
             .cities
             .iter()
-            .find(|c| matches(key, c.id, &c.slug))
+            .find(|c| key.names(c.id, &c.slug))
             .map(|c| c.slug.clone()),
     };
     let Some(subject) = subject else {

@@ -142,10 +142,7 @@ fn find<'a, T>(
     let keys = keys.as_ref()?;
     let mut out = Vec::new();
     for (i, key) in keys.iter().enumerate() {
-        match all.iter().find(|t| match key {
-            Key::Id(k) => id(t).0 == *k,
-            Key::Slug(s) => id(t).1 == s,
-        }) {
+        match all.iter().find(|t| key.names(id(t).0, id(t).1)) {
             Some(t) => out.push(t),
             None => errors.push(FieldError {
                 field: format!("participants.{field}[{i}]"),
@@ -435,14 +432,8 @@ impl ChangeRound {
 }
 
 fn pair_in(round: &Round, partner: &Key, city: &Key) -> Result<RoundPair, Vec<FieldError>> {
-    let p = round.partners.iter().find(|p| match partner {
-        Key::Id(k) => p.id == *k,
-        Key::Slug(s) => p.slug == *s,
-    });
-    let c = round.cities.iter().find(|c| match city {
-        Key::Id(k) => c.id == *k,
-        Key::Slug(s) => c.slug == *s,
-    });
+    let p = round.partners.iter().find(|p| partner.names(p.id, &p.slug));
+    let c = round.cities.iter().find(|c| city.names(c.id, &c.slug));
     let mut errors = Vec::new();
     if p.is_none() {
         errors.push(FieldError {
