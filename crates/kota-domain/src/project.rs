@@ -109,6 +109,18 @@ pub struct Project {
 }
 
 impl Project {
+    /// Whether the project is done: its stage or its reported status says completed.
+    pub fn is_completed(&self) -> bool {
+        self.stage == Some(Stage::Completed)
+            || self.reported_status == Some(ReportedStatus::Completed)
+    }
+
+    /// Whether the city regards the project as open to private investment (commercially
+    /// viable) and it is not completed: what business matching offers to firms.
+    pub fn is_open_to_private_investment(&self) -> bool {
+        self.commercially_viable == Some(true) && !self.is_completed()
+    }
+
     /// Removes what `viewer` may not see.
     pub fn redact_for(&mut self, viewer: Option<&crate::access::Principal>) {
         if !crate::access::may_see_city_confidential(viewer, self.city.id, &self.city.country_iso2)
