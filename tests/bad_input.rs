@@ -124,8 +124,8 @@ async fn bad_values_are_named_field_by_field() {
         ),
         (
             "/api/v1/cities/bangkok/projects",
-            json!({"title": "x", "focus_areas": ["built_infrastructure"], "budget": -5, "currency": "ZZZ"}),
-            vec!["budget", "currency"],
+            json!({"title": "x", "focus_areas": ["built_infrastructure"], "budget": {"amount": -5, "currency": "ZZZ"}}),
+            vec!["budget.amount", "budget.currency"],
         ),
         (
             "/api/v1/cities",

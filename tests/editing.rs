@@ -6,6 +6,7 @@ mod common;
 use common::{Scope, TestApp, principal};
 use kota_domain::access::Role;
 use kota_domain::edit::{CityProfileInput, ProjectInput, ProjectUpdateInput};
+use kota_domain::money::Money;
 use kota_domain::project::{Seek, Stage};
 use kota_store::WriteError;
 use kota_store::records::city_profile::UpdateCityProfile;
@@ -223,13 +224,19 @@ fn new_project() -> ProjectInput {
         description: Some("Sensors along the canals".into()),
         focus_areas: vec!["quality_environment".into(), "safety_security".into()],
         stage: Some(Stage::Planning),
-        currency: Some("thb".into()),
-        budget: Some(50_000_000),
-        funding_gap: Some(20_000_000),
+        budget: Some(Money {
+            amount: 50_000_000,
+            currency: "thb".into(),
+        }),
+        funding_gap: Some(Money {
+            amount: 20_000_000,
+            currency: "THB".into(),
+        }),
         budget_confidential: true,
-        seeks: vec![Seek::Funding, Seek::Technology],
-        commercially_viable: Some(true),
+        support_sought: vec![Seek::Funding, Seek::Equipment],
+        open_to_private_investment: true,
         viability_rationale: Some("Service fees from insurers".into()),
+        deadline: chrono::NaiveDate::from_ymd_opt(2027, 12, 31),
         confidential_notes: Some("Talks with two firms".into()),
         milestones: vec![kota_domain::project::Milestone {
             title: "Pilot on one canal".into(),
@@ -258,7 +265,10 @@ async fn a_city_creates_a_project_whose_confidential_fields_only_it_sees() {
         )
         .await
         .expect("created");
-    assert_eq!(project.currency.as_deref(), Some("THB"));
+    assert_eq!(
+        project.budget.as_ref().map(Money::readable).as_deref(),
+        Some("THB 50,000,000")
+    );
     assert_eq!(project.milestones.len(), 1);
     let own = app
         .store
@@ -267,7 +277,10 @@ async fn a_city_creates_a_project_whose_confidential_fields_only_it_sees() {
         .expect("query")
         .expect("project");
     assert_eq!(
-        (own.budget, own.confidential_notes.as_deref()),
+        (
+            own.budget.map(|m| m.amount),
+            own.confidential_notes.as_deref()
+        ),
         (Some(50_000_000), Some("Talks with two firms"))
     );
     let public = app

@@ -161,8 +161,8 @@ async fn bad_bodies_get_clear_problems() {
         400,
     )
     .await;
-    let invalid = json!({"title": "", "focus_areas": ["space"], "currency": "ZZZ", "budget": -1,
-        "stage": null, "description": null, "funding_gap": null, "commercially_viable": null,
+    let invalid = json!({"title": "", "focus_areas": ["space"], "budget": {"amount": -1, "currency": "ZZZ"},
+        "stage": null, "description": null, "funding_gap": null, "open_to_private_investment": false,
         "viability_rationale": null, "confidential_notes": null});
     let p = problem(
         send(invalid.to_string().into(), "application/json")
@@ -179,7 +179,15 @@ async fn bad_bodies_get_clear_problems() {
         .collect();
     fields.sort_unstable();
     fields.dedup();
-    assert_eq!(fields, ["budget", "currency", "focus_areas[0]", "title"]);
+    assert_eq!(
+        fields,
+        [
+            "budget.amount",
+            "budget.currency",
+            "focus_areas[0]",
+            "title"
+        ]
+    );
     let seeded = kota_domain::seed::parse("ascn_seed.json", common::ASCN).expect("valid");
     let bangkok = seeded
         .projects
@@ -200,8 +208,9 @@ async fn a_project_is_created_updated_and_audited_through_the_api() {
         .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
         .await;
     let body = json!({"title": "Canal sensors", "description": null, "focus_areas": ["quality_environment"],
-        "stage": "planning", "currency": "THB", "budget": 1000, "funding_gap": 500, "budget_confidential": true,
-        "seeks": ["funding"], "commercially_viable": null, "viability_rationale": null,
+        "stage": "planning", "budget": {"amount": 1000, "currency": "THB"},
+        "funding_gap": {"amount": 500, "currency": "THB"}, "budget_confidential": true,
+        "support_sought": ["funding"], "open_to_private_investment": false, "viability_rationale": null,
         "confidential_notes": "talks", "milestones": []});
     let created = app
         .client
@@ -217,7 +226,10 @@ async fn a_project_is_created_updated_and_audited_through_the_api() {
         .expect("location")
         .to_owned();
     let project: serde_json::Value = created.json().await.expect("json");
-    assert_eq!(project["budget"], 1000);
+    assert_eq!(
+        project["budget"],
+        json!({"amount": 1000, "currency": "THB"})
+    );
     let public = app.get_json(&location, 200).await;
     assert!(
         public["budget"].is_null() && public["confidential_notes"].is_null(),

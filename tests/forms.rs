@@ -304,8 +304,9 @@ async fn a_project_form_reads_milestones_and_reports_bad_dates() {
             ),
             ("budget", "1,000,000"),
             ("currency", "thb"),
-            ("seeks", "technology"),
+            ("support_sought", "equipment"),
             ("stage", "planning"),
+            ("deadline", "2027-09-30"),
         ],
     )
     .await;
@@ -315,11 +316,16 @@ async fn a_project_form_reads_milestones_and_reports_bad_dates() {
         .expect("location")
         .to_owned();
     let project = app.get_json(&format!("/api/v1{location}"), 200).await;
-    assert_eq!(project["budget"], json!(1_000_000));
-    assert_eq!(project["currency"], json!("THB"));
+    assert_eq!(
+        project["budget"],
+        json!({"amount": 1_000_000, "currency": "THB"})
+    );
+    assert_eq!(project["support_sought"], json!(["equipment"]));
+    assert_eq!(project["deadline"], json!("2027-09-30"));
     assert_eq!(project["milestones"][1]["done_on"], json!("2028-02-01"));
     let page = app.get_html(&location, 200).await;
     assert!(page.contains("City-wide, due 2028-01-01, reached 2028-02-01"));
+    assert!(page.contains("THB 1,000,000"), "amounts read in full");
 }
 
 #[tokio::test]
@@ -389,7 +395,7 @@ async fn partner_offers_are_edited_and_shown() {
     let page = app
         .get_html("/partners/asian-development-bank-adb", 200)
         .await;
-    assert!(page.contains("USD 1000000 – 50000000"));
+    assert!(page.contains("USD 1,000,000 – 50,000,000"));
     assert!(page.contains("Can twin with</dt><dd>3 more cities"));
 }
 
@@ -547,7 +553,8 @@ async fn confidential_fields_reach_no_page_or_list_of_those_who_may_not_see_them
         .bearer_auth(&officer_user.token)
         .json(
             &json!({"title": "Quiet canal pilot", "focus_areas": ["quality_environment"],
-                      "currency": "THB", "budget": 7654321, "funding_gap": 1234567,
+                      "budget": {"amount": 7654321, "currency": "THB"},
+                      "funding_gap": {"amount": 1234567, "currency": "THB"},
                       "budget_confidential": true, "confidential_notes": secret_note}),
         )
         .send()
@@ -558,7 +565,14 @@ async fn confidential_fields_reach_no_page_or_list_of_those_who_may_not_see_them
         .as_str()
         .expect("slug")
         .to_owned();
-    let secrets = [secret_note, "7654321", "1234567"];
+    let secrets = [
+        secret_note,
+        "7654321",
+        "7,654,321",
+        "1234567",
+        "1,234,567",
+        "1.2 M",
+    ];
     let paths = [
         format!("/projects/{slug}"),
         "/projects?q=Quiet".to_owned(),
@@ -603,7 +617,7 @@ async fn confidential_fields_reach_no_page_or_list_of_those_who_may_not_see_them
         .await
         .expect("html");
     assert!(
-        own.contains(secret_note) && own.contains("7654321"),
+        own.contains(secret_note) && own.contains("THB 7,654,321"),
         "the city sees its own"
     );
 }

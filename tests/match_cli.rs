@@ -34,7 +34,7 @@ const NETWORK: &str = r#"{
      "seeks": ["funding"], "commercially_viable": true},
     {"id": "lp_waste", "city": "luang_prabang", "focus_areas": ["quality_environment"],
      "stage": "feasibility", "funding_gap": {"amount": 2000000, "currency": "USD"},
-     "seeks": ["funding", "technology"], "commercially_viable": true}
+     "seeks": ["funding", "equipment"], "commercially_viable": true}
   ],
   "exclusions": [{"partner": "seoul", "target": "bangkok", "reason": "already_twinned"}],
   "options": {"fair": true}

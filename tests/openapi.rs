@@ -27,6 +27,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("put", "/api/v1/projects/{id}"),
     ("post", "/api/v1/projects/{id}/updates"),
     ("get", "/api/v1/projects/{id}/updates"),
+    ("get", "/api/v1/projects/{id}/comments"),
+    ("post", "/api/v1/projects/{id}/comments"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/audit/checkpoints"),
     ("post", "/api/v1/cities"),

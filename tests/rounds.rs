@@ -494,8 +494,9 @@ async fn published_proposals_never_carry_what_only_coordinators_may_read() {
         &officer.token,
         "/api/v1/cities/bangkok/projects",
         json!({"title": "Flood pumps", "description": null, "focus_areas": areas,
-            "stage": "planning", "currency": "USD", "budget": 9000000, "funding_gap": 7654321,
-            "budget_confidential": true, "seeks": ["funding"], "commercially_viable": null,
+            "stage": "planning", "budget": {"amount": 9000000, "currency": "USD"},
+            "funding_gap": {"amount": 7654321, "currency": "USD"},
+            "budget_confidential": true, "support_sought": ["funding"], "open_to_private_investment": false,
             "viability_rationale": null, "confidential_notes": null, "milestones": []}),
     )
     .await;

@@ -130,8 +130,9 @@ async fn suggestions_never_name_an_amount_the_caller_may_not_see() {
         .map(|a| a["id"].as_str().expect("id").to_owned())
         .collect();
     let body = json!({"title": "Flood pumps", "description": null, "focus_areas": areas,
-        "stage": "planning", "currency": "USD", "budget": 9000000, "funding_gap": 7654321,
-        "budget_confidential": true, "seeks": ["funding"], "commercially_viable": null,
+        "stage": "planning", "budget": {"amount": 9000000, "currency": "USD"},
+        "funding_gap": {"amount": 7654321, "currency": "USD"},
+        "budget_confidential": true, "support_sought": ["funding"], "open_to_private_investment": false,
         "viability_rationale": null, "confidential_notes": "board approval pending", "milestones": []});
     let created = app
         .client

@@ -1,27 +1,27 @@
 //! What people edit, checked field by field: each input type validates itself and applies
 //! to the record it changes, without touching storage.
 
-use chrono::NaiveDate;
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::city::{City, CityRef};
-use crate::ids::{slugify, slugify_with_suffix};
-use crate::project::{Milestone, Project, ProjectOrigin, Seek, Stage};
+use crate::city::City;
 use crate::provenance::Source;
 
+mod comment;
 mod network;
 mod partner;
 mod plan;
+mod project;
 mod twinning;
 
+pub use comment::CommentInput;
 pub use network::{FocusAreaInput, MemberCityInput};
 pub use partner::PartnerProfileInput;
 pub use plan::{
     DiffSpan, DiffTag, DiffUnit, LINE_DIFF_MAX_LINES, PlanDiff, PlanInput, WORD_DIFF_MAX_WORDS,
 };
+pub use project::{ProjectInput, ProjectUpdateInput};
 pub use twinning::{ActivityInput, ConclusionInput, ProposalInput, Step, TwinningProposal};
 
 /// One invalid field and what is wrong with it.
@@ -107,6 +107,17 @@ fn list_text(max: usize) -> impl FnOnce(&Vec<String>, &()) -> garde::Result {
                 )));
             }
         }
+        Ok(())
+    }
+}
+
+#[allow(clippy::ptr_arg)] // garde hands custom validators the field as declared
+fn title_text(value: &String, _: &()) -> garde::Result {
+    if value.trim().is_empty() {
+        Err(garde::Error::new("must not be blank"))
+    } else if value.chars().any(char::is_control) {
+        Err(garde::Error::new("must not contain control characters"))
+    } else {
         Ok(())
     }
 }
@@ -211,217 +222,6 @@ impl CityProfileInput {
     }
 }
 
-/// A project as a city enters or edits it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct ProjectInput {
-    /// Title.
-    #[garde(length(chars, min = 1, max = 300), custom(title_text))]
-    pub title: String,
-    /// Description.
-    #[garde(length(chars, max = 10_000), custom(no_control))]
-    pub description: Option<String>,
-    /// Focus areas of the framework (ids), at least one.
-    #[garde(length(min = 1, max = 6), inner(length(min = 1, max = 64)))]
-    pub focus_areas: Vec<String>,
-    /// Stage.
-    #[garde(skip)]
-    pub stage: Option<Stage>,
-    /// Currency of the amounts (ISO 4217), required with an amount.
-    #[garde(custom(iso_currency))]
-    pub currency: Option<String>,
-    /// Budget in whole units of the currency.
-    #[garde(range(min = 0, max = 1_000_000_000_000_000))]
-    pub budget: Option<i64>,
-    /// Funding still sought in whole units of the currency.
-    #[garde(range(min = 0, max = 1_000_000_000_000_000))]
-    pub funding_gap: Option<i64>,
-    /// Whether the amounts are confidential.
-    #[serde(default)]
-    #[garde(skip)]
-    pub budget_confidential: bool,
-    /// What the project seeks.
-    #[serde(default)]
-    #[garde(length(max = 4))]
-    pub seeks: Vec<Seek>,
-    /// Whether the project is commercially viable (none: not assessed).
-    #[garde(skip)]
-    pub commercially_viable: Option<bool>,
-    /// Why it is or is not commercially viable.
-    #[garde(length(chars, max = 5000), custom(no_control))]
-    pub viability_rationale: Option<String>,
-    /// Notes for the city and coordinators only.
-    #[garde(length(chars, max = 10_000), custom(no_control))]
-    pub confidential_notes: Option<String>,
-    /// Milestones, in order.
-    #[serde(default)]
-    #[garde(length(max = 100), dive)]
-    pub milestones: Vec<Milestone>,
-}
-
-#[allow(clippy::ptr_arg)] // garde hands custom validators the field as declared
-fn title_text(value: &String, _: &()) -> garde::Result {
-    if value.trim().is_empty() {
-        Err(garde::Error::new("must not be blank"))
-    } else if value.chars().any(char::is_control) {
-        Err(garde::Error::new("must not contain control characters"))
-    } else {
-        Ok(())
-    }
-}
-
-impl ProjectInput {
-    /// Every invalid field, given the framework's focus area ids.
-    pub fn check(&self, focus_area_ids: &[String]) -> Checked {
-        let mut errors = report(self.validate());
-        errors.extend(unknown_focus_areas(&self.focus_areas, focus_area_ids));
-        let mut push = |field: &str, message: String| {
-            errors.push(FieldError {
-                field: field.into(),
-                message,
-            })
-        };
-        if (self.budget.is_some() || self.funding_gap.is_some()) && clean(&self.currency).is_none()
-        {
-            push("currency", "is required with an amount".into());
-        }
-        if let (Some(budget), Some(gap)) = (self.budget, self.funding_gap)
-            && gap > budget
-        {
-            push("funding_gap", "cannot exceed the budget".into());
-        }
-        if self.commercially_viable == Some(true) && clean(&self.viability_rationale).is_none() {
-            push(
-                "viability_rationale",
-                "is required when the project is marked commercially viable".into(),
-            );
-        }
-        let mut seen = Vec::new();
-        for s in &self.seeks {
-            if seen.contains(s) {
-                push("seeks", format!("`{}` is listed twice", s.as_str()));
-            }
-            seen.push(*s);
-        }
-        done(errors)
-    }
-
-    fn fill(&self, p: Project) -> Project {
-        let mut focus_areas = Vec::new();
-        for id in &self.focus_areas {
-            if !focus_areas.contains(id) {
-                focus_areas.push(id.clone());
-            }
-        }
-        Project {
-            title: self.title.trim().to_owned(),
-            description: clean(&self.description),
-            focus_areas,
-            stage: self.stage,
-            currency: clean(&self.currency).map(|c| c.to_ascii_uppercase()),
-            budget: self.budget,
-            funding_gap: self.funding_gap,
-            budget_confidential: self.budget_confidential,
-            seeks: self.seeks.clone(),
-            commercially_viable: self.commercially_viable,
-            viability_rationale: clean(&self.viability_rationale),
-            confidential_notes: clean(&self.confidential_notes),
-            milestones: self
-                .milestones
-                .iter()
-                .map(|m| Milestone {
-                    title: m.title.trim().to_owned(),
-                    ..m.clone()
-                })
-                .collect(),
-            ..p
-        }
-    }
-
-    /// A new project of `city`, with a fresh id and a slug not in `taken`.
-    pub fn create(&self, id: Uuid, city: &CityRef, taken: impl Fn(&str) -> bool) -> Project {
-        let base = slugify(&format!("{} {}", city.name, self.title));
-        let slug = if taken(&base) {
-            slugify_with_suffix(&base, &id.simple().to_string()[..8])
-        } else {
-            base
-        };
-        self.fill(Project {
-            id,
-            slug,
-            city: city.clone(),
-            title: String::new(),
-            description: None,
-            focus_areas: Vec::new(),
-            origin: ProjectOrigin::City,
-            reported_status: None,
-            report_years: Vec::new(),
-            status_note: None,
-            stage: None,
-            focus_area_note: None,
-            focus_area_history: Default::default(),
-            earlier_titles: Vec::new(),
-            uncertain: false,
-            source: Source(format!("Entered in Kota by {}", city.name)),
-            currency: None,
-            budget: None,
-            funding_gap: None,
-            budget_confidential: false,
-            seeks: Vec::new(),
-            commercially_viable: None,
-            viability_rationale: None,
-            confidential_notes: None,
-            milestones: Vec::new(),
-            version: 1,
-        })
-    }
-
-    /// The project with these values (its id, slug, city and history kept).
-    pub fn apply(&self, project: &Project) -> Project {
-        let mut p = self.fill(project.clone());
-        p.version = project.version + 1;
-        p
-    }
-}
-
-/// A dated stage change or progress report on a project.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
-pub struct ProjectUpdateInput {
-    /// The day it refers to.
-    #[garde(skip)]
-    pub on_date: NaiveDate,
-    /// The new stage, when the stage changes.
-    #[garde(skip)]
-    pub stage: Option<Stage>,
-    /// Progress in percent.
-    #[garde(range(min = 0, max = 100))]
-    pub progress: Option<i32>,
-    /// What happened.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
-    pub note: String,
-}
-
-impl ProjectUpdateInput {
-    /// Every invalid field.
-    pub fn check(&self) -> Checked {
-        let mut errors = report(self.validate());
-        if self.stage.is_none() && self.progress.is_none() {
-            errors.push(FieldError {
-                field: "stage".into(),
-                message: "give a new stage, a progress figure, or both".into(),
-            });
-        }
-        if self.on_date < NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or(self.on_date) {
-            errors.push(FieldError {
-                field: "on_date".into(),
-                message: "is not a plausible date".into(),
-            });
-        }
-        done(errors)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,75 +232,6 @@ mod tests {
             .into_iter()
             .map(|e| e.field)
             .collect()
-    }
-
-    fn project() -> ProjectInput {
-        ProjectInput {
-            title: "Flood sensors".into(),
-            description: None,
-            focus_areas: vec!["quality_environment".into()],
-            stage: Some(Stage::Planning),
-            currency: Some("THB".into()),
-            budget: Some(1000),
-            funding_gap: Some(400),
-            budget_confidential: true,
-            seeks: vec![Seek::Funding],
-            commercially_viable: None,
-            viability_rationale: None,
-            confidential_notes: None,
-            milestones: vec![],
-        }
-    }
-
-    #[test]
-    fn a_good_project_passes() {
-        assert_eq!(project().check(&["quality_environment".into()]), Ok(()));
-    }
-
-    #[test]
-    fn every_bad_field_is_named() {
-        let bad = ProjectInput {
-            title: "  ".into(),
-            focus_areas: vec!["space".into()],
-            currency: Some("XYZ".into()),
-            budget: Some(-5),
-            funding_gap: Some(10),
-            commercially_viable: Some(true),
-            seeks: vec![Seek::Funding, Seek::Funding],
-            milestones: vec![Milestone {
-                title: String::new(),
-                due_on: None,
-                done_on: None,
-            }],
-            ..project()
-        };
-        let mut got = fields(bad.check(&["quality_environment".into()]));
-        got.sort();
-        assert_eq!(
-            got,
-            [
-                "budget",
-                "currency",
-                "focus_areas[0]",
-                "funding_gap",
-                "milestones[0].title",
-                "seeks",
-                "title",
-                "viability_rationale"
-            ]
-        );
-    }
-
-    #[test]
-    fn amounts_need_a_currency() {
-        let p = ProjectInput {
-            currency: None,
-            ..project()
-        };
-        assert_eq!(
-            fields(p.check(&["quality_environment".into()])),
-            ["currency"]
-        );
     }
 
     #[test]
@@ -518,16 +249,5 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(good.check(), Ok(()));
-    }
-
-    #[test]
-    fn an_update_needs_a_stage_or_progress() {
-        let u = ProjectUpdateInput {
-            on_date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap_or_default(),
-            stage: None,
-            progress: None,
-            note: "x".into(),
-        };
-        assert_eq!(fields(u.check()), ["stage"]);
     }
 }

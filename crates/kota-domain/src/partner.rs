@@ -128,6 +128,21 @@ pub struct TicketRange {
     pub currency: String,
 }
 
+impl TicketRange {
+    /// The range as a page shows it: `USD 1,000,000 – 10,000,000`.
+    pub fn readable(&self) -> String {
+        let money = |amount| crate::money::Money {
+            amount,
+            currency: self.currency.clone(),
+        };
+        let max = money(self.max).readable();
+        let max = max
+            .strip_prefix(&format!("{} ", self.currency))
+            .unwrap_or(&max);
+        format!("{} – {max}", money(self.min).readable())
+    }
+}
+
 /// A partner's profile and offers: what it is strong in, how it supports, how much, where,
 /// for which levels of development, and how many cities it can twin with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::city::CityRef;
+use crate::money::Money;
 use crate::provenance::Source;
 
 crate::vocabulary! {
@@ -86,20 +87,21 @@ pub struct Project {
     pub uncertain: bool,
     /// Document behind it.
     pub source: Source,
-    /// Currency of the amounts (ISO 4217).
-    pub currency: Option<String>,
-    /// Budget, in whole units of the currency (confidential when `budget_confidential`).
-    pub budget: Option<i64>,
-    /// Funding still sought, in whole units of the currency (confidential with the budget).
-    pub funding_gap: Option<i64>,
+    /// Budget (confidential when `budget_confidential`).
+    pub budget: Option<Money>,
+    /// Funding still sought, in the budget's currency (confidential with the budget).
+    pub funding_gap: Option<Money>,
     /// Whether the city keeps the amounts confidential.
     pub budget_confidential: bool,
-    /// What the project seeks from partners.
-    pub seeks: Vec<Seek>,
-    /// Whether the city considers the project commercially viable (none: not assessed).
-    pub commercially_viable: Option<bool>,
-    /// Why it is or is not commercially viable.
+    /// The support the project seeks from partners.
+    pub support_sought: Vec<Seek>,
+    /// Whether the city regards the project as open to private investment (commercially
+    /// viable): what business matching offers to firms while it is not completed.
+    pub open_to_private_investment: bool,
+    /// Why it is open to private investment, or why not.
     pub viability_rationale: Option<String>,
+    /// The day by which the city needs the support it seeks.
+    pub deadline: Option<chrono::NaiveDate>,
     /// Notes for the city and coordinators only (negotiations, contacts).
     pub confidential_notes: Option<String>,
     /// Milestones, in order.
@@ -118,7 +120,7 @@ impl Project {
     /// Whether the city regards the project as open to private investment (commercially
     /// viable) and it is not completed: what business matching offers to firms.
     pub fn is_open_to_private_investment(&self) -> bool {
-        self.commercially_viable == Some(true) && !self.is_completed()
+        self.open_to_private_investment && !self.is_completed()
     }
 
     /// Removes what `viewer` may not see.
@@ -135,16 +137,18 @@ impl Project {
 }
 
 crate::vocabulary! {
-    /// What a project seeks from partners.
+    /// The support a project seeks from partners.
     pub enum Seek {
-        /// Funding.
+        /// Funding (grants, loans, equity).
         Funding = ("funding", "Funding"),
-        /// Technical assistance.
+        /// Technical assistance and advice.
         TechnicalAssistance = ("technical_assistance", "Technical assistance"),
-        /// Technology.
-        Technology = ("technology", "Technology"),
-        /// Capacity building.
-        CapacityBuilding = ("capacity_building", "Capacity building"),
+        /// Knowledge: training, capacity building, lessons from peers.
+        Knowledge = ("knowledge", "Knowledge"),
+        /// Equipment and technology.
+        Equipment = ("equipment", "Equipment"),
+        /// Pilots: a solution tried out in the city.
+        Pilots = ("pilots", "Pilots"),
     }
 }
 
@@ -155,8 +159,11 @@ impl Seek {
         match self {
             Self::Funding => instrument.is_funding(),
             Self::TechnicalAssistance => instrument == Instrument::TechnicalAssistance,
-            Self::Technology => instrument == Instrument::Technology,
-            Self::CapacityBuilding => instrument == Instrument::Training,
+            Self::Knowledge => matches!(
+                instrument,
+                Instrument::Training | Instrument::TechnicalAssistance
+            ),
+            Self::Equipment | Self::Pilots => instrument == Instrument::Technology,
         }
     }
 }

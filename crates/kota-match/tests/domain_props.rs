@@ -67,8 +67,9 @@ fn seek() -> impl Strategy<Value = Seek> {
     prop::sample::select(vec![
         Seek::Funding,
         Seek::TechnicalAssistance,
-        Seek::Technology,
-        Seek::CapacityBuilding,
+        Seek::Equipment,
+        Seek::Knowledge,
+        Seek::Pilots,
     ])
 }
 

@@ -1,9 +1,10 @@
 //! What a list may be filtered by. Values are already checked: ids and slugs resolved,
 //! vocabularies parsed.
 
+use chrono::NaiveDate;
 use kota_domain::city::CityRole;
 use kota_domain::partner::PartnerKind;
-use kota_domain::project::{ReportedStatus, Stage};
+use kota_domain::project::{ReportedStatus, Seek, Stage};
 use uuid::Uuid;
 
 /// Filters for the list of cities.
@@ -43,6 +44,14 @@ pub struct ProjectFilter {
     pub status: Option<StatusFilter>,
     /// Stage set by the city.
     pub stage: Option<Stage>,
+    /// A kind of support the project seeks.
+    pub support_sought: Option<Seek>,
+    /// Open to private investment now (and not completed), or not.
+    pub open_to_private_investment: Option<bool>,
+    /// Completed (by stage or reported status), or not.
+    pub completed: Option<bool>,
+    /// A deadline on or before this day.
+    pub deadline_before: Option<NaiveDate>,
     /// Text the title contains.
     pub q: Option<String>,
 }

@@ -324,6 +324,31 @@ impl Conn<'_> {
                 sql.arg(Arg::Text(stage.as_str().to_owned()))
             ));
         }
+        if let Some(seek) = filter.support_sought {
+            // Vocabulary names hold no wildcard; the JSON list reads alike on both backends.
+            let p = sql.arg(Arg::Text(format!("%\"{}\"%", seek.as_str())));
+            conditions.push(format!("CAST(p.support_sought AS TEXT) LIKE {p}"));
+        }
+        let completed = "(COALESCE(p.stage, '') = 'completed' \
+            OR COALESCE(p.reported_status, '') = 'completed')";
+        match filter.open_to_private_investment {
+            Some(true) => conditions.push(format!(
+                "p.open_to_private_investment = TRUE AND NOT {completed}"
+            )),
+            Some(false) => conditions.push(format!(
+                "NOT (COALESCE(p.open_to_private_investment, FALSE) = TRUE AND NOT {completed})"
+            )),
+            None => {}
+        }
+        match filter.completed {
+            Some(true) => conditions.push(completed.to_owned()),
+            Some(false) => conditions.push(format!("NOT {completed}")),
+            None => {}
+        }
+        if let Some(day) = filter.deadline_before {
+            let p = sql.arg(Arg::Date(day));
+            conditions.push(format!("p.deadline <= {p}"));
+        }
         if let Some(q) = &filter.q {
             let p = sql.arg(Arg::Text(contains_pattern(q)));
             conditions.push(format!("LOWER(p.title) LIKE {p} ESCAPE '\\'"));

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use kota_domain::city::{ActionPlan, City, CityRef, DocumentedTwinning, RoleEvidence};
 use kota_domain::event::{DatePrecision, Event, EventDate};
 use kota_domain::framework::{ElementKind, FocusArea, FrameworkElement, StrategicOutcome};
+use kota_domain::money::Money;
 use kota_domain::network::{Chairmanship, IncomeGroup, MemberState};
 use kota_domain::partner::{Partner, PartnerKind, PartnerProfile, PartnerRef};
 use kota_domain::project::{Milestone, Project, ProjectOrigin, ReportedStatus, Seek, Stage};
@@ -293,8 +294,8 @@ pub(crate) const PROJECT_COLUMNS: &str = "p.id, p.slug, c.id AS city_id, c.slug 
     c.name AS city_name, c.country_iso2 AS city_country, p.title, p.description, p.origin, \
     p.reported_status, p.report_years, p.status_note, p.stage, p.focus_area_note, \
     p.focus_area_history, p.earlier_titles, p.uncertain, p.source, p.currency, p.budget, \
-    p.funding_gap, p.budget_confidential, p.seeks, p.commercially_viable, p.viability_rationale, \
-    p.confidential_notes, p.version";
+    p.funding_gap, p.budget_confidential, p.support_sought, p.open_to_private_investment, p.viability_rationale, \
+    p.deadline, p.confidential_notes, p.version";
 
 /// The columns of [`ProjectRow`] on `postgres` or SQLite: [`PROJECT_COLUMNS`] and the project's
 /// focus areas and milestones as JSON arrays in stored order, so that one query reads a
@@ -346,13 +347,22 @@ pub(crate) struct ProjectRow {
     budget: Option<i64>,
     funding_gap: Option<i64>,
     budget_confidential: bool,
-    seeks: Json<Vec<Seek>>,
-    commercially_viable: Option<bool>,
+    support_sought: Json<Vec<Seek>>,
+    open_to_private_investment: Option<bool>,
     viability_rationale: Option<String>,
+    deadline: Option<chrono::NaiveDate>,
     confidential_notes: Option<String>,
     version: i32,
     focus_areas: Json<Vec<String>>,
     milestones: Json<Vec<Milestone>>,
+}
+
+/// An amount stored as whole units beside the project's one currency column.
+fn money(amount: Option<i64>, currency: &Option<String>) -> Option<Money> {
+    Some(Money {
+        amount: amount?,
+        currency: currency.clone()?,
+    })
 }
 
 impl ProjectRow {
@@ -385,13 +395,13 @@ impl ProjectRow {
             earlier_titles: self.earlier_titles.0,
             uncertain: self.uncertain,
             source: Source(self.source),
-            currency: self.currency,
-            budget: self.budget,
-            funding_gap: self.funding_gap,
+            budget: money(self.budget, &self.currency),
+            funding_gap: money(self.funding_gap, &self.currency),
             budget_confidential: self.budget_confidential,
-            seeks: self.seeks.0,
-            commercially_viable: self.commercially_viable,
+            support_sought: self.support_sought.0,
+            open_to_private_investment: self.open_to_private_investment == Some(true),
             viability_rationale: self.viability_rationale,
+            deadline: self.deadline,
             confidential_notes: self.confidential_notes,
             milestones: self.milestones.0,
             version: self.version,

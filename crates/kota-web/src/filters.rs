@@ -13,7 +13,7 @@ use kota_domain::city::CityRole;
 use kota_domain::ids::Key;
 use kota_domain::page::PageRequest;
 use kota_domain::partner::PartnerKind;
-use kota_domain::project::{ReportedStatus, Stage};
+use kota_domain::project::{ReportedStatus, Seek, Stage};
 use kota_domain::twinning::TwinningState;
 use kota_store::Store;
 use kota_store::filter::{
@@ -242,6 +242,18 @@ pub struct ProjectQuery {
     /// Stage set by the city.
     #[param(value_type = Option<Stage>)]
     pub stage: Option<String>,
+    /// A kind of support the project seeks.
+    #[param(value_type = Option<Seek>)]
+    pub support_sought: Option<String>,
+    /// `true`: open to private investment and not completed; `false`: the others.
+    #[param(value_type = Option<bool>)]
+    pub open_to_private_investment: Option<String>,
+    /// `true`: completed by stage or reported status; `false`: not completed.
+    #[param(value_type = Option<bool>)]
+    pub completed: Option<String>,
+    /// A deadline on or before this day (YYYY-MM-DD).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub deadline_before: Option<String>,
     /// Text the title contains.
     #[param(value_type = Option<String>)]
     pub q: Option<String>,
@@ -273,9 +285,45 @@ impl ProjectQuery {
                 Stage::ALL,
                 Stage::as_str,
             )?,
+            support_sought: vocabulary(
+                "support_sought",
+                &self.support_sought,
+                Seek::parse,
+                Seek::ALL,
+                Seek::as_str,
+            )?,
+            open_to_private_investment: yes_no(
+                "open_to_private_investment",
+                &self.open_to_private_investment,
+            )?,
+            completed: yes_no("completed", &self.completed)?,
+            deadline_before: given(&self.deadline_before)
+                .map(|d| {
+                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                        Problem::bad_parameter(
+                            "deadline_before",
+                            &format!("`{d}` is not a day: give it as YYYY-MM-DD"),
+                        )
+                    })
+                })
+                .transpose()?,
             q: text("q", &self.q)?,
         })
     }
+}
+
+/// `true` or `false`, or nothing when not given.
+fn yes_no(name: &str, v: &Option<String>) -> Result<Option<bool>, Problem> {
+    given(v)
+        .map(|s| match s {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(Problem::bad_parameter(
+                name,
+                &format!("`{s}` is neither true nor false"),
+            )),
+        })
+        .transpose()
 }
 
 /// Filters of the partner list.

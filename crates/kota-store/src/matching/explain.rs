@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use kota_domain::city::City;
+use kota_domain::money::Money;
 use kota_domain::partner::Partner;
 use kota_domain::project::Seek;
 use kota_match::profile::FocusWeights;
@@ -39,16 +40,11 @@ pub fn list(items: &[String]) -> String {
 
 /// An amount with thousands separators: `USD 12,000,000`.
 pub fn money(amount: i64, currency: &str) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(d);
+    Money {
+        amount,
+        currency: currency.to_owned(),
     }
-    let sign = if amount < 0 { "-" } else { "" };
-    format!("{currency} {sign}{grouped}")
+    .readable()
 }
 
 impl Pair<'_> {
@@ -75,7 +71,7 @@ impl Pair<'_> {
 
     fn sought(&self) -> BTreeSet<Seek> {
         self.open_projects()
-            .flat_map(|p| p.seeks.iter().copied())
+            .flat_map(|p| p.support_sought.iter().copied())
             .collect()
     }
 
@@ -129,10 +125,10 @@ impl Pair<'_> {
                 ));
                 let mut gaps: std::collections::BTreeMap<&str, i64> = Default::default();
                 for p in &projects {
-                    if let (Some(gap), Some(currency)) = (p.funding_gap, p.currency.as_deref())
-                        && gap > 0
+                    if let Some(gap) = &p.funding_gap
+                        && gap.amount > 0
                     {
-                        *gaps.entry(currency).or_default() += gap;
+                        *gaps.entry(gap.currency.as_str()).or_default() += gap.amount;
                     }
                 }
                 let gaps: Vec<String> = gaps.iter().map(|(c, a)| money(*a, c)).collect();

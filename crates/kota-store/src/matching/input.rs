@@ -62,7 +62,7 @@ pub struct EngineInput {
 
 /// Whether a project still counts as open: not completed by stage or by reported status.
 pub fn is_open(p: &DomainProject) -> bool {
-    p.stage != Some(Stage::Completed) && p.reported_status != Some(ReportedStatus::Completed)
+    !p.is_completed()
 }
 
 /// The stage the engine matches a project at: its stage, or completed when reported so, or
@@ -241,15 +241,12 @@ pub fn engine_input(snapshot: &NetworkSnapshot, capacities: Capacities) -> Engin
             city: p.city.slug.clone(),
             focus_areas: p.focus_areas.clone(),
             stage: stage_of(p),
-            funding_gap: p
-                .funding_gap
-                .zip(p.currency.clone())
-                .map(|(amount, currency)| Money {
-                    amount: amount.max(0) as u64,
-                    currency,
-                }),
-            seeks: p.seeks.clone(),
-            commercially_viable: p.commercially_viable.unwrap_or(false),
+            funding_gap: p.funding_gap.as_ref().map(|m| Money {
+                amount: m.amount.max(0) as u64,
+                currency: m.currency.clone(),
+            }),
+            seeks: p.support_sought.clone(),
+            commercially_viable: p.open_to_private_investment,
         })
         .collect();
     EngineInput {

@@ -232,28 +232,37 @@ impl Conn<'_> {
     async fn save_project(&mut self, p: &Project, before: Option<&Project>) -> StoreResult<()> {
         let areas_changed = before.is_none_or(|b| b.focus_areas != p.focus_areas);
         let milestones_changed = before.is_none_or(|b| b.milestones != p.milestones);
+        // One currency column: the input's check keeps the two amounts in one currency.
+        let currency = p
+            .budget
+            .as_ref()
+            .or(p.funding_gap.as_ref())
+            .map(|m| m.currency.as_str());
         on_conn!(self, c => {
             sqlx::query(
                 "INSERT INTO projects (id, slug, city_id, title, description, origin, reported_status, \
                  report_years, status_note, stage, focus_area_note, focus_area_history, earlier_titles, \
-                 uncertain, source, seeded, currency, budget, funding_gap, budget_confidential, seeks, \
-                 commercially_viable, viability_rationale, confidential_notes, version) \
+                 uncertain, source, seeded, currency, budget, funding_gap, budget_confidential, \
+                 support_sought, open_to_private_investment, viability_rationale, deadline, \
+                 confidential_notes, version) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, FALSE, $16, \
-                 $17, $18, $19, $20, $21, $22, $23, $24) \
+                 $17, $18, $19, $20, $21, $22, $23, $24, $25) \
                  ON CONFLICT (id) DO UPDATE SET title = excluded.title, description = excluded.description, \
                  stage = excluded.stage, currency = excluded.currency, budget = excluded.budget, \
                  funding_gap = excluded.funding_gap, budget_confidential = excluded.budget_confidential, \
-                 seeks = excluded.seeks, commercially_viable = excluded.commercially_viable, \
-                 viability_rationale = excluded.viability_rationale, \
+                 support_sought = excluded.support_sought, \
+                 open_to_private_investment = excluded.open_to_private_investment, \
+                 viability_rationale = excluded.viability_rationale, deadline = excluded.deadline, \
                  confidential_notes = excluded.confidential_notes, version = excluded.version",
             )
             .bind(p.id).bind(&p.slug).bind(p.city.id).bind(&p.title).bind(&p.description)
             .bind(p.origin.as_str()).bind(p.reported_status.map(|s| s.as_str())).bind(Json(&p.report_years))
             .bind(&p.status_note).bind(p.stage.map(|s| s.as_str())).bind(&p.focus_area_note)
             .bind(Json(&p.focus_area_history)).bind(Json(&p.earlier_titles)).bind(p.uncertain)
-            .bind(p.source.as_str()).bind(&p.currency).bind(p.budget).bind(p.funding_gap)
-            .bind(p.budget_confidential).bind(Json(&p.seeks)).bind(p.commercially_viable)
-            .bind(&p.viability_rationale).bind(&p.confidential_notes).bind(p.version)
+            .bind(p.source.as_str()).bind(currency).bind(p.budget.as_ref().map(|m| m.amount))
+            .bind(p.funding_gap.as_ref().map(|m| m.amount))
+            .bind(p.budget_confidential).bind(Json(&p.support_sought)).bind(p.open_to_private_investment)
+            .bind(&p.viability_rationale).bind(p.deadline).bind(&p.confidential_notes).bind(p.version)
             .execute(&mut *c).await?;
             if areas_changed {
                 sqlx::query("DELETE FROM project_focus_areas WHERE project_id = $1").bind(p.id).execute(&mut *c).await?;

@@ -3,6 +3,7 @@
 
 mod audit_checkpoints;
 mod body;
+mod comments;
 mod edit;
 mod me;
 mod membership;
@@ -45,6 +46,9 @@ use crate::AppState;
                                               by a partner's side, accepted or declined by the \
                                               city's, endorsed by coordinators, with activities \
                                               until they conclude."),
+        (name = "planning", description = "Planning input: comments on projects in an early \
+                                              stage from partners and other cities, answered by \
+                                              the city."),
         (name = "audit", description = "The audit chain's signed heads, public so that anyone \
                                           can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
@@ -98,6 +102,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             edit::post_project_update,
             edit::list_project_updates
         ))
+        .routes(routes!(comments::list_comments, comments::post_comment))
         .routes(routes!(edit::list_audit))
         .routes(routes!(audit_checkpoints::list_checkpoints))
         .routes(routes!(membership::put_membership))

@@ -24,6 +24,8 @@ pub(crate) enum Kind {
     Checkboxes,
     /// Yes or no.
     Checkbox,
+    /// Carried along unseen (what a form answers, from the page it was posted from).
+    Hidden,
 }
 
 /// A choice of a select or checkbox group.
@@ -79,6 +81,7 @@ impl Field {
             Kind::Select => "select",
             Kind::Checkboxes => "checkboxes",
             Kind::Checkbox => "checkbox",
+            Kind::Hidden => "hidden",
         };
         mine == kind
     }

@@ -8,7 +8,7 @@ use kota_domain::city::{City, CityRole};
 use kota_domain::event::Event;
 use kota_domain::network::MemberState;
 use kota_domain::partner::{Partner, PartnerKind};
-use kota_domain::project::{Project, ReportedStatus};
+use kota_domain::project::{Project, ReportedStatus, Seek, Stage};
 
 use super::view::{AreaNames, Choice, Pager, thousands};
 use crate::AppState;
@@ -172,6 +172,9 @@ pub(crate) struct ProjectsPage {
     countries: Vec<Choice>,
     areas: Vec<Choice>,
     statuses: Vec<Choice>,
+    stages: Vec<Choice>,
+    support: Vec<Choice>,
+    open: Vec<Choice>,
     q: String,
 }
 
@@ -204,6 +207,25 @@ pub(crate) async fn projects(
         countries: country_choices(&s, &q.country).await?,
         areas,
         statuses: Choice::list(statuses, &q.status),
+        stages: Choice::list(
+            Stage::ALL
+                .iter()
+                .map(|st| (st.as_str().to_owned(), st.label().to_owned())),
+            &q.stage,
+        ),
+        support: Choice::list(
+            Seek::ALL
+                .iter()
+                .map(|k| (k.as_str().to_owned(), k.label().to_owned())),
+            &q.support_sought,
+        ),
+        open: Choice::list(
+            [
+                ("true".to_owned(), "Open".to_owned()),
+                ("false".to_owned(), "Not open".to_owned()),
+            ],
+            &q.open_to_private_investment,
+        ),
         q: q.q.unwrap_or_default(),
     })
 }

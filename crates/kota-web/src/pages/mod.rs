@@ -71,6 +71,10 @@ pub(crate) fn router() -> Router<AppState> {
             "/framework/focus-areas/{id}/edit",
             forms::routes::<edit::framework::FocusAreaForm>(),
         )
+        .route(
+            "/projects/{key}/comments",
+            forms::routes::<edit::comment::CommentForm>(),
+        )
         .route("/audit", get(edit::audit::audit))
         .merge(rounds::routes())
         .route("/twinnings", get(twinnings::list))

@@ -5,6 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use kota_domain::access::Principal;
 use kota_domain::city::City;
+use kota_domain::comment::{Comment, closed_because, side_of, threads};
 use kota_domain::event::Event;
 use kota_domain::ids::Key;
 use kota_domain::network::MemberState;
@@ -20,7 +21,7 @@ use kota_store::matching::{DEFAULT_SUGGESTIONS, SuggestionsFor};
 use super::catalogue::{ProjectLine, status_text};
 use super::view::{AreaLabel, AreaNames, thousands};
 use crate::AppState;
-use crate::auth::OptionalPrincipal;
+use crate::auth::{CsrfToken, OptionalPrincipal};
 use crate::error::PageResult;
 use crate::error::Problem;
 use crate::extract::KeyPath;
@@ -149,16 +150,25 @@ pub(crate) struct ProjectPage {
     updates: Vec<ProjectUpdate>,
     may_edit: bool,
     may_manage: bool,
+    /// Comments, each with its answers.
+    threads: Vec<(Comment, Vec<Comment>)>,
+    /// Why the project takes no comments now.
+    comments_closed: Option<String>,
+    /// Whether the viewer may comment (signed in with a role that may).
+    may_comment: bool,
+    signed_in: bool,
+    csrf: CsrfToken,
 }
 
 pub(crate) async fn project(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
+    csrf: CsrfToken,
     KeyPath(key): KeyPath,
 ) -> PageResult<ProjectPage> {
-    let project = s
+    let (project, comments) = s
         .store
-        .project(&key, who.as_ref())
+        .project_comments(&key, who.as_ref())
         .await?
         .ok_or_else(|| Problem::not_found("project", &key))?;
     let names = AreaNames::of(&s.store.framework().await?);
@@ -183,6 +193,11 @@ pub(crate) async fn project(
             .as_ref()
             .is_some_and(|w| w.may_edit_city(project.city.id, &project.city.country_iso2)),
         may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
+        threads: threads(comments),
+        comments_closed: closed_because(&project),
+        may_comment: who.as_ref().is_some_and(|w| side_of(w, &project).is_some()),
+        signed_in: who.is_some(),
+        csrf,
         project,
     })
 }

@@ -6,6 +6,7 @@ use kota_domain::access::Principal;
 use kota_domain::city::CityRef;
 use kota_domain::edit::{FieldError, ProjectInput, ProjectUpdateInput};
 use kota_domain::ids::Key;
+use kota_domain::money::Money;
 use kota_domain::project::{Milestone, Project, Seek, Stage};
 use kota_store::records::project::{CreateProject, RecordProgress, UpdateProject};
 
@@ -57,20 +58,32 @@ fn project_values(p: &Project) -> FormValues {
         .set("description", p.description.clone())
         .set_all("focus_areas", &p.focus_areas)
         .set("stage", p.stage.map(|s| s.as_str().to_owned()))
-        .set("currency", p.currency.clone())
-        .set("budget", p.budget.map(|b| b.to_string()))
-        .set("funding_gap", p.funding_gap.map(|b| b.to_string()))
+        .set(
+            "currency",
+            p.budget
+                .as_ref()
+                .or(p.funding_gap.as_ref())
+                .map(|m| m.currency.clone()),
+        )
+        .set("budget", p.budget.as_ref().map(|m| m.amount.to_string()))
+        .set(
+            "funding_gap",
+            p.funding_gap.as_ref().map(|m| m.amount.to_string()),
+        )
         .set(
             "budget_confidential",
             p.budget_confidential.then(|| "on".to_owned()),
         )
-        .set_all("seeks", p.seeks.iter().map(|s| s.as_str()))
+        .set_all(
+            "support_sought",
+            p.support_sought.iter().map(|s| s.as_str()),
+        )
         .set(
-            "commercially_viable",
-            p.commercially_viable
-                .map(|b| if b { "yes" } else { "no" }.to_owned()),
+            "open_to_private_investment",
+            p.open_to_private_investment.then(|| "on".to_owned()),
         )
         .set("viability_rationale", p.viability_rationale.clone())
+        .set("deadline", p.deadline.map(|d| d.to_string()))
         .set("confidential_notes", p.confidential_notes.clone())
         .set(
             "milestones",
@@ -86,6 +99,20 @@ fn project_values(p: &Project) -> FormValues {
     v
 }
 
+/// The amount in field `name`, in the form's one currency; an amount without a currency adds
+/// an error naming the currency field.
+fn amount(v: &FormValues, name: &str, errors: &mut Vec<FieldError>) -> Option<Money> {
+    let amount = v.number(name, errors)?;
+    let Some(currency) = v.opt("currency") else {
+        errors.push(FieldError {
+            field: "currency".into(),
+            message: "Give the currency of the amounts as an ISO 4217 code, e.g. USD".into(),
+        });
+        return None;
+    };
+    Some(Money { amount, currency })
+}
+
 fn project_input(v: &FormValues) -> (ProjectInput, Vec<FieldError>) {
     let mut errors = Vec::new();
     let input = ProjectInput {
@@ -93,21 +120,15 @@ fn project_input(v: &FormValues) -> (ProjectInput, Vec<FieldError>) {
         description: v.opt("description"),
         focus_areas: v.all("focus_areas"),
         stage: v.choice("stage", Stage::parse, &mut errors),
-        currency: v.opt("currency"),
-        budget: v.number("budget", &mut errors),
-        funding_gap: v.number("funding_gap", &mut errors),
+        budget: amount(v, "budget", &mut errors),
+        funding_gap: amount(v, "funding_gap", &mut errors),
         budget_confidential: v.checked("budget_confidential"),
-        seeks: v.choices("seeks", Seek::parse, &mut errors),
-        commercially_viable: v.choice(
-            "commercially_viable",
-            |s| match s {
-                "yes" => Some(true),
-                "no" => Some(false),
-                _ => None,
-            },
-            &mut errors,
-        ),
+        support_sought: v.choices("support_sought", Seek::parse, &mut errors),
+        open_to_private_investment: v.checked("open_to_private_investment"),
         viability_rationale: v.opt("viability_rationale"),
+        deadline: v
+            .opt("deadline")
+            .and_then(|_| v.date("deadline", &mut errors)),
         confidential_notes: v.opt("confidential_notes"),
         milestones: milestones(v, &mut errors),
     };
@@ -119,7 +140,6 @@ pub(crate) struct Choices {
     areas: Vec<(String, String)>,
     stages: Vec<(String, String)>,
     seeks: Vec<(String, String)>,
-    viable: Vec<(String, String)>,
 }
 
 impl Choices {
@@ -128,7 +148,6 @@ impl Choices {
             areas: area_choices(&s.store.framework().await?),
             stages: vocabulary(Stage::ALL, Stage::as_str, Stage::label),
             seeks: vocabulary(Seek::ALL, Seek::as_str, Seek::label),
-            viable: vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
         })
     }
 
@@ -156,23 +175,23 @@ impl Choices {
                 Kind::Checkbox,
             );
             f.pick(
-                "seeks",
-                "What the project seeks",
+                "support_sought",
+                "Support the project seeks",
                 true,
                 borrowed(&self.seeks),
             );
-            f.pick(
-                "commercially_viable",
-                "Commercially viable?",
-                false,
-                borrowed(&self.viable),
-            )
-            .help("Leave empty when not assessed.");
+            f.input(
+                "open_to_private_investment",
+                "Open to private investment (the city regards it as commercially viable)",
+                Kind::Checkbox,
+            );
             f.input(
                 "viability_rationale",
-                "Why (required when viable)",
+                "What makes it commercially viable (required when open to private investment)",
                 Kind::TextArea,
             );
+            f.input("deadline", "Deadline for the support", Kind::Date)
+                .help("YYYY-MM-DD, optional.");
             f.input(
                 "confidential_notes",
                 "Confidential notes (the city and coordinators only)",
