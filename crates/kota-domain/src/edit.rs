@@ -12,11 +12,13 @@ use crate::ids::{slugify, slugify_with_suffix};
 use crate::project::{Milestone, Project, ProjectOrigin, Seek, Stage};
 use crate::provenance::Source;
 
+mod interest;
 mod network;
 mod partner;
 mod plan;
 mod twinning;
 
+pub use interest::{InterestChange, InterestInput, MessageInput};
 pub use network::{FocusAreaInput, MemberCityInput};
 pub use partner::PartnerProfileInput;
 pub use plan::{

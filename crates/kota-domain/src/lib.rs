@@ -9,6 +9,7 @@ pub mod edit;
 pub mod event;
 pub mod framework;
 pub mod ids;
+pub mod interest;
 pub mod network;
 pub mod page;
 pub mod partner;
