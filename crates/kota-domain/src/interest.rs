@@ -146,6 +146,26 @@ pub struct Interest {
     pub version: i32,
 }
 
+/// One project suggested to a firm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProjectSuggestion {
+    /// The suggested project.
+    pub project: ProjectRef,
+    /// How well the two fit, 0 to 100.
+    pub score: f64,
+    /// Why, in plain words, one reason per line.
+    pub explanation: Vec<String>,
+    /// What would raise the score most, in plain words.
+    pub what_would_change: Vec<String>,
+}
+
+/// The projects that fit a firm best, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProjectSuggestions {
+    /// The suggestions.
+    pub items: Vec<ProjectSuggestion>,
+}
+
 /// Why `project` takes no interest now, in plain words, or nothing when it does: a completed
 /// project is closed (a conflict), one the city has not opened to private investment is not
 /// offered (an invalid request).
