@@ -149,6 +149,7 @@ pub(crate) struct ProjectPage {
     updates: Vec<ProjectUpdate>,
     may_edit: bool,
     may_manage: bool,
+    business: super::interests::ProjectBusiness,
 }
 
 pub(crate) async fn project(
@@ -183,6 +184,7 @@ pub(crate) async fn project(
             .as_ref()
             .is_some_and(|w| w.may_edit_city(project.city.id, &project.city.country_iso2)),
         may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
+        business: super::interests::ProjectBusiness::of(&s, &project, who.as_ref()).await?,
         project,
     })
 }
@@ -199,6 +201,7 @@ pub(crate) struct PartnerPage {
     may_manage: bool,
     twinnings: Vec<Twinning>,
     suggestions: Suggestions,
+    business: super::interests::PartnerBusiness,
 }
 
 pub(crate) async fn partner(
@@ -226,6 +229,7 @@ pub(crate) async fn partner(
         may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
         twinnings: twinnings_of(&s, None, Some(partner.id), who.as_ref()).await?,
         suggestions: suggestions(&s, SuggestionsFor::Partner, partner.id, who.as_ref()).await?,
+        business: super::interests::PartnerBusiness::of(&s, &partner, who.as_ref()).await?,
         partner,
     })
 }
