@@ -297,3 +297,78 @@ async fn suggested_firms_and_projects_are_explained_without_confidential_amounts
     problem(app.get("/api/v1/partners/nobody/project-suggestions").await, 404).await;
     problem(app.get(&format!("{path}&limit=0")).await, 400).await;
 }
+
+#[tokio::test]
+async fn the_pages_take_an_interest_from_the_project_page_through_the_citys_answer() {
+    let app = TestApp::spawn().await;
+    let bangkok = officer(&app, "bangkok").await;
+    let huawei = firm(&app, HUAWEI).await;
+    let id = project(&app, &bangkok, "Solar canopies", true, "funding").await;
+    let done = project(&app, &bangkok, "Finished canopies", true, "completed").await;
+    let closed = app.get_html(&format!("/projects/{done}"), 200).await;
+    assert!(closed.contains("the project is completed"), "{closed}");
+    let public = app.get_html(&format!("/projects/{id}"), 200).await;
+    assert!(public.contains("Partners on this project") && public.contains("Suggested firms"));
+    assert!(!public.contains("7,654,321"));
+
+    let firm_browser = app.login(&huawei).await;
+    let (page, csrf) = app
+        .page_with_csrf(&firm_browser, &format!("/projects/{id}"))
+        .await;
+    assert!(page.contains("Express interest in this project"), "{page}");
+    let (_, csrf_form) = app
+        .page_with_csrf(&firm_browser, &format!("/projects/{id}/interests/new"))
+        .await;
+    assert!(!csrf.is_empty());
+    let sent = firm_browser
+        .post(app.url(&format!("/projects/{id}/interests/new")))
+        .form(&[
+            ("csrf_token", csrf_form.as_str()),
+            ("instrument", "equity"),
+            ("amount", "5000000"),
+            ("currency", "USD"),
+            ("note", "We would fund and build the canopies"),
+            ("partner", HUAWEI),
+        ])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(sent.status(), 303);
+    let at = sent.headers()["location"].to_str().expect("location").to_owned();
+    assert!(at.starts_with("/interests/"), "{at}");
+    let (pipeline, _) = app.page_with_csrf(&firm_browser, "/interests").await;
+    assert!(pipeline.contains("Solar canopies") && pipeline.contains("USD 5,000,000"));
+
+    let city_browser = app.login(&bangkok).await;
+    let (page, csrf) = app.page_with_csrf(&city_browser, &at).await;
+    assert!(page.contains("Shortlist") && page.contains("USD 5,000,000"), "{page}");
+    for (step, fields) in [
+        ("shortlist", vec![]),
+        ("messages", vec![("text", "Could you start by March?")]),
+        ("agree", vec![]),
+    ] {
+        let (page, _) = app.page_with_csrf(&city_browser, &at).await;
+        let version = page
+            .split("name=\"version\" value=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .expect("version")
+            .to_owned();
+        let mut form = vec![("csrf_token", csrf.as_str()), ("version", version.as_str())];
+        form.extend(fields);
+        let answered = city_browser
+            .post(app.url(&format!("{at}/{step}")))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(answered.status(), 303, "{step}");
+    }
+    let (page, _) = app.page_with_csrf(&firm_browser, &at).await;
+    assert!(page.contains("Could you start by March?") && page.contains("Agreed"), "{page}");
+    let project_page = app.get_html(&format!("/projects/{id}"), 200).await;
+    assert!(project_page.contains(">Huawei</a>: Equity"), "{project_page}");
+    let partner_page = app.get_html(&format!("/partners/{HUAWEI}"), 200).await;
+    assert!(partner_page.contains("Projects with cities") && partner_page.contains("Solar canopies"));
+    app.get_html(&at, 404).await;
+}
