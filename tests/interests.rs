@@ -74,7 +74,13 @@ async fn an_interest_is_submitted_shortlisted_talked_over_and_agreed_with_every_
     let bangkok = officer(&app, "bangkok").await;
     let huawei = firm(&app, HUAWEI).await;
     let id = project(&app, &bangkok, "Solar canopies", true, "funding").await;
-    let created = post(&app, &huawei, &format!("/api/v1/projects/{id}/interests"), interest()).await;
+    let created = post(
+        &app,
+        &huawei,
+        &format!("/api/v1/projects/{id}/interests"),
+        interest(),
+    )
+    .await;
     assert_eq!(created.status(), 201);
     assert!(created.headers().contains_key("location"));
     let i: Value = created.json().await.expect("json");
@@ -84,9 +90,20 @@ async fn an_interest_is_submitted_shortlisted_talked_over_and_agreed_with_every_
     let interest_id = i["id"].as_str().expect("id").to_owned();
     let at = |step: &str| format!("/api/v1/interests/{interest_id}/{step}");
 
-    let again = post(&app, &huawei, &format!("/api/v1/projects/{id}/interests"), interest()).await;
+    let again = post(
+        &app,
+        &huawei,
+        &format!("/api/v1/projects/{id}/interests"),
+        interest(),
+    )
+    .await;
     let p = problem(again, 409).await;
-    assert!(p["detail"].as_str().expect("detail").contains("open interest"));
+    assert!(
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("open interest")
+    );
 
     // The city of another project, the firm and coordinators do not decide.
     let jakarta = officer(&app, "jakarta").await;
@@ -100,8 +117,17 @@ async fn an_interest_is_submitted_shortlisted_talked_over_and_agreed_with_every_
     assert_eq!(shortlisted.headers()["etag"], "\"v2\"");
     let i: Value = shortlisted.json().await.expect("json");
     assert_eq!(i["state"], "shortlisted");
-    let p = problem(post(&app, &bangkok, &at("shortlist"), json!(null)).await, 409).await;
-    assert!(p["detail"].as_str().expect("detail").contains("shortlisted"));
+    let p = problem(
+        post(&app, &bangkok, &at("shortlist"), json!(null)).await,
+        409,
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("shortlisted")
+    );
 
     let amata = firm(&app, AMATA).await;
     problem(
@@ -137,11 +163,15 @@ async fn an_interest_is_submitted_shortlisted_talked_over_and_agreed_with_every_
     assert_eq!(public[0]["partner"]["slug"], HUAWEI);
     assert_eq!(public[0]["instrument"], "equity");
     assert!(public[0]["amount"].is_null(), "{public}");
-    let own: Value = get(&app, &huawei, &format!("/api/v1/projects/{id}/partnerships"))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let own: Value = get(
+        &app,
+        &huawei,
+        &format!("/api/v1/projects/{id}/partnerships"),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
     assert_eq!(own[0]["amount"]["amount"], 5_000_000);
 
     let audit: Value = get(
@@ -162,17 +192,60 @@ async fn an_interest_is_submitted_shortlisted_talked_over_and_agreed_with_every_
     actions.reverse();
     assert_eq!(
         actions,
-        ["submit", "shortlist", "message", "message", "message", "agree"]
+        [
+            "submit",
+            "shortlist",
+            "message",
+            "message",
+            "message",
+            "agree"
+        ]
     );
 
     // The pipelines: the firm's own, the city's incoming, nothing for others.
     problem(app.get("/api/v1/interests").await, 401).await;
     let count = |v: Value| v["total"].as_u64().expect("total");
     let listed = |who: &'static str| format!("/api/v1/interests?state=agreed&partner={who}");
-    assert_eq!(count(get(&app, &huawei, &listed(HUAWEI)).await.json().await.expect("json")), 1);
-    assert_eq!(count(get(&app, &bangkok, "/api/v1/interests").await.json().await.expect("json")), 1);
-    assert_eq!(count(get(&app, &jakarta, "/api/v1/interests").await.json().await.expect("json")), 0);
-    assert_eq!(count(get(&app, &amata, "/api/v1/interests").await.json().await.expect("json")), 0);
+    assert_eq!(
+        count(
+            get(&app, &huawei, &listed(HUAWEI))
+                .await
+                .json()
+                .await
+                .expect("json")
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            get(&app, &bangkok, "/api/v1/interests")
+                .await
+                .json()
+                .await
+                .expect("json")
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            get(&app, &jakarta, "/api/v1/interests")
+                .await
+                .json()
+                .await
+                .expect("json")
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            get(&app, &amata, "/api/v1/interests")
+                .await
+                .json()
+                .await
+                .expect("json")
+        ),
+        0
+    );
     problem(
         get(&app, &huawei, "/api/v1/interests?state=maybe").await,
         400,
@@ -186,11 +259,16 @@ async fn an_interest_is_for_its_two_sides_and_coordinators_only() {
     let bangkok = officer(&app, "bangkok").await;
     let huawei = firm(&app, HUAWEI).await;
     let id = project(&app, &bangkok, "Canal sensors", true, "feasibility").await;
-    let i: Value = post(&app, &huawei, &format!("/api/v1/projects/{id}/interests"), interest())
-        .await
-        .json()
-        .await
-        .expect("json");
+    let i: Value = post(
+        &app,
+        &huawei,
+        &format!("/api/v1/projects/{id}/interests"),
+        interest(),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
     let path = format!("/api/v1/interests/{}", i["id"].as_str().expect("id"));
     problem(app.get(&path).await, 404).await;
     let amata = firm(&app, AMATA).await;
@@ -200,13 +278,27 @@ async fn an_interest_is_for_its_two_sides_and_coordinators_only() {
         assert_eq!(get(&app, who, &path).await.status(), 200);
     }
     let thai = app
-        .user_with_scope(Role::NationalRepresentative, ScopeKey::MemberState("TH".into()))
+        .user_with_scope(
+            Role::NationalRepresentative,
+            ScopeKey::MemberState("TH".into()),
+        )
         .await;
     assert_eq!(get(&app, &thai, &path).await.status(), 200);
     // The firm withdraws; the conversation is closed then.
-    assert_eq!(post(&app, &huawei, &format!("{path}/withdraw"), json!(null)).await.status(), 200);
+    assert_eq!(
+        post(&app, &huawei, &format!("{path}/withdraw"), json!(null))
+            .await
+            .status(),
+        200
+    );
     let p = problem(
-        post(&app, &bangkok, &format!("{path}/messages"), json!({"text": "Why?"})).await,
+        post(
+            &app,
+            &bangkok,
+            &format!("{path}/messages"),
+            json!({"text": "Why?"}),
+        )
+        .await,
         409,
     )
     .await;
@@ -222,15 +314,28 @@ async fn closed_projects_unknown_projects_and_bad_bodies_answer_with_the_reason(
 
     let done = project(&app, &bangkok, "Finished canopies", true, "completed").await;
     let p = problem(post(&app, &huawei, &submit(&done), interest()).await, 409).await;
-    assert!(p["detail"].as_str().expect("detail").contains("the project is completed"), "{p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("the project is completed"),
+        "{p}"
+    );
 
     let closed = project(&app, &bangkok, "Street lights", false, "funding").await;
     let p = problem(post(&app, &huawei, &submit(&closed), interest()).await, 422).await;
-    assert!(p.to_string().contains("not open to private investment"), "{p}");
+    assert!(
+        p.to_string().contains("not open to private investment"),
+        "{p}"
+    );
 
     let nil = uuid::Uuid::nil().to_string();
     problem(post(&app, &huawei, &submit(&nil), interest()).await, 404).await;
-    problem(post(&app, &huawei, &submit("no-such-project"), interest()).await, 404).await;
+    problem(
+        post(&app, &huawei, &submit("no-such-project"), interest()).await,
+        404,
+    )
+    .await;
 
     let open = project(&app, &bangkok, "Solar canopies", true, "funding").await;
     let bad = json!({"instrument": "equity", "amount": 5, "note": " "});
@@ -244,7 +349,13 @@ async fn closed_projects_unknown_projects_and_bad_bodies_answer_with_the_reason(
     fields.sort_unstable();
     assert_eq!(fields, ["currency", "note"]);
     problem(
-        post(&app, &huawei, &submit(&open), json!({"instrument": "gift", "note": "x"})).await,
+        post(
+            &app,
+            &huawei,
+            &submit(&open),
+            json!({"instrument": "gift", "note": "x"}),
+        )
+        .await,
         422,
     )
     .await;
@@ -253,9 +364,17 @@ async fn closed_projects_unknown_projects_and_bad_bodies_answer_with_the_reason(
     problem(post(&app, &bangkok, &submit(&open), interest()).await, 403).await;
     let mut other = interest();
     other["partner"] = json!(AMATA);
-    problem(post(&app, &huawei, &submit(&open), other.clone()).await, 403).await;
+    problem(
+        post(&app, &huawei, &submit(&open), other.clone()).await,
+        403,
+    )
+    .await;
     let coordinator = app.user(Role::Coordinator).await;
-    let p = problem(post(&app, &coordinator, &submit(&open), interest()).await, 422).await;
+    let p = problem(
+        post(&app, &coordinator, &submit(&open), interest()).await,
+        422,
+    )
+    .await;
     assert_eq!(p["errors"][0]["field"], "partner");
     let made = post(&app, &coordinator, &submit(&open), other).await;
     assert_eq!(made.status(), 201);
@@ -284,17 +403,34 @@ async fn suggested_firms_and_projects_are_explained_without_confidential_amounts
     assert!(own.to_string().contains("USD 7,654,321"), "{own}");
 
     let huawei = app
-        .get_json(&format!("/api/v1/partners/{HUAWEI}/project-suggestions?limit=20"), 200)
+        .get_json(
+            &format!("/api/v1/partners/{HUAWEI}/project-suggestions?limit=20"),
+            200,
+        )
         .await;
     let projects = huawei["items"].as_array().expect("items");
-    assert!(projects.iter().any(|s| s["project"]["id"] == id.as_str()), "{huawei}");
+    assert!(
+        projects.iter().any(|s| s["project"]["id"] == id.as_str()),
+        "{huawei}"
+    );
     assert!(!huawei.to_string().contains("7,654,321"));
     // A completed or unviable project has no firms to suggest; unknown records are 404.
     let done = project(&app, &bangkok, "Finished canopies", true, "completed").await;
-    let none = app.get_json(&format!("/api/v1/projects/{done}/suggestions"), 200).await;
+    let none = app
+        .get_json(&format!("/api/v1/projects/{done}/suggestions"), 200)
+        .await;
     assert_eq!(none["items"], json!([]));
-    problem(app.get("/api/v1/projects/no-such-project/suggestions").await, 404).await;
-    problem(app.get("/api/v1/partners/nobody/project-suggestions").await, 404).await;
+    problem(
+        app.get("/api/v1/projects/no-such-project/suggestions")
+            .await,
+        404,
+    )
+    .await;
+    problem(
+        app.get("/api/v1/partners/nobody/project-suggestions").await,
+        404,
+    )
+    .await;
     problem(app.get(&format!("{path}&limit=0")).await, 400).await;
 }
 
@@ -334,14 +470,20 @@ async fn the_pages_take_an_interest_from_the_project_page_through_the_citys_answ
         .await
         .expect("POST");
     assert_eq!(sent.status(), 303);
-    let at = sent.headers()["location"].to_str().expect("location").to_owned();
+    let at = sent.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
     assert!(at.starts_with("/interests/"), "{at}");
     let (pipeline, _) = app.page_with_csrf(&firm_browser, "/interests").await;
     assert!(pipeline.contains("Solar canopies") && pipeline.contains("USD 5,000,000"));
 
     let city_browser = app.login(&bangkok).await;
     let (page, csrf) = app.page_with_csrf(&city_browser, &at).await;
-    assert!(page.contains("Shortlist") && page.contains("USD 5,000,000"), "{page}");
+    assert!(
+        page.contains("Shortlist") && page.contains("USD 5,000,000"),
+        "{page}"
+    );
     for (step, fields) in [
         ("shortlist", vec![]),
         ("messages", vec![("text", "Could you start by March?")]),
@@ -365,10 +507,18 @@ async fn the_pages_take_an_interest_from_the_project_page_through_the_citys_answ
         assert_eq!(answered.status(), 303, "{step}");
     }
     let (page, _) = app.page_with_csrf(&firm_browser, &at).await;
-    assert!(page.contains("Could you start by March?") && page.contains("Agreed"), "{page}");
+    assert!(
+        page.contains("Could you start by March?") && page.contains("Agreed"),
+        "{page}"
+    );
     let project_page = app.get_html(&format!("/projects/{id}"), 200).await;
-    assert!(project_page.contains(">Huawei</a>: Equity"), "{project_page}");
+    assert!(
+        project_page.contains(">Huawei</a>: Equity"),
+        "{project_page}"
+    );
     let partner_page = app.get_html(&format!("/partners/{HUAWEI}"), 200).await;
-    assert!(partner_page.contains("Projects with cities") && partner_page.contains("Solar canopies"));
+    assert!(
+        partner_page.contains("Projects with cities") && partner_page.contains("Solar canopies")
+    );
     app.get_html(&at, 404).await;
 }

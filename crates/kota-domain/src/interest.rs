@@ -258,10 +258,7 @@ impl Interest {
             instrument: self.instrument,
             amount: self.amount.clone(),
             interest_id: self.id,
-            since: self
-                .decided_at
-                .unwrap_or(self.submitted_at)
-                .date_naive(),
+            since: self.decided_at.unwrap_or(self.submitted_at).date_naive(),
         })
     }
 }
@@ -282,10 +279,7 @@ impl InterestStep {
         let open = match self {
             Self::Shortlist => state == InterestState::Submitted,
             Self::Agree | Self::Decline | Self::Withdraw => i.is_open(),
-            Self::Message => !matches!(
-                state,
-                InterestState::Declined | InterestState::Withdrawn
-            ),
+            Self::Message => !matches!(state, InterestState::Declined | InterestState::Withdrawn),
         };
         (!open).then(|| match self {
             Self::Message => format!(

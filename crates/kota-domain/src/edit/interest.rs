@@ -10,9 +10,7 @@ use uuid::Uuid;
 use super::{Checked, FieldError, clean, done, iso_currency, report, title_text};
 use crate::access::Principal;
 use crate::ids::Key;
-use crate::interest::{
-    Amount, Interest, InterestMessage, InterestState, InterestStep, ProjectRef,
-};
+use crate::interest::{Amount, Interest, InterestMessage, InterestState, InterestStep, ProjectRef};
 use crate::partner::{Instrument, PartnerRef};
 
 /// An expression of interest as the API and the form take it.
@@ -89,10 +87,13 @@ impl InterestInput {
             partner,
             state: InterestState::Submitted,
             instrument: self.instrument,
-            amount: self.amount.zip(clean(&self.currency)).map(|(amount, c)| Amount {
-                amount,
-                currency: c.to_ascii_uppercase(),
-            }),
+            amount: self
+                .amount
+                .zip(clean(&self.currency))
+                .map(|(amount, c)| Amount {
+                    amount,
+                    currency: c.to_ascii_uppercase(),
+                }),
             note: self.note.trim().to_owned(),
             submitted_by: who.public_label(),
             submitted_at: now,
@@ -220,7 +221,10 @@ mod tests {
             partner: Some(String::new()),
             ..input()
         };
-        assert_eq!(fields(bad.check()), ["amount", "currency", "note", "partner"]);
+        assert_eq!(
+            fields(bad.check()),
+            ["amount", "currency", "note", "partner"]
+        );
         let no_amount = InterestInput {
             amount: None,
             currency: Some("XYZ".into()),

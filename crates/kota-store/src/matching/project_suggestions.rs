@@ -14,10 +14,10 @@ use kota_match::profile::{Exclusion, ExclusionReason, FocusWeights};
 use kota_match::scoring::{Explanation, Factor};
 use kota_match::topk::Query;
 
+use super::MAX_SUGGESTIONS;
 use super::explain::{list, money};
 use super::input::{Capacities, ProfileSources, engine_input};
 use super::snapshot::NetworkSnapshot;
-use super::MAX_SUGGESTIONS;
 use crate::{Store, StoreResult};
 
 /// A firm and a project, and what the engine made of them.
@@ -67,7 +67,14 @@ impl BusinessPair<'_> {
             .seeks
             .iter()
             .copied()
-            .filter(|s| !self.firm.profile.instruments.iter().any(|&i| s.answered_by(i)))
+            .filter(|s| {
+                !self
+                    .firm
+                    .profile
+                    .instruments
+                    .iter()
+                    .any(|&i| s.answered_by(i))
+            })
             .collect()
     }
 
@@ -207,6 +214,13 @@ impl BusinessPair<'_> {
     }
 }
 
+/// A pair's score and its reasons in words.
+struct Explained {
+    score: f64,
+    explanation: Vec<String>,
+    what_would_change: Vec<String>,
+}
+
 /// What business matching runs on: the engine over the snapshot, with the pairs already
 /// partnered left out.
 struct Business {
@@ -246,13 +260,23 @@ impl Business {
     }
 
     /// The pair in words, when the engine scores it.
-    fn pair(&self, query: Query, firm: &Partner, project: &Project) -> StoreResult<Option<(f64, Vec<String>, Vec<String>)>> {
+    fn pair(
+        &self,
+        query: Query,
+        firm: &Partner,
+        project: &Project,
+    ) -> StoreResult<Option<Explained>> {
         let (subject, other) = match query {
             Query::FirmsForProject => (&project.slug, &firm.slug),
             _ => (&firm.slug, &project.slug),
         };
         let explanation = self.network.explain(query, subject, other)?;
-        let Some(engine_firm) = self.network.data().partners.iter().find(|p| p.id == firm.slug)
+        let Some(engine_firm) = self
+            .network
+            .data()
+            .partners
+            .iter()
+            .find(|p| p.id == firm.slug)
         else {
             return Ok(None);
         };
@@ -264,11 +288,11 @@ impl Business {
             sources: self.sources.get(&firm.slug),
             explanation: &explanation,
         };
-        Ok(Some((
-            explanation.score as f64 / 100.0,
-            pair.reasons(),
-            pair.what_would_change(),
-        )))
+        Ok(Some(Explained {
+            score: explanation.score as f64 / 100.0,
+            explanation: pair.reasons(),
+            what_would_change: pair.what_would_change(),
+        }))
     }
 }
 
@@ -307,8 +331,11 @@ impl Store {
             let Some(firm) = business.snapshot.partners.iter().find(|p| p.slug == r.id) else {
                 continue;
             };
-            let Some((score, explanation, what_would_change)) =
-                business.pair(query, firm, &project)?
+            let Some(Explained {
+                score,
+                explanation,
+                what_would_change,
+            }) = business.pair(query, firm, &project)?
             else {
                 continue;
             };
@@ -364,8 +391,11 @@ impl Store {
             let Some(project) = business.snapshot.projects.iter().find(|p| p.slug == r.id) else {
                 continue;
             };
-            let Some((score, explanation, what_would_change)) =
-                business.pair(query, &firm, project)?
+            let Some(Explained {
+                score,
+                explanation,
+                what_would_change,
+            }) = business.pair(query, &firm, project)?
             else {
                 continue;
             };

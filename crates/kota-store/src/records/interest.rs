@@ -650,7 +650,10 @@ impl Store {
         viewer: Option<&Principal>,
     ) -> StoreResult<Vec<Partnership>> {
         let mut pooled = self.pooled().await?;
-        pooled.conn().partnerships(Some(project), None, viewer).await
+        pooled
+            .conn()
+            .partnerships(Some(project), None, viewer)
+            .await
     }
 
     /// The projects a firm works on with cities, from agreed interests.
@@ -660,6 +663,9 @@ impl Store {
         viewer: Option<&Principal>,
     ) -> StoreResult<Vec<Partnership>> {
         let mut pooled = self.pooled().await?;
-        pooled.conn().partnerships(None, Some(partner), viewer).await
+        pooled
+            .conn()
+            .partnerships(None, Some(partner), viewer)
+            .await
     }
 }

@@ -9,8 +9,8 @@ use kota_domain::interest::{Interest, InterestStep, project_closure};
 use kota_domain::partner::Instrument;
 use kota_store::filter::PartnerFilter;
 use kota_store::records::interest::{
-    Agree, ChangeInterest, Decline, InterestAction, Message, Shortlist, SubmitInterest,
-    Submission, Withdraw,
+    Agree, ChangeInterest, Decline, InterestAction, Message, Shortlist, Submission, SubmitInterest,
+    Withdraw,
 };
 
 use super::{borrowed, vocabulary};
@@ -55,7 +55,10 @@ impl EditForm for SubmitForm {
             instruments: vocabulary(Instrument::ALL, Instrument::as_str, Instrument::label),
             partners: s
                 .store
-                .partners(&PartnerFilter::default(), kota_domain::page::PageRequest::all())
+                .partners(
+                    &PartnerFilter::default(),
+                    kota_domain::page::PageRequest::all(),
+                )
                 .await?
                 .items
                 .into_iter()
@@ -65,16 +68,26 @@ impl EditForm for SubmitForm {
     }
 
     fn fields(c: &SubmitChoices, f: &mut Fields<'_>) {
-        f.pick("instrument", "How the firm would take part", false, borrowed(&c.instruments))
-            .required();
+        f.pick(
+            "instrument",
+            "How the firm would take part",
+            false,
+            borrowed(&c.instruments),
+        )
+        .required();
         f.input("amount", "Indicative amount", Kind::Number)
             .help("Whole units of the currency; leave empty if not known yet.");
         f.input("currency", "Currency", Kind::Text)
             .help("ISO 4217 code, e.g. USD; required with an amount.");
         f.input("note", "What the firm proposes", Kind::TextArea)
             .required();
-        f.pick("partner", "Firm (coordinators acting for a firm)", false, borrowed(&c.partners))
-            .help("Firms' representatives leave this as it is: the interest is their firm's.");
+        f.pick(
+            "partner",
+            "Firm (coordinators acting for a firm)",
+            false,
+            borrowed(&c.partners),
+        )
+        .help("Firms' representatives leave this as it is: the interest is their firm's.");
     }
 
     fn spec<'a>(s: &Submission, build: &'a (dyn Fn(&mut Fields<'_>) + Sync)) -> FormSpec<'a> {
