@@ -154,11 +154,20 @@ impl BusinessPair<'_> {
                 self.country()
             ),
         });
-        if self.sources.is_some_and(|s| s.documented_areas) {
-            out.push(
-                "The firm has not filled in its profile: its focus areas come from the network's documents."
-                    .to_owned(),
-            );
+        if let Some(s) = self.sources {
+            let mut taken = Vec::new();
+            if s.documented_areas {
+                taken.push("its focus areas".to_owned());
+            }
+            if s.documented_countries {
+                taken.push("its countries (from the cities it works with)".to_owned());
+            }
+            if !taken.is_empty() {
+                out.push(format!(
+                    "The firm has not filled in its profile: {} come from the network's documents.",
+                    list(&taken)
+                ));
+            }
         }
         out
     }
