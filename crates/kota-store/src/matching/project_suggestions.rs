@@ -260,14 +260,6 @@ impl Business {
         })
     }
 
-    fn is_firm(&self, p: &Partner) -> bool {
-        self.network
-            .data()
-            .firm_kinds
-            .iter()
-            .any(|k| k == p.kind.as_str())
-    }
-
     /// The pair in words, when the engine scores it.
     fn pair(
         &self,
@@ -372,13 +364,17 @@ impl Store {
         limit: usize,
         viewer: Option<&Principal>,
     ) -> StoreResult<Option<ProjectSuggestions>> {
+        let Some(named) = self.partner_ref(key).await? else {
+            return Ok(None);
+        };
+        // The engine takes the network's default firm kinds (`engine_input`): a partner of
+        // another kind has no projects suggested, and no engine need be built for it.
+        let firm_kinds = kota_match::network::NetworkData::default().firm_kinds;
+        if !firm_kinds.iter().any(|k| k == named.kind.as_str()) {
+            return Ok(Some(ProjectSuggestions { items: Vec::new() }));
+        }
         let snapshot = self.network_snapshot(viewer).await?;
-        let Some(firm) = snapshot
-            .partners
-            .iter()
-            .find(|p| key.names(p.id, &p.slug))
-            .cloned()
-        else {
+        let Some(firm) = snapshot.partners.iter().find(|p| p.id == named.id).cloned() else {
             return Ok(None);
         };
         let partnered: Vec<_> = self
@@ -388,9 +384,6 @@ impl Store {
             .map(|p| (p.project.id, p.partner.id))
             .collect();
         let business = Business::new(snapshot, &partnered)?;
-        if !business.is_firm(&firm) {
-            return Ok(Some(ProjectSuggestions { items: Vec::new() }));
-        }
         let mut items = Vec::new();
         let query = Query::ProjectsForFirm;
         for r in business
