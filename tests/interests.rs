@@ -486,7 +486,13 @@ async fn the_pages_take_an_interest_from_the_project_page_through_the_citys_answ
     );
     for (step, fields) in [
         ("shortlist", vec![]),
-        ("messages", vec![("text", "Could you start by March?")]),
+        (
+            "messages",
+            vec![(
+                "text",
+                "Could you start by March?\r\nThe permits are ready.",
+            )],
+        ),
         ("agree", vec![]),
     ] {
         let (page, _) = app.page_with_csrf(&city_browser, &at).await;

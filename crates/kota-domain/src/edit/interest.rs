@@ -7,11 +7,27 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, clean, done, iso_currency, report, title_text};
+use super::{Checked, FieldError, clean, done, iso_currency, report};
 use crate::access::Principal;
 use crate::ids::Key;
 use crate::interest::{Amount, Interest, InterestMessage, InterestState, InterestStep, ProjectRef};
 use crate::partner::{Instrument, PartnerRef};
+
+/// Text of one or more paragraphs: not blank, and no control characters but line breaks and
+/// tabs (what a text area sends).
+#[allow(clippy::ptr_arg)] // garde hands custom validators the field as declared
+fn paragraphs(value: &String, _: &()) -> garde::Result {
+    if value.trim().is_empty() {
+        Err(garde::Error::new("must not be blank"))
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Err(garde::Error::new("must not contain control characters"))
+    } else {
+        Ok(())
+    }
+}
 
 /// An expression of interest as the API and the form take it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
@@ -30,7 +46,7 @@ pub struct InterestInput {
     #[garde(custom(iso_currency))]
     pub currency: Option<String>,
     /// What the firm proposes.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub note: String,
     /// The firm it is for (UUID or slug): required of a coordinator acting for a firm; a
     /// firm's representative may leave it out.
@@ -114,7 +130,7 @@ impl InterestInput {
 #[serde(deny_unknown_fields)]
 pub struct MessageInput {
     /// What to say.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub text: String,
 }
 
@@ -231,6 +247,16 @@ mod tests {
             ..input()
         };
         assert_eq!(fields(no_amount.check()), ["amount", "currency"]);
+        let lines = InterestInput {
+            note: "First line\r\nSecond line".into(),
+            ..input()
+        };
+        assert_eq!(lines.check(), Ok(()));
+        let nul = InterestInput {
+            note: "a\u{0}b".into(),
+            ..input()
+        };
+        assert_eq!(fields(nul.check()), ["note"]);
     }
 
     #[test]
