@@ -131,6 +131,49 @@ async fn city_work(app: &TestApp, who: &TestUser, city: &str, note: &str) {
 
 /// An app where each role has written something, and two people changed their name (one
 /// through the API, one through the account page) between their writes.
+/// A viable Bangkok project with the partner's interest in it and a message on it: the
+/// interests are crawled too.
+async fn business_work(app: &TestApp, people: &People) {
+    let project = json!({"title": "Solar canopies", "focus_areas": ["built_infrastructure"],
+        "stage": "funding", "open_to_private_investment": true,
+        "viability_rationale": "Power sales repay it"});
+    let created = app
+        .client
+        .post(app.url("/api/v1/cities/bangkok/projects"))
+        .bearer_auth(&people.officer.token)
+        .json(&project)
+        .send()
+        .await
+        .expect("POST project");
+    assert_eq!(created.status().as_u16(), 201);
+    let project: Value = created.json().await.expect("JSON");
+    let interest = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/projects/{}/interests",
+            project["id"].as_str().expect("id")
+        )))
+        .bearer_auth(&people.partner.token)
+        .json(&json!({"instrument": "grant", "note": "A grant for the canopies"}))
+        .send()
+        .await
+        .expect("POST interest");
+    assert_eq!(interest.status().as_u16(), 201);
+    let interest: Value = interest.json().await.expect("JSON");
+    let message = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/interests/{}/messages",
+            interest["id"].as_str().expect("id")
+        )))
+        .bearer_auth(&people.partner.token)
+        .json(&json!({"text": "When could we meet?"}))
+        .send()
+        .await
+        .expect("POST message");
+    assert_eq!(message.status().as_u16(), 200);
+}
+
 async fn app_where_everyone_wrote() -> (TestApp, People) {
     let app = TestApp::spawn().await;
     let people = People {
@@ -165,6 +208,7 @@ async fn app_where_everyone_wrote() -> (TestApp, People) {
         json!({"instruments": ["grant"], "ticket_min": 10000, "ticket_max": 90000, "ticket_currency": "EUR"}),
     )
     .await;
+    business_work(&app, &people).await;
     let area = "/api/v1/framework/focus-areas/built_infrastructure";
     write(
         &app,

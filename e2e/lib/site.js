@@ -82,6 +82,40 @@ export async function proposedTwinning() {
   return r.json.id;
 }
 
+/**
+ * A Bangkok project open to private investment, with an interest of the partner account's
+ * partner in it (submitted by a coordinator acting for the partner).
+ */
+export async function interestOnViableProject() {
+  const p = await api('POST', '/api/v1/cities/bangkok/projects', {
+    body: {
+      title: 'Solar canopies over the canal piers',
+      description: 'Canopies that shade the piers and feed the grid',
+      focus_areas: ['built_infrastructure'],
+      stage: 'funding',
+      budget: { amount: 12000000, currency: 'USD' },
+      funding_gap: { amount: 7000000, currency: 'USD' },
+      budget_confidential: true,
+      support_sought: ['funding', 'equipment'],
+      open_to_private_investment: true,
+      viability_rationale: 'Power sales repay the investment',
+      confidential_notes: null,
+    },
+  });
+  if (p.status !== 201) throw new Error(`viable project: ${p.status} ${JSON.stringify(p.json)}`);
+  const i = await api('POST', `/api/v1/projects/${p.json.slug}/interests`, {
+    body: {
+      instrument: 'technology',
+      amount: 2000000,
+      currency: 'USD',
+      note: 'Panels and metering, installed and maintained',
+      partner: 'japan-association-for-smart-cities-in-asean-jasca-asean',
+    },
+  });
+  if (i.status !== 201) throw new Error(`interest: ${i.status} ${JSON.stringify(i.json)}`);
+  return { project: p.json.slug, interest: i.json.id };
+}
+
 /** A fair matching round over the whole network (a coordinator's draft). */
 export async function draftRound() {
   const r = await api('POST', '/api/v1/rounds', { body: { mode: 'fair' } });
@@ -93,6 +127,7 @@ export async function mainPages() {
   const native = await nativeProjects();
   const proposed = await proposedTwinning();
   const round = await draftRound();
+  const business = await interestOnViableProject();
   const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
   if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
@@ -150,5 +185,12 @@ export async function mainPages() {
     { name: 'form-new-round', path: '/rounds/new', signInAs: coordinator },
     { name: 'form-pin-pair', path: `/rounds/${round}/pins`, signInAs: coordinator },
     { name: 'form-log-activity', path: `/twinnings/${documented.json.items[0].id}/activities`, signInAs: coordinator },
+    { name: 'project-open-to-investment', path: `/projects/${business.project}` },
+    { name: 'form-express-interest', path: `/projects/${business.project}/interests/new`, signInAs: partnerRep },
+    { name: 'interests-partner', path: '/interests', signInAs: partnerRep },
+    { name: 'interests-city', path: '/interests?state=submitted', signInAs: officer },
+    { name: 'interests-coordinator', path: '/interests', signInAs: coordinator },
+    { name: 'interest', path: `/interests/${business.interest}`, signInAs: officer },
+    { name: 'form-interest-message', path: `/interests/${business.interest}/messages`, signInAs: partnerRep },
   ];
 }

@@ -9,6 +9,7 @@ use crate::city::City;
 use crate::provenance::Source;
 
 mod comment;
+mod interest;
 mod network;
 mod partner;
 mod plan;
@@ -16,6 +17,7 @@ mod project;
 mod twinning;
 
 pub use comment::CommentInput;
+pub use interest::{InterestChange, InterestInput, MessageInput};
 pub use network::{FocusAreaInput, MemberCityInput};
 pub use partner::PartnerProfileInput;
 pub use plan::{

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod event;
 pub mod framework;
 pub mod ids;
+pub mod interest;
 pub mod money;
 pub mod network;
 pub mod page;

@@ -393,6 +393,51 @@ impl TwinningQuery {
     }
 }
 
+/// Filters of the interest list.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InterestQuery {
+    /// The project, by id or slug.
+    #[param(value_type = Option<String>)]
+    pub project: Option<String>,
+    /// The firm (a partner), by id or slug.
+    #[param(value_type = Option<String>)]
+    pub partner: Option<String>,
+    /// Where the interests stand.
+    #[param(value_type = Option<kota_domain::interest::InterestState>)]
+    pub state: Option<String>,
+}
+
+impl InterestQuery {
+    pub(crate) async fn resolve(
+        &self,
+        store: &Store,
+    ) -> Result<kota_store::records::interest::InterestFilter, Problem> {
+        use kota_domain::interest::InterestState;
+        let project = match key_param("project", &self.project)? {
+            Some(key) => Some(
+                store
+                    .project(&key, None)
+                    .await?
+                    .map(|p| p.id)
+                    .ok_or_else(|| unknown("project", &key))?,
+            ),
+            None => None,
+        };
+        Ok(kota_store::records::interest::InterestFilter {
+            project,
+            partner: partner(store, &self.partner).await?,
+            state: vocabulary(
+                "state",
+                &self.state,
+                InterestState::parse,
+                InterestState::ALL,
+                InterestState::as_str,
+            )?,
+        })
+    }
+}
+
 /// Filters of the event list.
 #[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

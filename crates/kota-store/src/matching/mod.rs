@@ -4,6 +4,7 @@
 
 pub mod explain;
 pub mod input;
+pub mod project_suggestions;
 pub mod round;
 pub mod snapshot;
 

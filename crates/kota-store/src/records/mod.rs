@@ -5,6 +5,7 @@
 pub mod city_profile;
 pub mod comment;
 pub mod focus_area;
+pub mod interest;
 pub mod membership;
 pub mod partner_profile;
 pub mod plan;

@@ -5,6 +5,7 @@ mod audit_checkpoints;
 mod body;
 mod comments;
 mod edit;
+mod interests;
 mod me;
 mod membership;
 mod network;
@@ -49,6 +50,10 @@ use crate::AppState;
         (name = "planning", description = "Planning input: comments on projects in an early \
                                               stage from partners and other cities, answered by \
                                               the city."),
+        (name = "business", description = "Business matching: firms express interest in \
+                                              projects open to private investment, cities \
+                                              shortlist, agree or decline, with messages \
+                                              between; suggested firms and projects."),
         (name = "audit", description = "The audit chain's signed heads, public so that anyone \
                                           can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
@@ -131,6 +136,17 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(twinnings::post_activity))
         .routes(routes!(twinnings::conclude))
         .routes(routes!(twinnings::withdraw))
+        .routes(routes!(interests::post_interest))
+        .routes(routes!(interests::list_interests))
+        .routes(routes!(interests::get_interest))
+        .routes(routes!(interests::shortlist))
+        .routes(routes!(interests::agree))
+        .routes(routes!(interests::decline))
+        .routes(routes!(interests::withdraw))
+        .routes(routes!(interests::post_message))
+        .routes(routes!(interests::list_partnerships))
+        .routes(routes!(interests::project_suggestions))
+        .routes(routes!(interests::partner_project_suggestions))
         .split_for_parts()
 }
 

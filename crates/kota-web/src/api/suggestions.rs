@@ -25,7 +25,7 @@ pub(crate) struct SuggestionQuery {
 }
 
 impl SuggestionQuery {
-    fn limit(&self) -> Result<usize, Problem> {
+    pub(crate) fn limit(&self) -> Result<usize, Problem> {
         let Some(v) = self
             .limit
             .as_deref()

@@ -4,6 +4,7 @@
 mod catalogue;
 mod edit;
 mod home;
+mod interests;
 mod records;
 mod rounds;
 mod twinnings;
@@ -14,6 +15,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use kota_store::records::interest;
 use kota_store::records::twinning::{Accept, Conclude, Decline, Endorse, LogActivity, Withdraw};
 
 use crate::AppState;
@@ -107,6 +109,32 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/twinnings/{key}/withdraw",
             forms::routes::<edit::twinning::StepForm<Withdraw>>(),
+        )
+        .route("/interests", get(interests::list))
+        .route("/interests/{key}", get(interests::page))
+        .route(
+            "/projects/{key}/interests/new",
+            forms::routes::<edit::interest::SubmitForm>(),
+        )
+        .route(
+            "/interests/{key}/shortlist",
+            forms::routes::<edit::interest::StepForm<interest::Shortlist>>(),
+        )
+        .route(
+            "/interests/{key}/agree",
+            forms::routes::<edit::interest::StepForm<interest::Agree>>(),
+        )
+        .route(
+            "/interests/{key}/decline",
+            forms::routes::<edit::interest::StepForm<interest::Decline>>(),
+        )
+        .route(
+            "/interests/{key}/withdraw",
+            forms::routes::<edit::interest::StepForm<interest::Withdraw>>(),
+        )
+        .route(
+            "/interests/{key}/messages",
+            forms::routes::<edit::interest::StepForm<interest::Message>>(),
         )
 }
 

@@ -158,6 +158,7 @@ pub(crate) struct ProjectPage {
     may_comment: bool,
     signed_in: bool,
     csrf: CsrfToken,
+    business: super::interests::ProjectBusiness,
 }
 
 pub(crate) async fn project(
@@ -198,6 +199,7 @@ pub(crate) async fn project(
         may_comment: who.as_ref().is_some_and(|w| side_of(w, &project).is_some()),
         signed_in: who.is_some(),
         csrf,
+        business: super::interests::ProjectBusiness::of(&s, &project, who.as_ref()).await?,
         project,
     })
 }
@@ -214,6 +216,7 @@ pub(crate) struct PartnerPage {
     may_manage: bool,
     twinnings: Vec<Twinning>,
     suggestions: Suggestions,
+    business: super::interests::PartnerBusiness,
 }
 
 pub(crate) async fn partner(
@@ -241,6 +244,7 @@ pub(crate) async fn partner(
         may_manage: who.as_ref().is_some_and(Principal::may_manage_network),
         twinnings: twinnings_of(&s, None, Some(partner.id), who.as_ref()).await?,
         suggestions: suggestions(&s, SuggestionsFor::Partner, partner.id, who.as_ref()).await?,
+        business: super::interests::PartnerBusiness::of(&s, &partner, who.as_ref()).await?,
         partner,
     })
 }

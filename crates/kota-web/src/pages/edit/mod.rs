@@ -6,6 +6,7 @@ pub(crate) mod audit;
 pub(crate) mod city;
 pub(crate) mod comment;
 pub(crate) mod framework;
+pub(crate) mod interest;
 pub(crate) mod partner;
 pub(crate) mod plan;
 pub(crate) mod project;
