@@ -12,11 +12,15 @@ use crate::ids::{slugify, slugify_with_suffix};
 use crate::project::{Milestone, Project, ProjectOrigin, Seek, Stage};
 use crate::provenance::Source;
 
+mod event;
 mod network;
 mod partner;
 mod plan;
 mod twinning;
 
+pub use event::{
+    AgendaItemInput, ConcernInput, DecisionInput, EventInput, ParticipantInput, key_of,
+};
 pub use network::{FocusAreaInput, MemberCityInput};
 pub use partner::PartnerProfileInput;
 pub use plan::{

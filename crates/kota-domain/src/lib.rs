@@ -8,6 +8,7 @@ pub mod city;
 pub mod edit;
 pub mod event;
 pub mod framework;
+pub mod ical;
 pub mod ids;
 pub mod network;
 pub mod page;

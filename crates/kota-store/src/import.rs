@@ -273,18 +273,19 @@ impl Store {
             for e in &data.events {
                 sqlx::query(
                     "INSERT INTO events (id, slug, name, date_text, starts_on, ends_on, date_precision, \
-                     place, city_id, chair_iso2, sources, uncertain, note, seeded) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE) \
+                     place, city_id, chair_iso2, sources, uncertain, note, seeded, kind) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE, $14) \
                      ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name, \
                      date_text = excluded.date_text, starts_on = excluded.starts_on, \
                      ends_on = excluded.ends_on, date_precision = excluded.date_precision, \
                      place = excluded.place, city_id = excluded.city_id, chair_iso2 = excluded.chair_iso2, \
-                     sources = excluded.sources, uncertain = excluded.uncertain, note = excluded.note",
+                     sources = excluded.sources, uncertain = excluded.uncertain, note = excluded.note, \
+                     kind = COALESCE(events.kind, excluded.kind)",
                 )
                 .bind(e.id).bind(&e.slug).bind(&e.name).bind(&e.date.text).bind(e.date.starts_on)
                 .bind(e.date.ends_on).bind(e.date.precision.as_str()).bind(&e.place)
                 .bind(e.city.as_ref().map(|c| c.id)).bind(&e.chair).bind(Json(&e.sources))
-                .bind(e.uncertain).bind(&e.note)
+                .bind(e.uncertain).bind(&e.note).bind(e.kind.map(|k| k.as_str()))
                 .execute(&mut *tx).await?;
             }
             for c in &data.chairmanship {

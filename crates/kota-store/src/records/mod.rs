@@ -3,6 +3,7 @@
 //! here (see `docs/architecture.md`).
 
 pub mod city_profile;
+pub mod event;
 pub mod focus_area;
 pub mod membership;
 pub mod partner_profile;
