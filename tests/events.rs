@@ -454,3 +454,147 @@ async fn the_documented_events_keep_their_sources_and_fill_the_calendar_by_day()
         .await;
     problem(ics, 404).await;
 }
+
+#[tokio::test]
+async fn coordinators_run_events_from_phone_forms_and_the_pages_show_them() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.user(Role::Coordinator).await;
+    let browser = app.login(&coordinator).await;
+
+    let (_, csrf) = app.page_with_csrf(&browser, "/events/new").await;
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("title", "Study visit to the canals"),
+        ("kind", "study_visit"),
+        ("time_zone", "Asia/Bangkok"),
+        ("starts_at", "2026-05-04 09:00"),
+        ("ends_at", "2026-05-05T16:00"),
+        ("place", "Bangkok"),
+        ("host_city", "bangkok"),
+        ("cities", "bangkok"),
+        ("cities", "jakarta"),
+        ("partners", "asian-development-bank-adb"),
+        (
+            "agenda",
+            "09:30 | Boat tour of the flood gates | Bring boots\n2026-05-05 10:00 | Workshop\nWrap-up",
+        ),
+    ];
+    let created = browser
+        .post(app.url("/events/new"))
+        .form(&form)
+        .send()
+        .await
+        .expect("POST /events/new");
+    assert_eq!(created.status(), 303);
+    let page = created.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    assert!(page.starts_with("/events/2026-05-04-study-visit"), "{page}");
+
+    let html = app.get_html(&page, 200).await;
+    assert!(html.contains("Study visit"), "the kind");
+    assert!(
+        html.contains("Mon 4 May 2026, 09:00 – Tue 5 May 2026, 16:00 (Asia/Bangkok, UTC+07:00)"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Boat tour of the flood gates</li>")
+            || html.contains("Boat tour of the flood gates — Bring boots")
+    );
+    assert!(
+        html.contains("Mon 4 May, 09:30"),
+        "agenda times in the event's zone"
+    );
+    assert!(
+        html.contains("href=\"/partners/asian-development-bank-adb\""),
+        "participants"
+    );
+    assert!(html.contains("href=\"/cities/jakarta\""));
+    assert!(html.contains(".ics\">Add to your calendar"));
+
+    let list = app.get_html("/events", 200).await;
+    assert!(list.contains("Study visit to the canals"));
+    assert!(
+        list.contains("Mon 4 May 2026, 09:00"),
+        "dates in the event's zone"
+    );
+
+    // A bad zone comes back with the words and the values typed.
+    let (_, csrf) = app.page_with_csrf(&browser, "/events/new").await;
+    let mut bad = form.to_vec();
+    bad[0] = ("csrf_token", csrf.as_str());
+    bad[3] = ("time_zone", "Asia/Bankok");
+    let refused = browser
+        .post(app.url("/events/new"))
+        .form(&bad)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("is not a time zone; use an IANA name such as Asia/Manila"));
+
+    // A decision concerning Jakarta, through the form; Jakarta's page shows it.
+    let new_decision = format!("{page}/decisions/new");
+    let (_, csrf) = app.page_with_csrf(&browser, &new_decision).await;
+    let recorded = browser
+        .post(app.url(&new_decision))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("text", "Jakarta joins the flood-gate pilot"),
+            ("outcome", "A grant application is due in June"),
+            ("cities", "jakarta"),
+            ("concerns", "plan: bangkok"),
+        ])
+        .send()
+        .await
+        .expect("POST decision");
+    assert_eq!(recorded.status(), 303);
+    let event = app.get_html(&page, 200).await;
+    assert!(event.contains("Jakarta joins the flood-gate pilot"));
+    for city in ["jakarta", "bangkok"] {
+        let html = app.get_html(&format!("/cities/{city}"), 200).await;
+        assert!(
+            html.contains("Jakarta joins the flood-gate pilot"),
+            "{city}"
+        );
+        assert!(
+            html.contains(&format!("href=\"{page}\"")),
+            "links to its event"
+        );
+    }
+
+    // Edit: the form opens with the stored values and saves.
+    let edit = format!("{page}/edit");
+    let (html, csrf) = app.page_with_csrf(&browser, &edit).await;
+    assert!(html.contains("2026-05-04 09:00"));
+    let mut changed = form.to_vec();
+    changed[0] = ("csrf_token", csrf.as_str());
+    changed[1] = ("title", "Study visit to the canals and gates");
+    changed.push(("version", "1"));
+    let saved = browser
+        .post(app.url(&edit))
+        .form(&changed)
+        .send()
+        .await
+        .expect("POST edit");
+    assert_eq!(saved.status(), 303);
+    assert!(
+        app.get_html(&page, 200)
+            .await
+            .contains("Study visit to the canals and gates")
+    );
+
+    // Others do not get the forms.
+    let officer = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
+        .await;
+    let officer = app.login(&officer).await;
+    let refused = officer
+        .get(app.url("/events/new"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(refused.status(), 403);
+}

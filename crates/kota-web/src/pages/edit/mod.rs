@@ -4,6 +4,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod city;
+pub(crate) mod event;
 pub(crate) mod framework;
 pub(crate) mod partner;
 pub(crate) mod plan;
