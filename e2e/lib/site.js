@@ -90,10 +90,34 @@ export async function draftRound() {
   return r.json.id;
 }
 
+/** A brokerage session in Manila with an agenda, participants and a decision about Bangkok. */
+export async function runEvent() {
+  const r = await api('POST', '/api/v1/events', {
+    body: {
+      title: 'Brokerage session: flood resilience',
+      kind: 'brokerage_session',
+      starts_at: '2026-03-10T09:00:00+08:00',
+      ends_at: '2026-03-10T17:30:00+08:00',
+      time_zone: 'Asia/Manila',
+      place: 'Manila City Hall',
+      host_city: 'manila',
+      participants: [{ type: 'city', id: 'bangkok' }, { type: 'city', id: 'cebu-city' }],
+      agenda: [{ starts_at: '2026-03-10T09:00:00+08:00', title: 'Opening' }, { title: 'Pitches' }],
+    },
+  });
+  if (r.status !== 201) throw new Error(`event: ${r.status} ${JSON.stringify(r.json)}`);
+  const d = await api('POST', `/api/v1/events/${r.json.id}/decisions`, {
+    body: { text: 'Pilot flood sensors along the canals', concerns: [{ type: 'city', id: 'bangkok' }] },
+  });
+  if (d.status !== 201) throw new Error(`decision: ${d.status} ${JSON.stringify(d.json)}`);
+  return r.json.slug;
+}
+
 export async function mainPages() {
   const native = await nativeProjects();
   const proposed = await proposedTwinning();
   const round = await draftRound();
+  const runEventSlug = await runEvent();
   const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
   if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
@@ -151,5 +175,10 @@ export async function mainPages() {
     { name: 'form-new-round', path: '/rounds/new', signInAs: coordinator },
     { name: 'form-pin-pair', path: `/rounds/${round}/pins`, signInAs: coordinator },
     { name: 'form-log-activity', path: `/twinnings/${documented.json.items[0].id}/activities`, signInAs: coordinator },
+    { name: 'event-run', path: `/events/${runEventSlug}` },
+    { name: 'events-coordinator', path: '/events', signInAs: coordinator },
+    { name: 'form-new-event', path: '/events/new', signInAs: coordinator },
+    { name: 'form-event', path: `/events/${runEventSlug}/edit`, signInAs: coordinator },
+    { name: 'form-decision', path: `/events/${runEventSlug}/decisions/new`, signInAs: coordinator },
   ];
 }
