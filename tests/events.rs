@@ -412,7 +412,7 @@ async fn the_documented_events_keep_their_sources_and_fill_the_calendar_by_day()
     // its date and sources.
     let coordinator = app.user(Role::Coordinator).await;
     let at = format!("/api/v1/events/{}", annual["slug"].as_str().expect("slug"));
-    let body = json!({"title": "7th ASCN Annual Meeting", "kind": "annual_meeting",
+    let body = json!({"title": "7th ASCN Annual Meeting, Bangkok", "kind": "annual_meeting",
         "place": annual["place"], "agenda": [{"title": "Handover of the chair"}]});
     let edited = send(
         &app,
@@ -428,6 +428,17 @@ async fn the_documented_events_keep_their_sources_and_fill_the_calendar_by_day()
     assert_eq!(e["date"]["text"], "2024-07-30");
     assert_eq!(e["sources"], annual["sources"]);
     assert_eq!(e["agenda"][0]["title"], "Handover of the chair");
+
+    // Importing the documents again keeps what the coordinator wrote.
+    let data = kota_domain::seed::parse("ascn_seed.json", common::ASCN).expect("network");
+    app.store
+        .import(&data, &kota_store::Actor::system("test"))
+        .await
+        .expect("import");
+    let again = app.get_json(&at, 200).await;
+    assert_eq!(again["title"], "7th ASCN Annual Meeting, Bangkok");
+    assert_eq!(again["agenda"], e["agenda"]);
+    assert_eq!(again["sources"], annual["sources"]);
 
     let text = calendar_of(&app, "/api/v1/events.ics").await;
     let cal = parsed_calendar(&text);
