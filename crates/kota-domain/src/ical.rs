@@ -7,7 +7,6 @@
 //! caller gives the entries and the time stamp.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
@@ -245,7 +244,7 @@ impl Lines {
             self.text.push(c);
             width += len;
         }
-        let _ = write!(self.text, "\r\n");
+        self.text.push_str("\r\n");
     }
 }
 

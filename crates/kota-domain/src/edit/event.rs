@@ -1,7 +1,7 @@
 //! What coordinators enter about events: the event itself (kind, times in its time zone,
 //! place, host city, participants, agenda) and the decisions taken there.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -189,7 +189,8 @@ impl EventInput {
         }
     }
 
-    /// A new event, with its host city and participants as resolved.
+    /// A new event, with its host city and participants as resolved (its days follow from
+    /// its times, which a new event has: `check(None)` requires them).
     pub fn create(
         &self,
         id: Uuid,
@@ -206,7 +207,7 @@ impl EventInput {
             starts_at: None,
             ends_at: None,
             time_zone: None,
-            date: EventDate::of_days(Utc::now().date_naive(), Utc::now().date_naive()),
+            date: EventDate::of_days(NaiveDate::default(), NaiveDate::default()),
             place: String::new(),
             host_city: None,
             city: None,
