@@ -70,6 +70,12 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/rounds/{id}/rerun"),
     ("post", "/api/v1/rounds/{id}/publish"),
     ("post", "/api/v1/rounds/{id}/what-if"),
+    ("post", "/api/v1/events"),
+    ("put", "/api/v1/events/{id}"),
+    ("get", "/api/v1/events/{id}.ics"),
+    ("get", "/api/v1/events.ics"),
+    ("post", "/api/v1/events/{id}/decisions"),
+    ("get", "/api/v1/cities/{id}/decisions"),
 ];
 
 #[tokio::test]

@@ -26,6 +26,8 @@ enum Owner {
 
 const PARTNER: &str = "asian-development-bank-adb";
 const PROJECT_KEY: &str = "bangkok";
+/// A documented event, known only by its written date.
+const EVENT: &str = "2024-07-30-7th-ascn-annual-meeting";
 
 /// A person of the matrix (none: anonymous), and the owners they may write for.
 type Person = (Option<(Role, ScopeKey)>, &'static [Owner]);
@@ -199,6 +201,29 @@ fn api_writes(project: &str) -> Vec<ApiWrite> {
             json!({"name": "laptop"}),
             Owner::Anyone,
         ),
+        w(
+            Method::POST,
+            "/api/v1/events".into(),
+            None,
+            json!({"title": "Webinar on data", "kind": "webinar",
+                   "starts_at": "2026-04-01T10:00:00+07:00", "ends_at": "2026-04-01T11:00:00+07:00",
+                   "time_zone": "Asia/Bangkok"}),
+            Owner::Network,
+        ),
+        w(
+            Method::PUT,
+            format!("/api/v1/events/{EVENT}"),
+            Some(format!("/api/v1/events/{EVENT}")),
+            json!({"title": "7th ASCN Annual Meeting", "kind": "annual_meeting"}),
+            Owner::Network,
+        ),
+        w(
+            Method::POST,
+            format!("/api/v1/events/{EVENT}/decisions"),
+            None,
+            json!({"text": "Adopt the toolkit", "concerns": [{"type": "city", "id": "bangkok"}]}),
+            Owner::Network,
+        ),
     ]
 }
 
@@ -366,6 +391,21 @@ fn form_writes(project: &str) -> Vec<FormWrite> {
             "/account/tokens".into(),
             vec![("name", "laptop")],
             Owner::Anyone,
+        ),
+        f(
+            "/events/new".into(),
+            vec![
+                ("title", "Webinar on data"),
+                ("time_zone", "Asia/Bangkok"),
+                ("starts_at", "2026-04-01 10:00"),
+                ("ends_at", "2026-04-01 11:00"),
+            ],
+            Owner::Network,
+        ),
+        f(
+            format!("/events/{EVENT}/decisions/new"),
+            vec![("text", "Adopt the toolkit"), ("cities", "bangkok")],
+            Owner::Network,
         ),
     ]
 }

@@ -123,11 +123,35 @@ export async function draftRound() {
   return r.json.id;
 }
 
+/** A brokerage session in Manila with an agenda, participants and a decision about Bangkok. */
+export async function runEvent() {
+  const r = await api('POST', '/api/v1/events', {
+    body: {
+      title: 'Brokerage session: flood resilience',
+      kind: 'brokerage_session',
+      starts_at: '2026-03-10T09:00:00+08:00',
+      ends_at: '2026-03-10T17:30:00+08:00',
+      time_zone: 'Asia/Manila',
+      place: 'Manila City Hall',
+      host_city: 'manila',
+      participants: [{ type: 'city', id: 'bangkok' }, { type: 'city', id: 'cebu-city' }],
+      agenda: [{ starts_at: '2026-03-10T09:00:00+08:00', title: 'Opening' }, { title: 'Pitches' }],
+    },
+  });
+  if (r.status !== 201) throw new Error(`event: ${r.status} ${JSON.stringify(r.json)}`);
+  const d = await api('POST', `/api/v1/events/${r.json.id}/decisions`, {
+    body: { text: 'Pilot flood sensors along the canals', concerns: [{ type: 'city', id: 'bangkok' }] },
+  });
+  if (d.status !== 201) throw new Error(`decision: ${d.status} ${JSON.stringify(d.json)}`);
+  return r.json.slug;
+}
+
 export async function mainPages() {
   const native = await nativeProjects();
   const proposed = await proposedTwinning();
   const round = await draftRound();
   const business = await interestOnViableProject();
+  const runEventSlug = await runEvent();
   const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
   if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
@@ -192,5 +216,10 @@ export async function mainPages() {
     { name: 'interests-coordinator', path: '/interests', signInAs: coordinator },
     { name: 'interest', path: `/interests/${business.interest}`, signInAs: officer },
     { name: 'form-interest-message', path: `/interests/${business.interest}/messages`, signInAs: partnerRep },
+    { name: 'event-run', path: `/events/${runEventSlug}` },
+    { name: 'events-coordinator', path: '/events', signInAs: coordinator },
+    { name: 'form-new-event', path: '/events/new', signInAs: coordinator },
+    { name: 'form-event', path: `/events/${runEventSlug}/edit`, signInAs: coordinator },
+    { name: 'form-decision', path: `/events/${runEventSlug}/decisions/new`, signInAs: coordinator },
   ];
 }

@@ -9,6 +9,7 @@ use crate::city::City;
 use crate::provenance::Source;
 
 mod comment;
+mod event;
 mod interest;
 mod network;
 mod partner;
@@ -17,6 +18,9 @@ mod project;
 mod twinning;
 
 pub use comment::CommentInput;
+pub use event::{
+    AgendaItemInput, ConcernInput, DecisionInput, EventInput, ParticipantInput, key_of,
+};
 pub use interest::{InterestChange, InterestInput, MessageInput};
 pub use network::{FocusAreaInput, MemberCityInput};
 pub use partner::PartnerProfileInput;

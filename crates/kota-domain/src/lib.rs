@@ -9,6 +9,7 @@ pub mod comment;
 pub mod edit;
 pub mod event;
 pub mod framework;
+pub mod ical;
 pub mod ids;
 pub mod interest;
 pub mod money;

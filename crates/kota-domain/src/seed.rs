@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Deserialize;
 
 use crate::city::{ActionPlan, City, CityRef, CityRole, DocumentedTwinning, RoleEvidence};
-use crate::event::{Event, EventDate};
+use crate::event::{Event, EventDate, EventKind};
 use crate::framework::{ElementKind, FocusArea, Framework, FrameworkElement, StrategicOutcome};
 use crate::ids::{slugify, slugify_with_suffix, stable_id};
 use crate::network::{Chairmanship, IncomeGroup, MemberState, NetworkDocument};
@@ -1055,16 +1055,28 @@ impl Validator<'_> {
                 };
                 let slug = slugify(&format!("{} {}", date.starts_on, name));
                 self.unique(&mut slugs, &record, "name", &slug)?;
+                let city = index.city_in_place(&place).cloned();
                 Ok(Event {
                     id: stable_id("event", &format!("{}|{}", date.text, name)),
                     slug,
-                    city: index.city_in_place(&place).cloned(),
+                    kind: EventKind::infer(&name),
+                    starts_at: None,
+                    ends_at: None,
+                    time_zone: None,
+                    host_city: city.clone(),
+                    city,
                     date,
                     place,
                     chair,
                     sources: self.sources(&record, e.source, e.sources)?,
                     uncertain: e.uncertain,
                     note: self.opt_text(&record, "note", e.note)?,
+                    participants: Vec::new(),
+                    agenda: Vec::new(),
+                    decisions: Vec::new(),
+                    seeded: true,
+                    version: 1,
+                    title: name.clone(),
                     name,
                 })
             })

@@ -270,21 +270,29 @@ impl Store {
                 }
             }
             Conn::from(&mut *tx).record_documented_twinnings(&data.partners).await?;
+            // A documented event a coordinator has edited (past version 1) keeps what they
+            // wrote; its sources, chair and uncertainty follow the documents.
             for e in &data.events {
                 sqlx::query(
                     "INSERT INTO events (id, slug, name, date_text, starts_on, ends_on, date_precision, \
-                     place, city_id, chair_iso2, sources, uncertain, note, seeded) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE) \
-                     ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, name = excluded.name, \
-                     date_text = excluded.date_text, starts_on = excluded.starts_on, \
-                     ends_on = excluded.ends_on, date_precision = excluded.date_precision, \
-                     place = excluded.place, city_id = excluded.city_id, chair_iso2 = excluded.chair_iso2, \
-                     sources = excluded.sources, uncertain = excluded.uncertain, note = excluded.note",
+                     place, city_id, chair_iso2, sources, uncertain, note, seeded, kind) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, TRUE, $14) \
+                     ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, \
+                     chair_iso2 = excluded.chair_iso2, sources = excluded.sources, \
+                     uncertain = excluded.uncertain, kind = COALESCE(events.kind, excluded.kind), \
+                     name = CASE WHEN events.version = 1 THEN excluded.name ELSE events.name END, \
+                     date_text = CASE WHEN events.version = 1 THEN excluded.date_text ELSE events.date_text END, \
+                     starts_on = CASE WHEN events.version = 1 THEN excluded.starts_on ELSE events.starts_on END, \
+                     ends_on = CASE WHEN events.version = 1 THEN excluded.ends_on ELSE events.ends_on END, \
+                     date_precision = CASE WHEN events.version = 1 THEN excluded.date_precision ELSE events.date_precision END, \
+                     place = CASE WHEN events.version = 1 THEN excluded.place ELSE events.place END, \
+                     city_id = CASE WHEN events.version = 1 THEN excluded.city_id ELSE events.city_id END, \
+                     note = CASE WHEN events.version = 1 THEN excluded.note ELSE events.note END",
                 )
                 .bind(e.id).bind(&e.slug).bind(&e.name).bind(&e.date.text).bind(e.date.starts_on)
                 .bind(e.date.ends_on).bind(e.date.precision.as_str()).bind(&e.place)
                 .bind(e.city.as_ref().map(|c| c.id)).bind(&e.chair).bind(Json(&e.sources))
-                .bind(e.uncertain).bind(&e.note)
+                .bind(e.uncertain).bind(&e.note).bind(e.kind.map(|k| k.as_str()))
                 .execute(&mut *tx).await?;
             }
             for c in &data.chairmanship {

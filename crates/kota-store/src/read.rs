@@ -543,10 +543,11 @@ impl Conn<'_> {
         sql.text = format!("SELECT {EVENT_COLUMNS} {from} ORDER BY e.starts_on DESC, e.name");
         limit_offset(&mut sql, page);
         let rows: Vec<crate::rows::EventRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
-        let items = rows
+        let mut items: Vec<Event> = rows
             .into_iter()
             .map(Event::try_from)
             .collect::<StoreResult<_>>()?;
+        self.with_event_links(&mut items).await?;
         Ok(Page {
             items,
             total: count_of(total),
@@ -563,7 +564,9 @@ impl Conn<'_> {
             "SELECT {EVENT_COLUMNS} FROM events e LEFT JOIN cities c ON c.id = e.city_id WHERE {cond}"
         );
         let row: Option<crate::rows::EventRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(&mut *pool).await)?;
-        row.map(Event::try_from).transpose()
+        let mut event: Vec<Event> = row.map(Event::try_from).transpose()?.into_iter().collect();
+        self.with_event_links(&mut event).await?;
+        Ok(event.pop())
     }
 
     /// Chairmanship by year, oldest first.

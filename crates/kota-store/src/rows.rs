@@ -3,9 +3,11 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use kota_domain::city::{ActionPlan, City, CityRef, DocumentedTwinning, RoleEvidence};
-use kota_domain::event::{DatePrecision, Event, EventDate};
+use kota_domain::event::{
+    AgendaItem, DatePrecision, Event, EventDate, EventKind, in_zone, time_zone,
+};
 use kota_domain::framework::{ElementKind, FocusArea, FrameworkElement, StrategicOutcome};
 use kota_domain::money::Money;
 use kota_domain::network::{Chairmanship, IncomeGroup, MemberState};
@@ -480,7 +482,8 @@ impl TryFrom<PartnerRefRow> for PartnerRef {
 /// Columns of [`EventRow`], for `SELECT … FROM events e LEFT JOIN cities c`.
 pub(crate) const EVENT_COLUMNS: &str = "e.id, e.slug, e.name, e.date_text, e.starts_on, \
     e.ends_on, e.date_precision, e.place, c.id AS city_id, c.slug AS city_slug, \
-    c.name AS city_name, c.country_iso2 AS city_country, e.chair_iso2, e.sources, e.uncertain, e.note";
+    c.name AS city_name, c.country_iso2 AS city_country, e.chair_iso2, e.sources, e.uncertain, e.note, \
+    e.kind, e.starts_at, e.ends_at, e.time_zone, e.agenda, e.seeded, e.version";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct EventRow {
@@ -500,6 +503,13 @@ pub(crate) struct EventRow {
     sources: Json<Vec<Source>>,
     uncertain: bool,
     note: Option<String>,
+    kind: Option<String>,
+    starts_at: Option<DateTime<Utc>>,
+    ends_at: Option<DateTime<Utc>>,
+    time_zone: Option<String>,
+    agenda: Json<Vec<AgendaItem>>,
+    seeded: bool,
+    version: i32,
 }
 
 impl TryFrom<EventRow> for Event {
@@ -514,10 +524,27 @@ impl TryFrom<EventRow> for Event {
             }),
             _ => None,
         };
+        let zone = r
+            .time_zone
+            .as_deref()
+            .map(|z| parse_stored("events", "time_zone", z, |z| time_zone(z).ok()))
+            .transpose()?;
+        let at = |t: Option<DateTime<Utc>>| match (t, zone) {
+            (Some(t), Some(zone)) => Some(in_zone(t, zone)),
+            (t, _) => t.map(|t| t.fixed_offset()),
+        };
         Ok(Event {
             id: r.id,
             slug: r.slug,
+            title: r.name.clone(),
             name: r.name,
+            kind: r
+                .kind
+                .map(|k| parse_stored("events", "kind", &k, EventKind::parse))
+                .transpose()?,
+            starts_at: at(r.starts_at),
+            ends_at: at(r.ends_at),
+            time_zone: r.time_zone,
             date: EventDate {
                 text: r.date_text,
                 starts_on: r.starts_on,
@@ -530,11 +557,17 @@ impl TryFrom<EventRow> for Event {
                 )?,
             },
             place: r.place,
+            host_city: city.clone(),
             city,
             chair: r.chair_iso2,
             sources: r.sources.0,
             uncertain: r.uncertain,
             note: r.note,
+            participants: Vec::new(),
+            agenda: r.agenda.0,
+            decisions: Vec::new(),
+            seeded: r.seeded,
+            version: r.version,
         })
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod city_profile;
 pub mod comment;
+pub mod event;
 pub mod focus_area;
 pub mod interest;
 pub mod membership;

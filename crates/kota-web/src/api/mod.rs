@@ -5,6 +5,7 @@ mod audit_checkpoints;
 mod body;
 mod comments;
 mod edit;
+mod events;
 mod interests;
 mod me;
 mod membership;
@@ -36,6 +37,7 @@ use crate::AppState;
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     modifiers(&BearerScheme),
+    paths(events::get_event_ics),
     tags(
         (name = "network", description = "The network as documented: read by anyone."),
         (name = "auth", description = "Your account and API tokens. Send a token as \
@@ -91,8 +93,11 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::get_project))
         .routes(routes!(network::list_partners))
         .routes(routes!(network::get_partner))
-        .routes(routes!(network::list_events))
-        .routes(routes!(network::get_event))
+        .routes(routes!(events::list_events, events::post_event))
+        .routes(routes!(events::get_event, events::put_event))
+        .routes(routes!(events::list_events_ics))
+        .routes(routes!(events::post_decision))
+        .routes(routes!(events::list_city_decisions))
         .routes(routes!(network::get_framework))
         .routes(routes!(network::list_chairmanship))
         .routes(routes!(network::healthz))

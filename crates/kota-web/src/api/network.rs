@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use kota_domain::city::City;
-use kota_domain::event::Event;
 use kota_domain::framework::Framework;
 use kota_domain::network::{Chairmanship, MemberState};
 use kota_domain::page::Page;
@@ -20,7 +19,7 @@ use crate::AppState;
 use crate::auth::OptionalPrincipal;
 use crate::error::Problem;
 use crate::extract::KeyPath;
-use crate::filters::{CityQuery, EventQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
+use crate::filters::{CityQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
 
 type ApiResult<T> = Result<Json<T>, Problem>;
 
@@ -136,37 +135,6 @@ pub(crate) async fn get_partner(
         .await?
         .ok_or_else(|| Problem::not_found("partner", &id))?;
     Ok((etag(partner.version), Json(partner)))
-}
-
-/// Events, filtered and paged, newest first.
-#[utoipa::path(get, path = "/api/v1/events", tag = "network", params(EventQuery, PageQuery),
-    responses(
-        (status = 200, description = "A page of events", body = Page<Event>),
-        (status = 400, description = "A parameter has a bad value", body = Problem, content_type = "application/problem+json")
-    ))]
-pub(crate) async fn list_events(
-    State(s): State<AppState>,
-    Params(q): Params<EventQuery>,
-    Params(page): Params<PageQuery>,
-) -> ApiResult<Page<Event>> {
-    let filter = q.resolve(&s.store).await?;
-    Ok(Json(s.store.events(&filter, page.page()?).await?))
-}
-
-/// One event by id or slug.
-#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "network",
-    params(("id" = String, Path, description = "The event's UUID or slug")),
-    responses(
-        (status = 200, description = "The event", body = Event),
-        (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such event", body = Problem, content_type = "application/problem+json")
-    ))]
-pub(crate) async fn get_event(State(s): State<AppState>, KeyPath(id): KeyPath) -> ApiResult<Event> {
-    s.store
-        .event(&id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| Problem::not_found("event", &id))
 }
 
 /// The framework: strategic outcomes, focus areas, urban systems and enablers.

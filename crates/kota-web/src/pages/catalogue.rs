@@ -5,7 +5,6 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Uri;
 use kota_domain::city::{City, CityRole};
-use kota_domain::event::Event;
 use kota_domain::network::MemberState;
 use kota_domain::partner::{Partner, PartnerKind};
 use kota_domain::project::{Project, ReportedStatus, Seek, Stage};
@@ -13,7 +12,7 @@ use kota_domain::project::{Project, ReportedStatus, Seek, Stage};
 use super::view::{AreaNames, Choice, Pager, thousands};
 use crate::AppState;
 use crate::error::PageResult;
-use crate::filters::{CityQuery, EventQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
+use crate::filters::{CityQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "member_states.html")]
@@ -276,37 +275,5 @@ pub(crate) async fn partners(
         ),
         areas,
         q: q.q.unwrap_or_default(),
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "events.html")]
-pub(crate) struct EventsPage {
-    title: String,
-    section: &'static str,
-    events: Vec<Event>,
-    pager: Pager,
-    years: Vec<Choice>,
-}
-
-pub(crate) async fn events(
-    State(s): State<AppState>,
-    uri: Uri,
-    Params(q): Params<EventQuery>,
-    Params(paging): Params<PageQuery>,
-) -> PageResult<EventsPage> {
-    let filter = q.resolve(&s.store).await?;
-    let page = s.store.events(&filter, paging.page()?).await?;
-    let pager = Pager::of(&page, "/events", uri.query());
-    let years = s.store.event_years().await?;
-    Ok(EventsPage {
-        title: "Events".into(),
-        section: "events",
-        events: page.items,
-        pager,
-        years: Choice::list(
-            years.into_iter().map(|y| (y.to_string(), y.to_string())),
-            &q.year,
-        ),
     })
 }

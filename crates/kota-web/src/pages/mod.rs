@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod edit;
+mod events;
 mod home;
 mod interests;
 mod records;
@@ -35,8 +36,17 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/projects/{key}", get(records::project))
         .route("/partners", get(catalogue::partners))
         .route("/partners/{key}", get(records::partner))
-        .route("/events", get(catalogue::events))
-        .route("/events/{key}", get(records::event))
+        .route("/events", get(events::list))
+        .route("/events/new", forms::routes::<edit::event::NewEventForm>())
+        .route("/events/{key}", get(events::page))
+        .route(
+            "/events/{key}/edit",
+            forms::routes::<edit::event::EventForm>(),
+        )
+        .route(
+            "/events/{key}/decisions/new",
+            forms::routes::<edit::event::DecisionForm>(),
+        )
         .route("/chairmanship", get(home::chairmanship))
         .route("/cities/new", forms::routes::<edit::city::AdmitForm>())
         .route(

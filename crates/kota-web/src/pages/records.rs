@@ -6,7 +6,7 @@ use axum::extract::State;
 use kota_domain::access::Principal;
 use kota_domain::city::City;
 use kota_domain::comment::{Comment, closed_because, side_of, threads};
-use kota_domain::event::Event;
+use kota_domain::event::Decision;
 use kota_domain::ids::Key;
 use kota_domain::network::MemberState;
 use kota_domain::page::PageRequest;
@@ -81,6 +81,7 @@ pub(crate) struct CityPage {
     groups: Vec<ProjectGroup>,
     twinnings: Vec<Twinning>,
     suggestions: Suggestions,
+    decisions: Vec<Decision>,
 }
 
 pub(crate) async fn city(
@@ -134,6 +135,7 @@ pub(crate) async fn city(
         groups,
         twinnings: twinnings_of(&s, Some(d.city.id), None, who.as_ref()).await?,
         suggestions: suggestions(&s, SuggestionsFor::City, d.city.id, who.as_ref()).await?,
+        decisions: s.store.city_decisions(d.city.id).await?,
         d,
     })
 }
@@ -278,34 +280,4 @@ async fn twinnings_of(
         .twinnings(&filter, PageRequest::all(), who)
         .await?
         .items)
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "event.html")]
-pub(crate) struct EventPage {
-    title: String,
-    section: &'static str,
-    event: Event,
-    chair: Option<MemberState>,
-}
-
-pub(crate) async fn event(
-    State(s): State<AppState>,
-    KeyPath(key): KeyPath,
-) -> PageResult<EventPage> {
-    let event = s
-        .store
-        .event(&key)
-        .await?
-        .ok_or_else(|| Problem::not_found("event", &key))?;
-    let chair = match &event.chair {
-        Some(iso2) => s.store.member_state(iso2).await?,
-        None => None,
-    };
-    Ok(EventPage {
-        title: event.name.clone(),
-        section: "events",
-        event,
-        chair,
-    })
 }

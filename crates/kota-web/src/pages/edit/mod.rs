@@ -5,6 +5,7 @@
 pub(crate) mod audit;
 pub(crate) mod city;
 pub(crate) mod comment;
+pub(crate) mod event;
 pub(crate) mod framework;
 pub(crate) mod interest;
 pub(crate) mod partner;
