@@ -383,6 +383,61 @@ async fn bad_times_and_references_are_named_in_words() {
     .await;
     assert_eq!(p["errors"][0]["field"], "host_city");
     assert_eq!(p["errors"][0]["message"], "`atlantis` is not a member city");
+
+    // Decisions are public: a twinning still proposed is not one they can name.
+    let adb = app
+        .user_with_scope(
+            Role::PartnerRepresentative,
+            ScopeKey::Partner("asian-development-bank-adb".into()),
+        )
+        .await;
+    let proposal = send(
+        &app,
+        reqwest::Method::POST,
+        Some(&adb),
+        "/api/v1/twinnings",
+        json!({"partner": "asian-development-bank-adb", "city": "bangkok",
+               "focus_areas": ["quality_environment"], "objectives": "Flood warning"}),
+        None,
+    )
+    .await;
+    assert_eq!(proposal.status(), 201);
+    let proposal: Value = proposal.json().await.expect("json");
+    let event = send(
+        &app,
+        reqwest::Method::POST,
+        Some(&coordinator),
+        "/api/v1/events",
+        session(),
+        None,
+    )
+    .await;
+    assert_eq!(event.status(), 201);
+    let event: Value = event.json().await.expect("json");
+    let p = problem(
+        send(
+            &app,
+            reqwest::Method::POST,
+            Some(&coordinator),
+            &format!(
+                "/api/v1/events/{}/decisions",
+                event["slug"].as_str().expect("slug")
+            ),
+            json!({"text": "Fund the warning system",
+                   "concerns": [{"type": "twinning", "id": proposal["id"]}]}),
+            None,
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        p["errors"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("public (active or concluded) twinning"),
+        "{p}"
+    );
 }
 
 #[tokio::test]

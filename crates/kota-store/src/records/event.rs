@@ -343,12 +343,17 @@ impl Conn<'_> {
                     }
                     _ => None,
                 },
-                ConcernType::Twinning => self.twinning(&key).await?.map(|t| Concern {
-                    kind,
-                    id: t.id,
-                    name: format!("{} with {}", t.partner.name, t.city.name),
-                    city: t.city,
-                }),
+                // Decisions are public: a proposal, or one declined or withdrawn, is not.
+                ConcernType::Twinning => self
+                    .twinning(&key)
+                    .await?
+                    .filter(|t| t.visible_to(None))
+                    .map(|t| Concern {
+                        kind,
+                        id: t.id,
+                        name: format!("{} with {}", t.partner.name, t.city.name),
+                        city: t.city,
+                    }),
             };
             match concern {
                 Some(c) => found.push(c),
@@ -541,7 +546,7 @@ fn concern_kind(kind: ConcernType) -> &'static str {
         ConcernType::City => "a member city",
         ConcernType::Project => "a project",
         ConcernType::Plan => "a member city with an action plan",
-        ConcernType::Twinning => "a twinning",
+        ConcernType::Twinning => "a public (active or concluded) twinning",
     }
 }
 
