@@ -12,6 +12,7 @@ use crate::ids::{slugify, slugify_with_suffix};
 use crate::project::{Milestone, Project, ProjectOrigin, Seek, Stage};
 use crate::provenance::Source;
 
+pub mod brokerage;
 mod network;
 mod partner;
 mod plan;

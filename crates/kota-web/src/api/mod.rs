@@ -3,6 +3,7 @@
 
 mod audit_checkpoints;
 mod body;
+pub(crate) mod brokerage;
 mod edit;
 mod me;
 mod membership;
@@ -45,6 +46,9 @@ use crate::AppState;
                                               by a partner's side, accepted or declined by the \
                                               city's, endorsed by coordinators, with activities \
                                               until they conclude."),
+        (name = "brokerage", description = "Brokerage sessions at events: one-to-one meeting \
+                                             requests between cities and partners, their \
+                                             schedule into slots and tables, and agendas."),
         (name = "audit", description = "The audit chain's signed heads, public so that anyone \
                                           can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
@@ -126,6 +130,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(twinnings::post_activity))
         .routes(routes!(twinnings::conclude))
         .routes(routes!(twinnings::withdraw))
+        .merge(brokerage::routes())
         .split_for_parts()
 }
 
