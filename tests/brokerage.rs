@@ -440,3 +440,98 @@ async fn an_over_full_schedule_places_the_most_and_says_why_the_rest_are_left() 
     assert!(reasons.contains(&"No table free in the slots both sides have open"));
     assert_eq!(s["version"], 2);
 }
+
+#[tokio::test]
+async fn the_pages_request_answer_schedule_and_show_the_agenda_without_javascript() {
+    let app = TestApp::spawn().await;
+    let (future, _) = events(&app, 1).await;
+    let event = &future[0];
+    let partners = slugs(&app, "partners").await;
+    let partner = &partners[0];
+    let bangkok = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
+        .await;
+    let rep = app
+        .user_with_scope(
+            Role::PartnerRepresentative,
+            ScopeKey::Partner(partner.clone()),
+        )
+        .await;
+    let coordinator = app.user(Role::Coordinator).await;
+    let page = format!("/events/{event}/brokerage");
+    assert!(
+        app.get_html(&format!("/events/{event}"), 200)
+            .await
+            .contains(&page)
+    );
+    assert!(app.get_html(&page, 200).await.contains("Sign in"));
+
+    // The city requests a meeting through the form.
+    let city = app.login(&bangkok).await;
+    let form = format!("{page}/request");
+    let (_, csrf) = app.page_with_csrf(&city, &form).await;
+    let sent = city
+        .post(app.url(&form))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("with", partner.as_str()),
+            ("about", "Flood sensors"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(sent.status(), 303);
+    let (html, _) = app.page_with_csrf(&city, &page).await;
+    assert!(html.contains("Flood sensors") && !html.contains("/accept\""));
+
+    // The partner answers inline.
+    let partner_side = app.login(&rep).await;
+    let (html, csrf) = app.page_with_csrf(&partner_side, &page).await;
+    let accept = html
+        .split("action=\"")
+        .find_map(|s| s.split('"').next().filter(|a| a.ends_with("/accept")))
+        .expect("an accept form")
+        .to_owned();
+    let accepted = partner_side
+        .post(app.url(&accept))
+        .form(&[("csrf_token", csrf.as_str()), ("version", "1")])
+        .send()
+        .await
+        .expect("accept");
+    assert_eq!(accepted.status(), 303);
+
+    // A coordinator runs the schedule through its form; the city reads its agenda.
+    let desk = app.login(&coordinator).await;
+    let form = format!("{page}/schedule");
+    let (_, csrf) = app.page_with_csrf(&desk, &form).await;
+    let run = desk
+        .post(app.url(&form))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("version", "0"),
+            ("tables", "3"),
+            ("starts", "2099-03-01 09:00\n2099-03-01 09:30"),
+            ("minutes", "25"),
+        ])
+        .send()
+        .await
+        .expect("schedule");
+    assert_eq!(run.status(), 303);
+    let (html, _) = app.page_with_csrf(&desk, &page).await;
+    assert!(
+        html.contains("1 meetings placed in 2 slots at 3 tables, 0 left"),
+        "{html}"
+    );
+    let agenda = format!("/events/{event}/agenda?participant=bangkok");
+    let (html, _) = app.page_with_csrf(&city, &agenda).await;
+    assert!(html.contains("2099-03-01 09:00") && html.contains("agenda.ics?participant=bangkok"));
+    let ics = city
+        .get(app.url(&format!("/events/{event}/agenda.ics?participant=bangkok")))
+        .send()
+        .await
+        .expect("ics");
+    assert_eq!(parsed_events(&ics.text().await.expect("text")), 1);
+    let other = app.login(&rep).await;
+    let refused = other.get(app.url(&agenda)).send().await.expect("agenda");
+    assert_eq!(refused.status(), 403);
+}

@@ -111,6 +111,14 @@ impl Participant {
         }
     }
 
+    /// Its page's address.
+    pub fn path(&self) -> String {
+        match self.kind {
+            ParticipantKind::City => format!("/cities/{}", self.slug),
+            ParticipantKind::Partner => format!("/partners/{}", self.slug),
+        }
+    }
+
     /// Whether `who` may request meetings for it, or read its agenda: its own side and
     /// coordinators.
     pub fn open_to(&self, who: &Principal) -> bool {

@@ -87,10 +87,11 @@ impl MeetingRequestInput {
 }
 
 /// An event's brokerage settings as set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct BrokerageSettingsInput {
     /// Accept every request as it is made (and the waiting ones now).
+    #[garde(skip)]
     pub accept_all: bool,
 }
 

@@ -51,13 +51,8 @@ impl Edit for SetBrokerage {
         let Some(event) = conn.brokerage_event(&self.event).await? else {
             return Ok(None);
         };
-        let version: Option<i32> = on_conn!(conn, c => sqlx::query_scalar(
-            "SELECT version FROM brokerage_settings WHERE event_id = $1",
-        ).bind(event.event.id).fetch_optional(&mut *c).await)?;
-        Ok(Some(BrokerageTarget {
-            event,
-            version: version.unwrap_or(0),
-        }))
+        let version = conn.brokerage_settings_version(event.event.id).await?;
+        Ok(Some(BrokerageTarget { event, version }))
     }
 
     fn allowed(who: &Principal, _: &BrokerageTarget) -> bool {
@@ -281,6 +276,14 @@ impl Edit for RunSchedule {
 }
 
 impl Conn<'_> {
+    /// The version of an event's brokerage settings (0: never set).
+    pub async fn brokerage_settings_version(&mut self, event: uuid::Uuid) -> StoreResult<i32> {
+        let version: Option<i32> = on_conn!(self, c => sqlx::query_scalar(
+            "SELECT version FROM brokerage_settings WHERE event_id = $1",
+        ).bind(event).fetch_optional(&mut *c).await)?;
+        Ok(version.unwrap_or(0))
+    }
+
     /// The schedule last run for an event, if any.
     pub async fn brokerage_schedule(
         &mut self,
@@ -291,6 +294,11 @@ impl Conn<'_> {
         ).bind(event).fetch_optional(&mut *c).await)?;
         Ok(body.map(|b| b.0))
     }
+}
+
+crate::reads_on_a_pooled_connection! {
+    /// The version of an event's brokerage settings (0: never set).
+    fn brokerage_settings_version(event: uuid::Uuid) -> i32;
 }
 
 impl Store {

@@ -5,6 +5,7 @@
 pub(crate) mod audit;
 pub(crate) mod city;
 pub(crate) mod framework;
+pub(crate) mod meeting_request;
 pub(crate) mod partner;
 pub(crate) mod plan;
 pub(crate) mod project;
