@@ -303,6 +303,15 @@ async fn only_the_sides_see_and_only_the_invitee_answers() {
     }
     problem(get(&app, &jakarta, &path).await, 403).await;
     problem(app.get(&path).await, 401).await;
+    let listed = format!("/api/v1/meeting-requests?event={event}");
+    let mine: Value = get(&app, &rep, &listed).await.json().await.expect("json");
+    assert_eq!(mine["total"], 1);
+    let theirs: Value = get(&app, &jakarta, &listed)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(theirs["total"], 0);
 
     // Only the invitee's side answers, once.
     let accept = format!("{path}/accept");

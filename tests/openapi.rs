@@ -57,6 +57,15 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/rounds/{id}/rerun"),
     ("post", "/api/v1/rounds/{id}/publish"),
     ("post", "/api/v1/rounds/{id}/what-if"),
+    ("post", "/api/v1/events/{id}/meeting-requests"),
+    ("get", "/api/v1/meeting-requests"),
+    ("get", "/api/v1/meeting-requests/{id}"),
+    ("post", "/api/v1/meeting-requests/{id}/accept"),
+    ("post", "/api/v1/meeting-requests/{id}/decline"),
+    ("post", "/api/v1/events/{id}/brokerage"),
+    ("post", "/api/v1/events/{id}/schedule"),
+    ("get", "/api/v1/events/{id}/agenda"),
+    ("get", "/api/v1/events/{id}/agenda.ics"),
 ];
 
 #[tokio::test]

@@ -150,6 +150,13 @@ export async function mainPages() {
     { name: 'round', path: `/rounds/${round}`, signInAs: coordinator },
     { name: 'form-new-round', path: '/rounds/new', signInAs: coordinator },
     { name: 'form-pin-pair', path: `/rounds/${round}/pins`, signInAs: coordinator },
+    { name: 'brokerage', path: `/events/${event}/brokerage` },
+    { name: 'brokerage-officer', path: `/events/${event}/brokerage`, signInAs: officer },
+    { name: 'brokerage-coordinator', path: `/events/${event}/brokerage`, signInAs: coordinator },
+    { name: 'form-meeting-request', path: `/events/${event}/brokerage/request`, signInAs: officer },
+    { name: 'form-brokerage-settings', path: `/events/${event}/brokerage/settings`, signInAs: coordinator },
+    { name: 'form-brokerage-schedule', path: `/events/${event}/brokerage/schedule`, signInAs: coordinator },
+    { name: 'agenda', path: `/events/${event}/agenda?participant=bangkok`, signInAs: officer },
     { name: 'form-log-activity', path: `/twinnings/${documented.json.items[0].id}/activities`, signInAs: coordinator },
   ];
 }

@@ -14,6 +14,7 @@ use kota_domain::brokerage::{
 use kota_domain::edit::FieldError;
 use kota_domain::edit::brokerage::MeetingRequestKeys;
 use kota_domain::ids::Key;
+use kota_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
 use crate::args::{Arg, Sql, bind_args};
@@ -509,31 +510,9 @@ impl Conn<'_> {
         viewer: Option<&Scope>,
     ) -> StoreResult<Vec<MeetingRequest>> {
         let mut sql = Sql::default();
-        let mut conditions = vec![format!("m.event_id = {}", sql.arg(Arg::Id(event)))];
-        if !states.is_empty() {
-            let list: Vec<String> = states
-                .iter()
-                .map(|s| sql.arg(Arg::Text(s.as_str().to_owned())))
-                .collect();
-            conditions.push(format!("m.state IN ({})", list.join(", ")));
-        }
-        match viewer {
-            None | Some(Scope::Coordinator) => {}
-            Some(
-                Scope::CityOfficer { city_id }
-                | Scope::PartnerRepresentative {
-                    partner_id: city_id,
-                },
-            ) => {
-                let p = sql.arg(Arg::Id(*city_id));
-                conditions.push(format!("(m.requester_id = {p} OR m.invitee_id = {p})"));
-            }
-            Some(Scope::NationalRepresentative { state_iso2 }) => {
-                let p = sql.arg(Arg::Text(state_iso2.clone()));
-                conditions.push(format!("(rc.country_iso2 = {p} OR ic.country_iso2 = {p})"));
-            }
-            Some(Scope::Admin) => return Ok(Vec::new()),
-        }
+        let Some(conditions) = conditions(&mut sql, Some(event), states, viewer) else {
+            return Ok(Vec::new());
+        };
         sql.text = format!(
             "SELECT {COLUMNS} FROM {FROM} WHERE {} ORDER BY m.requested_at, m.id",
             conditions.join(" AND ")
@@ -541,9 +520,99 @@ impl Conn<'_> {
         let rows: Vec<MeetingRow> = on_conn!(self, c => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *c).await)?;
         rows.into_iter().map(MeetingRequest::try_from).collect()
     }
+
+    /// A page of the requests (at one event, or at any) of the sides `viewer` speaks for
+    /// (every request for a coordinator), newest first.
+    async fn meeting_request_page(
+        &mut self,
+        event: Option<Uuid>,
+        viewer: &Scope,
+        page: PageRequest,
+    ) -> StoreResult<Page<MeetingRequest>> {
+        let mut sql = Sql::default();
+        let Some(conditions) = conditions(&mut sql, event, &[], Some(viewer)) else {
+            return Ok(Page {
+                items: Vec::new(),
+                total: 0,
+                limit: page.limit,
+                offset: page.offset,
+            });
+        };
+        let (total, rows): (u64, Vec<MeetingRow>) = self
+            .paged_rows(
+                sql,
+                (COLUMNS, FROM, "m.requested_at DESC, m.id"),
+                &conditions,
+                page,
+            )
+            .await?;
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(MeetingRequest::try_from)
+                .collect::<StoreResult<_>>()?,
+            total,
+            limit: page.limit,
+            offset: page.offset,
+        })
+    }
+}
+
+/// The conditions that select the requests (at `event`, in `states`) of the sides `viewer`
+/// speaks for; none when the viewer speaks for none (an administrator).
+fn conditions(
+    sql: &mut Sql,
+    event: Option<Uuid>,
+    states: &[MeetingState],
+    viewer: Option<&Scope>,
+) -> Option<Vec<String>> {
+    let mut conditions = Vec::new();
+    if let Some(event) = event {
+        conditions.push(format!("m.event_id = {}", sql.arg(Arg::Id(event))));
+    }
+    if !states.is_empty() {
+        let list: Vec<String> = states
+            .iter()
+            .map(|s| sql.arg(Arg::Text(s.as_str().to_owned())))
+            .collect();
+        conditions.push(format!("m.state IN ({})", list.join(", ")));
+    }
+    match viewer {
+        None | Some(Scope::Coordinator) => {}
+        Some(
+            Scope::CityOfficer { city_id }
+            | Scope::PartnerRepresentative {
+                partner_id: city_id,
+            },
+        ) => {
+            let p = sql.arg(Arg::Id(*city_id));
+            conditions.push(format!("(m.requester_id = {p} OR m.invitee_id = {p})"));
+        }
+        Some(Scope::NationalRepresentative { state_iso2 }) => {
+            let p = sql.arg(Arg::Text(state_iso2.clone()));
+            conditions.push(format!("(rc.country_iso2 = {p} OR ic.country_iso2 = {p})"));
+        }
+        Some(Scope::Admin) => return None,
+    }
+    Some(conditions)
 }
 
 impl Store {
+    /// A page of the meeting requests `viewer`'s sides made or were asked (every one for a
+    /// coordinator), at one event or at any, newest first.
+    pub async fn meeting_request_page(
+        &self,
+        viewer: &Principal,
+        event: Option<Uuid>,
+        page: PageRequest,
+    ) -> StoreResult<Page<MeetingRequest>> {
+        self.pooled()
+            .await?
+            .conn()
+            .meeting_request_page(event, &viewer.scope, page)
+            .await
+    }
+
     /// One meeting request, found (whoever may see it: the caller checks).
     pub async fn meeting_request(&self, key: &Key) -> StoreResult<Option<MeetingRequest>> {
         self.pooled().await?.conn().meeting_request(key).await

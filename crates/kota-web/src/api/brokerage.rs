@@ -11,6 +11,7 @@ use kota_domain::access::Principal;
 use kota_domain::brokerage::{Agenda, BrokerageSchedule, BrokerageSettings, MeetingRequest};
 use kota_domain::edit::brokerage::{BrokerageSettingsInput, MeetingRequestInput, ScheduleInput};
 use kota_domain::ids::Key;
+use kota_domain::page::Page;
 use kota_store::records::brokerage::{RunSchedule, SetBrokerage};
 use kota_store::records::meeting_request::{
     Accept, AnswerKind, AnswerMeeting, Decline, RequestMeeting,
@@ -28,12 +29,13 @@ use crate::AppState;
 use crate::auth::RequiredPrincipal;
 use crate::error::Problem;
 use crate::extract::{IDEMPOTENCY_KEY_DOC, IdempotencyHeader, KeyPath, parse_key};
-use crate::filters::Params;
+use crate::filters::{PageQuery, Params};
 
 /// The brokerage endpoints, merged into the API's router.
 pub(crate) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(post_meeting_request))
+        .routes(routes!(list_meeting_requests))
         .routes(routes!(get_meeting_request))
         .routes(routes!(accept))
         .routes(routes!(decline))
@@ -78,6 +80,44 @@ pub(crate) async fn post_meeting_request(
             Some(format!("/api/v1/meeting-requests/{}", r.id)),
         )
     }))
+}
+
+/// Which meeting requests.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct MeetingRequestQuery {
+    /// The event, by id or slug (every event when absent).
+    pub event: Option<String>,
+}
+
+/// The meeting requests your side made or was asked (every request, for coordinators), at
+/// one event or at any, newest first.
+#[utoipa::path(get, path = "/api/v1/meeting-requests", tag = "brokerage",
+    params(MeetingRequestQuery, PageQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of meeting requests", body = Page<MeetingRequest>),
+        (status = 400, description = "A parameter has a bad value, or names no event", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn list_meeting_requests(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Params(q): Params<MeetingRequestQuery>,
+    Params(page): Params<PageQuery>,
+) -> Result<Json<Page<MeetingRequest>>, Problem> {
+    let page = page.page()?;
+    let event = match q.event.as_deref() {
+        Some(raw) => {
+            let key = parse_key(raw).map_err(|p| Problem::bad_parameter("event", &p.detail))?;
+            let found = s.store.brokerage_event(&key).await?.ok_or_else(|| {
+                Problem::bad_parameter("event", &format!("no event has the id or slug `{key}`"))
+            })?;
+            Some(found.event.id)
+        }
+        None => None,
+    };
+    Ok(Json(s.store.meeting_request_page(&who, event, page).await?))
 }
 
 /// One meeting request (its two sides and coordinators).
