@@ -238,6 +238,26 @@ async fn app_where_everyone_wrote() -> (TestApp, People) {
         .await
         .expect("POST /api/v1/rounds");
     assert_eq!(round.status().as_u16(), 201);
+    // A meeting request at an event moved to the future (the seed's events are all past).
+    common::raw_sql(
+        &app.store,
+        "UPDATE events SET starts_on = '2099-03-01', ends_on = '2099-03-01', \
+         date_text = '2099-03-01', date_precision = 'day' \
+         WHERE slug = (SELECT MIN(slug) FROM events)",
+    )
+    .await
+    .expect("move an event");
+    let events = app.get_json("/api/v1/events?limit=1", 200).await;
+    let event = events["items"][0]["slug"].as_str().expect("an event");
+    write(
+        &app,
+        &people.officer,
+        reqwest::Method::POST,
+        &format!("/api/v1/events/{event}/meeting-requests"),
+        None,
+        json!({"with": "asian-development-bank-adb", "about": "Flood sensors"}),
+    )
+    .await;
     let client = app.login(&people.coordinator).await;
     let (_, csrf) = app.page_with_csrf(&client, "/account").await;
     let renamed = client

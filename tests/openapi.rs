@@ -76,6 +76,15 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/events.ics"),
     ("post", "/api/v1/events/{id}/decisions"),
     ("get", "/api/v1/cities/{id}/decisions"),
+    ("post", "/api/v1/events/{id}/meeting-requests"),
+    ("get", "/api/v1/meeting-requests"),
+    ("get", "/api/v1/meeting-requests/{id}"),
+    ("post", "/api/v1/meeting-requests/{id}/accept"),
+    ("post", "/api/v1/meeting-requests/{id}/decline"),
+    ("post", "/api/v1/events/{id}/brokerage"),
+    ("post", "/api/v1/events/{id}/schedule"),
+    ("get", "/api/v1/events/{id}/agenda"),
+    ("get", "/api/v1/events/{id}/agenda.ics"),
 ];
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! the file and line).
 
 mod bench;
+mod brokerage;
 mod domain;
 mod round;
 mod solve;
@@ -100,6 +101,28 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Times the brokerage scheduler on a generated event: accepted meetings between random
+    /// distinct pairs of participants, into slots and tables.
+    Brokerage {
+        /// Participants.
+        #[arg(long, default_value_t = 400)]
+        participants: usize,
+        /// Accepted meetings.
+        #[arg(long, default_value_t = 2000)]
+        meetings: usize,
+        /// Time slots.
+        #[arg(long, default_value_t = 12)]
+        slots: u32,
+        /// Tables.
+        #[arg(long, default_value_t = 60)]
+        tables: u32,
+        /// The generator's seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// How many times to schedule.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 /// Runs a `kota match` command and returns the process exit code.
@@ -139,6 +162,23 @@ pub fn run_bench(cmd: BenchCommand) -> ExitCode {
             dimacs: dimacs.as_deref(),
             json,
         }),
+        BenchCommand::Brokerage {
+            participants,
+            meetings,
+            slots,
+            tables,
+            seed,
+            runs,
+        } => brokerage::brokerage(
+            &brokerage::BrokerageArgs {
+                participants,
+                meetings,
+                slots,
+                tables,
+                seed,
+            },
+            runs,
+        ),
     }
 }
 

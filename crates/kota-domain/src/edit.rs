@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use crate::city::City;
 use crate::provenance::Source;
 
+pub mod brokerage;
 mod comment;
 mod event;
 mod interest;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod brokerage;
 pub mod city;
 pub mod comment;
 pub mod edit;

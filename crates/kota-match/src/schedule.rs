@@ -41,6 +41,18 @@ pub struct Placed {
     pub table: u32,
 }
 
+/// Why a meeting found no place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unplaced {
+    /// Both ends are the same participant.
+    SameParticipant,
+    /// In every slot, one side or the other already meets someone or is unavailable.
+    NoCommonSlot,
+    /// Both sides are free in some slot, but every such slot has all its tables taken.
+    NoTable,
+}
+
 /// A schedule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schedule {
@@ -218,7 +230,7 @@ impl ScheduleProblem {
         }
         let tables = self.tables as usize;
         board.balance(tables);
-        // Whatever still exceeds the tables cannot be seated.
+        // Whatever still exceeds the tables cannot be seated there.
         for c in 0..slots {
             while board.load[c] > tables {
                 let m = (0..board.colour.len())
@@ -229,6 +241,14 @@ impl ScheduleProblem {
                 unplaced.push(m);
             }
         }
+        // A meeting taken out of a full slot may still fit a slot with a table left.
+        unplaced.retain(|&m| {
+            let [u, v] = board.ends[m];
+            let open = (0..slots).find(|&c| {
+                u != v && board.load[c] < tables && board.free(u, c) && board.free(v, c)
+            });
+            open.map(|c| board.set(m, c)).is_none()
+        });
         unplaced.sort_unstable();
         let mut placed: Vec<Placed> = (0..board.colour.len())
             .filter(|&m| board.colour[m] != NONE)
@@ -252,7 +272,84 @@ impl ScheduleProblem {
     }
 }
 
+impl Schedule {
+    /// Why each unplaced meeting of `problem` found no place in this schedule, in the order
+    /// of [`Schedule::unplaced`].
+    pub fn reasons(&self, problem: &ScheduleProblem) -> Vec<(usize, Unplaced)> {
+        let mut busy: HashMap<(&str, u32), ()> = HashMap::new();
+        let mut load: HashMap<u32, u32> = HashMap::new();
+        for p in &self.placed {
+            if let Some((a, b)) = problem.meetings.get(p.meeting) {
+                busy.insert((a, p.slot), ());
+                busy.insert((b, p.slot), ());
+                *load.entry(p.slot).or_default() += 1;
+            }
+        }
+        let free = |who: &str, slot: u32| {
+            !busy.contains_key(&(who, slot))
+                && !problem
+                    .unavailable
+                    .get(who)
+                    .is_some_and(|s| s.contains(&slot))
+        };
+        self.unplaced
+            .iter()
+            .filter_map(|&m| {
+                let (a, b) = problem.meetings.get(m)?;
+                let reason = if a == b {
+                    Unplaced::SameParticipant
+                } else if (0..problem.slots).any(|c| free(a, c) && free(b, c)) {
+                    Unplaced::NoTable
+                } else {
+                    Unplaced::NoCommonSlot
+                };
+                Some((m, reason))
+            })
+            .collect()
+    }
+}
+
 fn intern<'a>(ids: &mut HashMap<&'a str, usize>, s: &'a str) -> usize {
     let n = ids.len();
     *ids.entry(s).or_insert(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(slots: u32, tables: u32, meetings: &[(&str, &str)]) -> ScheduleProblem {
+        ScheduleProblem {
+            slots,
+            tables,
+            meetings: meetings
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+            unavailable: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn what_does_not_fit_is_told_why() {
+        // Three meetings of one participant in two slots: one has no slot in common.
+        let p = problem(2, 5, &[("a", "x"), ("a", "y"), ("a", "z"), ("b", "b")]);
+        let s = p.solve();
+        assert_eq!(s.placed.len(), 2);
+        let reasons: Vec<Unplaced> = s.reasons(&p).into_iter().map(|(_, r)| r).collect();
+        assert_eq!(reasons, [Unplaced::NoCommonSlot, Unplaced::SameParticipant]);
+        // Two slots of one table for three separate pairs: the third finds no table.
+        let p = problem(2, 1, &[("a", "x"), ("b", "y"), ("c", "z")]);
+        let s = p.solve();
+        assert_eq!(s.placed.len(), 2);
+        assert_eq!(s.reasons(&p), [(2, Unplaced::NoTable)]);
+    }
+
+    #[test]
+    fn a_meeting_cut_from_a_full_slot_takes_a_table_left_elsewhere() {
+        let p = problem(2, 1, &[("a", "x"), ("b", "y")]);
+        let s = p.solve();
+        assert!(s.unplaced.is_empty());
+        assert_ne!(s.placed[0].slot, s.placed[1].slot);
+    }
 }

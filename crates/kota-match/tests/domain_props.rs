@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use kota_match::network::{Network, NetworkData};
 use kota_match::profile::*;
 use kota_match::round::{CapacityChange, Constraints, Pair};
-use kota_match::schedule::ScheduleProblem;
+use kota_match::schedule::{ScheduleProblem, Unplaced};
 use kota_match::stable::{Agent, blocking_pairs, deferred_acceptance};
 use kota_match::topk::Query;
 use kota_match::twinning::{AssignOptions, Market};
@@ -557,6 +557,21 @@ proptest! {
             }
             if !with_unavailability {
                 prop_assert!(s.unplaced.is_empty(), "unplaced {:?}", s.unplaced);
+            }
+            // Each meeting left has its reason, and "no common slot" means just that.
+            let reasons = s.reasons(&p);
+            prop_assert_eq!(reasons.len(), s.unplaced.len());
+            for (m, why) in reasons {
+                if why == Unplaced::NoCommonSlot {
+                    let (a, b) = &meetings[m];
+                    for slot in 0..slots {
+                        let open = |who: &String| {
+                            !busy.contains(&(who.clone(), slot))
+                                && !p.unavailable.get(who).is_some_and(|v| v.contains(&slot))
+                        };
+                        prop_assert!(!(open(a) && open(b)));
+                    }
+                }
             }
         }
     }

@@ -40,6 +40,14 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/audit", list(names::<AuditQuery>())),
         ("/cities/{key}/plan/diff", names::<DiffQuery>()),
         ("/login", vec!["next".to_owned()]),
+        (
+            "/events/{key}/agenda",
+            names::<crate::api::brokerage::AgendaQuery>(),
+        ),
+        (
+            "/events/{key}/agenda.ics",
+            names::<crate::api::brokerage::AgendaQuery>(),
+        ),
     ]
 }
 

@@ -2,11 +2,13 @@
 //! (crate::edit::Edit), which plug into the one edit pipeline. A new record adds a module
 //! here (see `docs/architecture.md`).
 
+pub mod brokerage;
 pub mod city_profile;
 pub mod comment;
 pub mod event;
 pub mod focus_area;
 pub mod interest;
+pub mod meeting_request;
 pub mod membership;
 pub mod partner_profile;
 pub mod plan;

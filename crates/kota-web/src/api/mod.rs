@@ -3,6 +3,7 @@
 
 mod audit_checkpoints;
 mod body;
+pub(crate) mod brokerage;
 mod comments;
 mod edit;
 mod events;
@@ -56,6 +57,9 @@ use crate::AppState;
                                               projects open to private investment, cities \
                                               shortlist, agree or decline, with messages \
                                               between; suggested firms and projects."),
+        (name = "brokerage", description = "Brokerage sessions at events: one-to-one meeting \
+                                             requests between cities and partners, their \
+                                             schedule into slots and tables, and agendas."),
         (name = "audit", description = "The audit chain's signed heads, public so that anyone \
                                           can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
@@ -152,6 +156,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interests::list_partnerships))
         .routes(routes!(interests::project_suggestions))
         .routes(routes!(interests::partner_project_suggestions))
+        .merge(brokerage::routes())
         .split_for_parts()
 }
 

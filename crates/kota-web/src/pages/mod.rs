@@ -1,6 +1,7 @@
 //! Server-rendered pages: every page works without JavaScript, links every name it shows,
 //! and shows the source behind each fact.
 
+mod brokerage;
 mod catalogue;
 mod edit;
 mod events;
@@ -89,6 +90,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/audit", get(edit::audit::audit))
         .merge(rounds::routes())
+        .merge(brokerage::routes())
         .route("/twinnings", get(twinnings::list))
         .route("/twinnings/inbox", get(twinnings::inbox))
         .route("/twinnings/{key}", get(twinnings::page))

@@ -8,6 +8,7 @@ pub(crate) mod comment;
 pub(crate) mod event;
 pub(crate) mod framework;
 pub(crate) mod interest;
+pub(crate) mod meeting_request;
 pub(crate) mod partner;
 pub(crate) mod plan;
 pub(crate) mod project;
