@@ -78,7 +78,8 @@ async fn partners_and_other_cities_comment_in_planning_and_the_city_answers_in_t
         &app,
         Some(&bangkok),
         &comments,
-        json!({"text": "Thank you: we will size it for 120 buses.", "in_reply_to": from_cebu["id"]}),
+        json!({"text": "Thank you: we will size it for 120 buses.\n\nThe tender opens in May.",
+               "in_reply_to": from_cebu["id"]}),
     )
     .await;
     assert_eq!(answer.status(), 201);
@@ -90,10 +91,19 @@ async fn partners_and_other_cities_comment_in_planning_and_the_city_answers_in_t
     assert_eq!(thread["open"], true);
     assert_eq!(thread["items"].as_array().expect("items").len(), 3);
 
+    // Answers are the city's (and coordinators').
+    let rival = post(
+        &app,
+        Some(&adb),
+        &comments,
+        json!({"text": "Ignore them", "in_reply_to": from_cebu["id"]}),
+    )
+    .await;
+    problem(rival, 403).await;
     // An answer answers the comment that began the thread, on this project.
     let nested = post(
         &app,
-        Some(&adb),
+        Some(&bangkok),
         &comments,
         json!({"text": "And on answers?", "in_reply_to": answer["id"]}),
     )
@@ -104,7 +114,7 @@ async fn partners_and_other_cities_comment_in_planning_and_the_city_answers_in_t
     );
     let stray = post(
         &app,
-        Some(&adb),
+        Some(&bangkok),
         &comments,
         json!({"text": "x", "in_reply_to": "00000000-0000-0000-0000-000000000001"}),
     )

@@ -529,3 +529,69 @@ async fn the_pages_take_an_interest_from_the_project_page_through_the_citys_answ
     );
     app.get_html(&at, 404).await;
 }
+
+#[tokio::test]
+async fn a_firm_is_a_partner_once_and_a_project_closed_since_takes_an_interest_no_further() {
+    let app = TestApp::spawn().await;
+    let bangkok = officer(&app, "bangkok").await;
+    let huawei = firm(&app, HUAWEI).await;
+    let amata = firm(&app, AMATA).await;
+    let id = project(&app, &bangkok, "Solar canopies", true, "funding").await;
+    let interests = format!("/api/v1/projects/{id}/interests");
+    let first: Value = post(&app, &huawei, &interests, interest())
+        .await
+        .json()
+        .await
+        .expect("json");
+    let agree = format!(
+        "/api/v1/interests/{}/agree",
+        first["id"].as_str().expect("id")
+    );
+    assert_eq!(
+        post(&app, &bangkok, &agree, json!(null)).await.status(),
+        200
+    );
+    let again = post(&app, &huawei, &interests, interest()).await;
+    let p = problem(again, 409).await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("is a partner on this project already"),
+        "{p}"
+    );
+
+    // Another firm's interest, then the project is completed: the city cannot agree any more.
+    let second: Value = post(&app, &amata, &interests, interest())
+        .await
+        .json()
+        .await
+        .expect("json");
+    let etag = app.get(&format!("/api/v1/projects/{id}")).await.headers()["etag"]
+        .to_str()
+        .expect("etag")
+        .to_owned();
+    let done = app
+        .client
+        .post(app.url(&format!("/api/v1/projects/{id}/updates")))
+        .bearer_auth(&bangkok.token)
+        .header("If-Match", etag)
+        .json(&json!({"on_date": "2026-11-30", "stage": "completed", "note": "Opened"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(done.status(), 200);
+    let late = format!(
+        "/api/v1/interests/{}/agree",
+        second["id"].as_str().expect("id")
+    );
+    let p = problem(post(&app, &bangkok, &late, json!(null)).await, 409).await;
+    assert!(
+        p["detail"].as_str().expect("detail").contains("completed"),
+        "{p}"
+    );
+
+    // Another city may not decide.
+    let jakarta = officer(&app, "jakarta").await;
+    problem(post(&app, &jakarta, &late, json!(null)).await, 403).await;
+}

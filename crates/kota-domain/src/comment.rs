@@ -63,6 +63,14 @@ pub fn side_of(who: &Principal, project: &Project) -> Option<CommentSide> {
     }
 }
 
+/// Whether `who` may answer comments on `project`: the city's side and coordinators.
+pub fn may_answer(who: &Principal, project: &Project) -> bool {
+    matches!(
+        side_of(who, project),
+        Some(CommentSide::City | CommentSide::Coordinator)
+    )
+}
+
 /// Why `project` takes no comments now, or nothing when it does: it takes them in the idea,
 /// planning and feasibility stages.
 pub fn closed_because(project: &Project) -> Option<String> {

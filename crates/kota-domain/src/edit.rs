@@ -118,6 +118,22 @@ fn list_text(max: usize) -> impl FnOnce(&Vec<String>, &()) -> garde::Result {
     }
 }
 
+/// Text of one or more paragraphs: not blank, and no control characters but line breaks and
+/// tabs (what a text area sends).
+#[allow(clippy::ptr_arg)] // garde hands custom validators the field as declared
+fn paragraphs(value: &String, _: &()) -> garde::Result {
+    if value.trim().is_empty() {
+        Err(garde::Error::new("must not be blank"))
+    } else if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Err(garde::Error::new("must not contain control characters"))
+    } else {
+        Ok(())
+    }
+}
+
 #[allow(clippy::ptr_arg)] // garde hands custom validators the field as declared
 fn title_text(value: &String, _: &()) -> garde::Result {
     if value.trim().is_empty() {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, done, report, title_text};
+use super::{Checked, done, paragraphs, report};
 use crate::access::Principal;
 use crate::comment::{Comment, CommentSide};
 
@@ -15,7 +15,7 @@ use crate::comment::{Comment, CommentSide};
 #[serde(deny_unknown_fields)]
 pub struct CommentInput {
     /// What it says (up to 5,000 characters).
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub text: String,
     /// The comment it answers, when it is an answer.
     #[serde(default)]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, clean, done, no_control, report, title_text};
+use super::{Checked, FieldError, clean, done, no_control, paragraphs, report, title_text};
 use crate::city::CityRef;
 use crate::event::{
     AgendaItem, Concern, ConcernType, Decision, Event, EventDate, EventKind, EventRef, Participant,
@@ -288,7 +288,7 @@ pub struct ConcernInput {
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// What was decided.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub text: String,
     /// What came of it.
     #[serde(default)]

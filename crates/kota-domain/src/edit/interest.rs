@@ -7,27 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, clean, done, iso_currency, report};
+use super::{Checked, FieldError, clean, done, iso_currency, paragraphs, report};
 use crate::access::Principal;
 use crate::ids::Key;
 use crate::interest::{Amount, Interest, InterestMessage, InterestState, InterestStep, ProjectRef};
 use crate::partner::{Instrument, PartnerRef};
-
-/// Text of one or more paragraphs: not blank, and no control characters but line breaks and
-/// tabs (what a text area sends).
-#[allow(clippy::ptr_arg)] // garde hands custom validators the field as declared
-fn paragraphs(value: &String, _: &()) -> garde::Result {
-    if value.trim().is_empty() {
-        Err(garde::Error::new("must not be blank"))
-    } else if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        Err(garde::Error::new("must not contain control characters"))
-    } else {
-        Ok(())
-    }
-}
 
 /// An expression of interest as the API and the form take it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Validate)]

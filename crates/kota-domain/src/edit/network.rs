@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, done, list_text, report, title_text};
+use super::{Checked, FieldError, done, list_text, paragraphs, report, title_text};
 use crate::city::City;
 use crate::framework::FocusArea;
 use crate::ids::{slugify, slugify_with_suffix};
@@ -38,7 +38,7 @@ pub struct MemberCityInput {
     #[garde(length(chars, min = 1, max = 100), custom(title_text))]
     pub cohort: String,
     /// Where the membership is documented (a web address or a citation).
-    #[garde(length(chars, min = 1, max = 1000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 1000), custom(paragraphs))]
     pub joined_source: String,
 }
 
@@ -139,7 +139,7 @@ pub struct FocusAreaInput {
     #[garde(length(chars, min = 1, max = 200), custom(title_text))]
     pub name: String,
     /// What the focus area covers.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub definition: String,
     /// Sub-categories used in monitoring.
     #[serde(default)]

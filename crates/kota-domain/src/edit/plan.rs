@@ -7,7 +7,7 @@ use similar::{ChangeTag, TextDiff};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, clean, done, list_text, no_control, report, title_text};
+use super::{Checked, clean, done, list_text, no_control, paragraphs, report};
 use crate::city::ActionPlan;
 use crate::provenance::Source;
 
@@ -19,7 +19,7 @@ pub struct PlanInput {
     #[garde(range(min = 2000, max = 2100))]
     pub year: i32,
     /// The city's vision.
-    #[garde(length(chars, min = 1, max = 10_000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 10_000), custom(paragraphs))]
     pub vision: String,
     /// Focus areas of the framework the plan addresses (ids), at least one.
     #[garde(length(min = 1, max = 6), inner(length(min = 1, max = 64)))]

@@ -9,7 +9,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    Checked, FieldError, clean, done, no_control, report, title_text, unknown_focus_areas,
+    Checked, FieldError, clean, done, no_control, paragraphs, report, title_text,
+    unknown_focus_areas,
 };
 use crate::city::CityRef;
 use crate::ids::{slugify, slugify_with_suffix};
@@ -238,7 +239,7 @@ pub struct ProjectUpdateInput {
     #[garde(range(min = 0, max = 100))]
     pub progress: Option<i32>,
     /// What happened.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub note: String,
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, done, report, title_text, unknown_focus_areas};
+use super::{Checked, FieldError, done, paragraphs, report, unknown_focus_areas};
 use crate::access::Principal;
 use crate::city::CityRef;
 use crate::ids::Key;
@@ -22,7 +22,7 @@ pub struct ProposalInput {
     #[garde(length(min = 1, max = 6), inner(length(min = 1, max = 64)))]
     pub focus_areas: Vec<String>,
     /// What the two sides would set out to do.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub objectives: String,
 }
 
@@ -129,7 +129,7 @@ pub struct ActivityInput {
     #[garde(skip)]
     pub on_date: NaiveDate,
     /// What happened.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub note: String,
 }
 
@@ -138,7 +138,7 @@ pub struct ActivityInput {
 #[serde(deny_unknown_fields)]
 pub struct ConclusionInput {
     /// What it achieved.
-    #[garde(length(chars, min = 1, max = 5000), custom(title_text))]
+    #[garde(length(chars, min = 1, max = 5000), custom(paragraphs))]
     pub outcome: String,
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use kota_domain::access::Principal;
-use kota_domain::comment::{Comment, CommentSide, closed_because, side_of};
+use kota_domain::comment::{Comment, CommentSide, closed_because, may_answer, side_of};
 use kota_domain::edit::{CommentInput, FieldError};
 use kota_domain::ids::Key;
 use kota_domain::project::Project;
@@ -45,9 +45,12 @@ impl Edit for PostComment {
     async fn check(
         &self,
         conn: &mut Conn<'_>,
-        _: &Principal,
+        who: &Principal,
         project: &Project,
     ) -> WriteResult<()> {
+        if self.input.in_reply_to.is_some() && !may_answer(who, project) {
+            return Err(WriteError::Forbidden);
+        }
         checked(self.input.check())?;
         if let Some(reason) = closed_because(project) {
             return Err(WriteError::Conflict(reason));

@@ -245,6 +245,11 @@ type DecisionRow = (
 /// A stored concern: decision, type, id, name, and its city.
 type ConcernRow = (Uuid, String, Uuid, String, Uuid, String, String, String);
 
+/// A condition on `dc` (a decision's concern) that holds unless it names a twinning that is no
+/// longer public (withdrawn after the decision was recorded): decisions are read by anyone.
+const PUBLIC_CONCERN: &str = "(dc.concern_type <> 'twinning' OR EXISTS (SELECT 1 FROM twinnings t \
+    WHERE t.id = dc.concern_id AND t.state IN ('active', 'concluded')))";
+
 /// A stored participant: event, city (id, slug, name) or partner (id, slug, name).
 type ParticipantRow = (
     Uuid,
@@ -461,7 +466,7 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// The decisions that concern a city: itself, its projects, its plan, its twinnings;
+    /// The decisions that concern a city: itself, its projects, its plan, its public twinnings;
     /// newest first.
     pub async fn city_decisions(&mut self, city_id: Uuid) -> StoreResult<Vec<Decision>> {
         let mut sql = Sql::default();
@@ -469,7 +474,7 @@ impl Conn<'_> {
         sql.text = format!(
             "SELECT {DECISION_COLUMNS} FROM event_decisions d JOIN events e ON e.id = d.event_id \
              WHERE EXISTS (SELECT 1 FROM decision_concerns dc WHERE dc.decision_id = d.id \
-             AND dc.city_id = {city}) ORDER BY d.recorded_at DESC, d.id"
+             AND dc.city_id = {city} AND {PUBLIC_CONCERN}) ORDER BY d.recorded_at DESC, d.id"
         );
         self.decisions_of(sql).await
     }
@@ -486,7 +491,8 @@ impl Conn<'_> {
         sql.text = format!(
             "SELECT dc.decision_id, dc.concern_type, dc.concern_id, dc.name, c.id, c.slug, c.name, \
              c.country_iso2 FROM decision_concerns dc JOIN cities c ON c.id = dc.city_id \
-             WHERE dc.decision_id IN {list} ORDER BY dc.decision_id, dc.position"
+             WHERE dc.decision_id IN {list} AND {PUBLIC_CONCERN} \
+             ORDER BY dc.decision_id, dc.position"
         );
         let concern_rows: Vec<ConcernRow> = on_conn!(self, c => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *c).await)?;
         let mut concerns: HashMap<Uuid, Vec<Concern>> = HashMap::new();

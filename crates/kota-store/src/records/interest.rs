@@ -107,13 +107,19 @@ impl Edit for SubmitInterest {
         } else {
             Err(errors)
         })?;
-        if let Some(p) = &s.partner
-            && conn.open_interest_of(s.project.id, p.id).await?
-        {
-            return Err(WriteError::Conflict(format!(
-                "{} has an open interest in this project already",
-                p.name
-            )));
+        if let Some(p) = &s.partner {
+            if conn.open_interest_of(s.project.id, p.id).await? {
+                return Err(WriteError::Conflict(format!(
+                    "{} has an open interest in this project already",
+                    p.name
+                )));
+            }
+            if conn.partnership_of(s.project.id, p.id).await? {
+                return Err(WriteError::Conflict(format!(
+                    "{} is a partner on this project already",
+                    p.name
+                )));
+            }
         }
         Ok(())
     }
@@ -246,9 +252,16 @@ impl<A: InterestAction> Edit for ChangeInterest<A> {
         Some(i.version)
     }
 
-    async fn check(&self, _: &mut Conn<'_>, _: &Principal, i: &Interest) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, i: &Interest) -> WriteResult<()> {
         if let Some(why) = A::STEP.refusal(i) {
             return Err(WriteError::Conflict(why));
+        }
+        // A project completed or closed to investment since takes the interest no further.
+        if matches!(A::STEP, InterestStep::Shortlist | InterestStep::Agree)
+            && let Some(project) = conn.project(&Key::Id(i.project.id), None).await?
+            && let Some(closure) = project_closure(&project)
+        {
+            return Err(WriteError::Conflict(closure.reason().into()));
         }
         checked(A::change(&self.input).check())
     }
@@ -502,6 +515,14 @@ impl PartnershipRow {
 
 impl Conn<'_> {
     /// Whether the firm has an open (submitted or shortlisted) interest in the project.
+    /// Whether the partner is recorded as a partner on the project.
+    async fn partnership_of(&mut self, project: Uuid, partner: Uuid) -> StoreResult<bool> {
+        let n: i64 = on_conn!(self, c => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM project_partnerships WHERE project_id = $1 AND partner_id = $2",
+        ).bind(project).bind(partner).fetch_one(&mut *c).await)?;
+        Ok(n > 0)
+    }
+
     async fn open_interest_of(&mut self, project: Uuid, partner: Uuid) -> StoreResult<bool> {
         let n: i64 = on_conn!(self, c => sqlx::query_scalar(
             "SELECT COUNT(*) FROM interests WHERE project_id = $1 AND partner_id = $2 \

@@ -57,7 +57,8 @@ pub(crate) async fn list_comments(
 }
 
 /// Comments on a project in an early stage (signed-in partners, cities and coordinators), or
-/// answers a comment (`in_reply_to`) for the city. A project past feasibility takes none (409,
+/// answers a comment (`in_reply_to`: the city's officers and national representative, and
+/// coordinators; others get 403). A project past feasibility takes none (409,
 /// with the reason).
 #[utoipa::path(post, path = "/api/v1/projects/{id}/comments", tag = "planning",
     params(("id" = String, Path, description = "The project's UUID or slug"),

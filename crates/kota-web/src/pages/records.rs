@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use kota_domain::access::Principal;
 use kota_domain::city::City;
-use kota_domain::comment::{Comment, closed_because, side_of, threads};
+use kota_domain::comment::{Comment, closed_because, may_answer, side_of, threads};
 use kota_domain::event::Decision;
 use kota_domain::ids::Key;
 use kota_domain::network::MemberState;
@@ -158,6 +158,8 @@ pub(crate) struct ProjectPage {
     comments_closed: Option<String>,
     /// Whether the viewer may comment (signed in with a role that may).
     may_comment: bool,
+    /// Whether the viewer answers for the city (or coordinates).
+    may_answer: bool,
     signed_in: bool,
     csrf: CsrfToken,
     business: super::interests::ProjectBusiness,
@@ -199,6 +201,7 @@ pub(crate) async fn project(
         threads: threads(comments),
         comments_closed: closed_because(&project),
         may_comment: who.as_ref().is_some_and(|w| side_of(w, &project).is_some()),
+        may_answer: who.as_ref().is_some_and(|w| may_answer(w, &project)),
         signed_in: who.is_some(),
         csrf,
         business: super::interests::ProjectBusiness::of(&s, &project, who.as_ref()).await?,
