@@ -210,6 +210,10 @@ impl Network {
         for (node, cap) in caps {
             next.g.set_capacity(node, cap);
         }
+        // As the cold solve: too many units for the exact tie-break (and fair mode's bonus).
+        if next.g.units_to_assign() > UNIT_LIMIT {
+            return Err(RoundError::TooLarge);
+        }
         next.g.repair();
         let plan = self.round_plan(&next);
         let served = |p: &Plan| {
@@ -577,10 +581,15 @@ impl Residual {
             .collect();
         let (nl, nr) = (c.left_cap.len(), c.right_cap.len());
         // Fair mode: the first slot of a target outweighs any spread of total cost (without an
-        // edge to a target with a slot there is nothing to serve, and no bonus is needed).
+        // edge to a target with a slot there is nothing to serve, and no bonus is needed). The
+        // bound on the units holds for any partner capacities a what-if can set (the targets'
+        // capacities stay, and more than `UNIT_LIMIT` units is refused), so the bonus kept in
+        // the warm state still dominates after a capacity change: sized by this round's units
+        // alone, it is 1 when every partner has capacity 0 and fairness would be lost.
         let open = c.edges.iter().any(|&(_, t)| c.right_cap[t as usize] > 0);
+        let most_units = total(&c.right_cap).min(UNIT_LIMIT);
         let bonus = if options.fair && open {
-            i128::from(units as i64) * (i128::from(top + 1) << SHIFT) + 1
+            i128::from(most_units) * (i128::from(top + 1) << SHIFT) + 1
         } else {
             0
         };
@@ -700,6 +709,12 @@ impl Residual {
         } else {
             self.nl + r as usize
         }
+    }
+
+    /// The smaller of the two sides' total capacities: the most units a plan can assign.
+    fn units_to_assign(&self) -> u64 {
+        let total = |caps: &[u32]| caps.iter().map(|&x| u64::from(x)).sum::<u64>();
+        total(&self.cap[..self.nl]).min(total(&self.cap[self.nl..]))
     }
 
     /// How many partners and targets the round has.

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use kota_match::network::{Network, NetworkData};
 use kota_match::profile::*;
-use kota_match::round::{CapacityChange, Constraints, Pair};
+use kota_match::round::{CapacityChange, Constraints, Pair, RoundError};
 use kota_match::schedule::{ScheduleProblem, Unplaced};
 use kota_match::stable::{Agent, blocking_pairs, deferred_acceptance};
 use kota_match::topk::Query;
@@ -575,4 +575,82 @@ proptest! {
             }
         }
     }
+}
+
+/// Regression (found by `round_what_if_equals_a_cold_round_with_the_new_capacities`): fair
+/// mode, every partner at capacity 0 in the solved round, then two of them set to 1. The warm
+/// state's first-slot bonus was sized by the round's units (0), so it no longer dominated the
+/// scores after the change and the what-if put both partners on one city.
+#[test]
+fn fair_what_if_from_zero_capacities_serves_the_most_cities() {
+    let city = |id: &str, needs: serde_json::Value, max: u32| {
+        serde_json::json!({"id": id, "country": "TH", "income_group": "low",
+            "needs": needs, "max_partners": max})
+    };
+    let partner =
+        |id: &str| serde_json::json!({"id": id, "kind": "development_finance", "capacity": 0});
+    let data: NetworkData = serde_json::from_value(serde_json::json!({
+        "cities": [
+            city("c0", serde_json::json!({}), 2),
+            city("c1", serde_json::json!({}), 1),
+            city("c2", serde_json::json!({"safety_security": 1}), 2),
+        ],
+        "partners": [partner("p0"), partner("p1"), partner("p2"), partner("p3")],
+    }))
+    .unwrap();
+    let n = Network::new(data.clone()).unwrap();
+    let options = AssignOptions {
+        fair: true,
+        ..Default::default()
+    };
+    let (before, warm) = n.solve_round(&options, &Constraints::default()).unwrap();
+    assert_eq!(before.targets_served, 0);
+    let set = |p: &str| CapacityChange::Set {
+        partner: p.into(),
+        capacity: 1,
+    };
+    let w = n.round_what_if(&warm, &[set("p3"), set("p1")]).unwrap();
+    let mut changed = data;
+    for p in [1, 3] {
+        changed.partners[p].capacity = 1;
+    }
+    let (cold, _) = Network::new(changed)
+        .unwrap()
+        .solve_round(&options, &Constraints::default())
+        .unwrap();
+    assert_eq!(cold.targets_served, 2);
+    assert_eq!(w.plan, cold);
+    assert_eq!(w.newly_served.len(), 2);
+    assert!(w.no_longer_served.is_empty());
+}
+
+/// A what-if that raises the units past the exact tie-break's limit is refused, as the cold
+/// solve of the changed network is.
+#[test]
+fn what_if_past_the_unit_limit_is_too_large_as_cold() {
+    let data: NetworkData = serde_json::from_value(serde_json::json!({
+        "cities": [{"id": "c0", "country": "TH", "income_group": "low", "max_partners": 1 << 22}],
+        "partners": [{"id": "p0", "kind": "development_finance", "capacity": 1}],
+    }))
+    .unwrap();
+    let n = Network::new(data.clone()).unwrap();
+    let options = AssignOptions {
+        fair: true,
+        ..Default::default()
+    };
+    let (_, warm) = n.solve_round(&options, &Constraints::default()).unwrap();
+    let change = CapacityChange::Set {
+        partner: "p0".into(),
+        capacity: 1 << 22,
+    };
+    let mut changed = data;
+    changed.partners[0].capacity = 1 << 22;
+    let cold = Network::new(changed)
+        .unwrap()
+        .solve_round(&options, &Constraints::default());
+    assert_eq!(cold.unwrap_err(), RoundError::TooLarge);
+    assert_eq!(
+        n.round_what_if(&warm, &[change]).unwrap_err(),
+        RoundError::TooLarge
+    );
 }
