@@ -50,7 +50,8 @@ async fn events(app: &TestApp, n: usize) -> (Vec<String>, String) {
             &app.store,
             &format!(
                 "UPDATE events SET starts_on = '2099-03-01', ends_on = '2099-03-02', \
-                 date_text = '2099-03-01/2099-03-02', date_precision = 'day' WHERE slug = '{slug}'"
+                 date_text = '2099-03-01/2099-03-02', date_precision = 'day', \
+                 kind = 'brokerage_session' WHERE slug = '{slug}'"
             ),
         )
         .await
@@ -270,6 +271,29 @@ async fn only_the_sides_see_and_only_the_invitee_answers() {
     .await;
     let body = problem(over, 409).await;
     assert!(body["detail"].as_str().expect("detail").contains("is over"));
+    raw_sql(
+        &app.store,
+        &format!(
+            "UPDATE events SET ends_on = '2099-01-01', kind = 'workshop' WHERE slug = '{past}'"
+        ),
+    )
+    .await
+    .expect("a future workshop");
+    let workshop = post(
+        &app,
+        &bangkok,
+        &format!("/api/v1/events/{past}/meeting-requests"),
+        json!({"with": partner}),
+    )
+    .await;
+    let body = problem(workshop, 409).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("is not a brokerage session"),
+        "{body}"
+    );
     let for_another = post(
         &app,
         &jakarta,

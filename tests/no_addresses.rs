@@ -242,7 +242,7 @@ async fn app_where_everyone_wrote() -> (TestApp, People) {
     common::raw_sql(
         &app.store,
         "UPDATE events SET starts_on = '2099-03-01', ends_on = '2099-03-01', \
-         date_text = '2099-03-01', date_precision = 'day' \
+         date_text = '2099-03-01', date_precision = 'day', kind = 'brokerage_session' \
          WHERE slug = (SELECT MIN(slug) FROM events)",
     )
     .await

@@ -317,6 +317,11 @@ pub struct Event {
 }
 
 impl Event {
+    /// Whether it is a brokerage session, where participants request one-to-one meetings.
+    pub fn is_brokerage(&self) -> bool {
+        self.kind == Some(EventKind::BrokerageSession)
+    }
+
     /// Its time zone, when it has a valid one.
     pub fn zone(&self) -> Option<Tz> {
         self.time_zone.as_deref().and_then(|z| time_zone(z).ok())

@@ -13,6 +13,7 @@ use kota_domain::brokerage::{
 };
 use kota_domain::edit::FieldError;
 use kota_domain::edit::brokerage::MeetingRequestKeys;
+use kota_domain::event::EventKind;
 use kota_domain::ids::Key;
 use kota_domain::page::{Page, PageRequest};
 use uuid::Uuid;
@@ -32,6 +33,8 @@ pub struct BrokerageEvent {
     pub event: EventRef,
     /// Whether its last day has passed.
     pub past: bool,
+    /// Whether it is a brokerage session (where one-to-one meetings are requested).
+    pub brokerage: bool,
     /// Whether it accepts every request as it is made.
     pub accept_all: bool,
 }
@@ -120,6 +123,13 @@ impl Edit for RequestMeeting {
         if t.event.past {
             return Err(WriteError::Conflict(format!(
                 "{} is over: meetings can no longer be requested",
+                t.event.event.name
+            )));
+        }
+        if !t.event.brokerage {
+            return Err(WriteError::Conflict(format!(
+                "{} is not a brokerage session: one-to-one meetings are requested at brokerage \
+                 sessions",
                 t.event.event.name
             )));
         }
@@ -455,6 +465,7 @@ impl Conn<'_> {
         ).bind(e.id).fetch_optional(&mut *c).await)?;
         Ok(Some(BrokerageEvent {
             past: e.date.ends_on < Utc::now().date_naive(),
+            brokerage: e.kind == Some(EventKind::BrokerageSession),
             event: EventRef {
                 id: e.id,
                 slug: e.slug,
