@@ -568,3 +568,74 @@ async fn the_pages_request_answer_schedule_and_show_the_agenda_without_javascrip
     let refused = other.get(app.url(&agenda)).send().await.expect("agenda");
     assert_eq!(refused.status(), 403);
 }
+
+#[tokio::test]
+async fn requests_are_answered_by_the_other_side_and_only_while_the_session_is_to_come() {
+    let app = TestApp::spawn().await;
+    let (future, _) = events(&app, 1).await;
+    let event = &future[0];
+    let at = format!("/api/v1/events/{event}/meeting-requests");
+    let thailand = app
+        .user_with_scope(
+            Role::NationalRepresentative,
+            ScopeKey::MemberState("TH".into()),
+        )
+        .await;
+    let chiang_mai = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("chiang-mai".into()))
+        .await;
+    let asked = post(
+        &app,
+        &thailand,
+        &at,
+        json!({"from": "bangkok", "with": "chiang-mai", "about": "Flood sensors"}),
+    )
+    .await;
+    assert_eq!(asked.status(), 201);
+    let request: Value = asked.json().await.expect("json");
+    let accept = format!(
+        "/api/v1/meeting-requests/{}/accept",
+        request["id"].as_str().expect("id")
+    );
+    // The national representative asked for Bangkok: Chiang Mai's side answers, not they.
+    let own = problem(post(&app, &thailand, &accept, json!(null)).await, 409).await;
+    assert!(
+        own["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("You asked")
+    );
+    raw_sql(
+        &app.store,
+        &format!("UPDATE events SET starts_on = '2020-01-01', ends_on = '2020-01-01' WHERE slug = '{event}'"),
+    )
+    .await
+    .expect("the session is over");
+    let late = problem(post(&app, &chiang_mai, &accept, json!(null)).await, 409).await;
+    assert!(late["detail"].as_str().expect("detail").contains("is over"));
+    let coordinator = app.user(Role::Coordinator).await;
+    let all = post(
+        &app,
+        &coordinator,
+        &format!("/api/v1/events/{event}/brokerage"),
+        json!({"accept_all": true}),
+    )
+    .await;
+    problem(all, 409).await;
+    let still: Value = get(
+        &app,
+        &coordinator,
+        &format!(
+            "/api/v1/meeting-requests/{}",
+            request["id"].as_str().expect("id")
+        ),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    assert_eq!(
+        still["state"], "requested",
+        "nothing was accepted after the session"
+    );
+}

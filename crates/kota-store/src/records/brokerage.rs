@@ -63,7 +63,10 @@ impl Edit for SetBrokerage {
         Some(t.version)
     }
 
-    async fn check(&self, _: &mut Conn<'_>, _: &Principal, _: &BrokerageTarget) -> WriteResult<()> {
+    async fn check(&self, _: &mut Conn<'_>, _: &Principal, t: &BrokerageTarget) -> WriteResult<()> {
+        if self.input.accept_all {
+            t.event.open_for_requests()?;
+        }
         Ok(())
     }
 

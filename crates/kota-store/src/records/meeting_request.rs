@@ -39,6 +39,27 @@ pub struct BrokerageEvent {
     pub accept_all: bool,
 }
 
+impl BrokerageEvent {
+    /// Refuses (409, with the reason) unless meetings can be requested and answered at the
+    /// event now: a brokerage session still to come.
+    pub fn open_for_requests(&self) -> WriteResult<()> {
+        if self.past {
+            return Err(WriteError::Conflict(format!(
+                "{} is over: meetings can no longer be requested or answered",
+                self.event.name
+            )));
+        }
+        if !self.brokerage {
+            return Err(WriteError::Conflict(format!(
+                "{} is not a brokerage session: one-to-one meetings are requested at brokerage \
+                 sessions",
+                self.event.name
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// What a new request refers to, as found in the same transaction.
 #[derive(Debug, serde::Serialize)]
 pub struct RequestTarget {
@@ -89,8 +110,13 @@ impl Edit for RequestMeeting {
             Some(key) => conn.project_link(key).await?,
             None => None,
         };
+        // A twinning the person may not see is none they can name.
         let twinning = match &self.keys.twinning {
-            Some(key) => conn.twinning(key).await?.map(|t| t.id),
+            Some(key) => conn
+                .twinning(key)
+                .await?
+                .filter(|t| t.visible_to(Some(who)))
+                .map(|t| t.id),
             None => None,
         };
         Ok(Some(RequestTarget {
@@ -120,19 +146,7 @@ impl Edit for RequestMeeting {
         _: &Principal,
         t: &RequestTarget,
     ) -> WriteResult<()> {
-        if t.event.past {
-            return Err(WriteError::Conflict(format!(
-                "{} is over: meetings can no longer be requested",
-                t.event.event.name
-            )));
-        }
-        if !t.event.brokerage {
-            return Err(WriteError::Conflict(format!(
-                "{} is not a brokerage session: one-to-one meetings are requested at brokerage \
-                 sessions",
-                t.event.event.name
-            )));
-        }
+        t.event.open_for_requests()?;
         let mut errors = Vec::new();
         let mut push = |field: &str, message: String| {
             errors.push(FieldError {
@@ -314,10 +328,24 @@ impl<A: AnswerKind> Edit for AnswerMeeting<A> {
         Some(r.version)
     }
 
-    async fn check(&self, _: &mut Conn<'_>, _: &Principal, r: &MeetingRequest) -> WriteResult<()> {
-        A::ANSWER
-            .refusal(r)
-            .map_or(Ok(()), |why| Err(WriteError::Conflict(why)))
+    async fn check(
+        &self,
+        conn: &mut Conn<'_>,
+        who: &Principal,
+        r: &MeetingRequest,
+    ) -> WriteResult<()> {
+        if let Some(why) = A::ANSWER.refusal(r) {
+            return Err(WriteError::Conflict(why));
+        }
+        if r.requester.speaks_for(who) {
+            return Err(WriteError::Conflict(
+                "You asked for this meeting: the side you asked answers it".into(),
+            ));
+        }
+        if let Some(event) = conn.brokerage_event(&Key::Id(r.event.id)).await? {
+            event.open_for_requests()?;
+        }
+        Ok(())
     }
 
     async fn apply(

@@ -407,6 +407,13 @@ impl EditForm for ScheduleForm {
         let mut errors = Vec::new();
         let tables = v.number::<u32>("tables", &mut errors).unwrap_or(0);
         let minutes = v.number::<i64>("minutes", &mut errors).unwrap_or(0);
+        if !(1..=24 * 60).contains(&minutes) {
+            errors.push(FieldError {
+                field: "minutes".into(),
+                message: "Give each slot's length in minutes, from 1 to 1440".into(),
+            });
+        }
+        let length = Duration::minutes(minutes.clamp(1, 24 * 60));
         let mut slots = Vec::new();
         for line in v.lines("starts") {
             match NaiveDateTime::parse_from_str(line.trim(), START_FORMAT) {
@@ -414,7 +421,7 @@ impl EditForm for ScheduleForm {
                     let starts_at: DateTime<Utc> = t.and_utc();
                     slots.push(Slot {
                         starts_at,
-                        ends_at: starts_at + Duration::minutes(minutes),
+                        ends_at: starts_at + length,
                     });
                 }
                 Err(_) => errors.push(FieldError {
