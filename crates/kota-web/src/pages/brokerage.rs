@@ -119,7 +119,7 @@ async fn page(
         None
     };
     Ok(BrokeragePage {
-        title: format!("Brokerage: {}", event.event.name),
+        title: format!("One-to-one meetings: {}", event.event.name),
         section: "events",
         signed_in: who.is_some(),
         coordinator,

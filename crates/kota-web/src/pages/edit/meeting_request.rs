@@ -130,7 +130,7 @@ impl EditForm for RequestForm {
                     .into(),
             ),
             back_href: brokerage_path(&e.slug),
-            back_label: format!("Brokerage: {}", e.name),
+            back_label: format!("One-to-one meetings: {}", e.name),
             submit: "Request the meeting",
             build,
         }
@@ -223,7 +223,7 @@ impl<A: AnswerKind> EditForm for AnswerForm<A> {
             action: format!("/meeting-requests/{}/{}", r.id, A::ANSWER.as_str()),
             intro: (!r.about.is_empty()).then(|| format!("About: {}", r.about)),
             back_href: brokerage_path(&r.event.slug),
-            back_label: format!("Brokerage: {}", r.event.name),
+            back_label: format!("One-to-one meetings: {}", r.event.name),
             submit: A::ANSWER.label(),
             build,
         }
@@ -283,7 +283,7 @@ impl EditForm for SettingsForm {
             action: format!("{}/settings", brokerage_path(&e.slug)),
             intro: None,
             back_href: brokerage_path(&e.slug),
-            back_label: format!("Brokerage: {}", e.name),
+            back_label: format!("One-to-one meetings: {}", e.name),
             submit: "Save the settings",
             build,
         }
@@ -374,7 +374,7 @@ impl EditForm for ScheduleForm {
                     .into(),
             ),
             back_href: brokerage_path(&e.slug),
-            back_label: format!("Brokerage: {}", e.name),
+            back_label: format!("One-to-one meetings: {}", e.name),
             submit: "Run the schedule",
             build,
         }
