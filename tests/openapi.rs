@@ -93,6 +93,23 @@ async fn the_served_document_is_openapi_3_1_and_covers_every_endpoint() {
     let doc = app.get_json("/api/v1/openapi.json", 200).await;
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().expect("paths");
+    // Generated clients name methods by operation id: each must be unique.
+    let mut ids: Vec<&str> = paths
+        .values()
+        .filter_map(|ops| ops.as_object())
+        .flat_map(|ops| ops.values())
+        .filter_map(|op| op["operationId"].as_str())
+        .collect();
+    ids.sort_unstable();
+    let repeated: Vec<&&str> = ids
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| &w[0])
+        .collect();
+    assert!(
+        repeated.is_empty(),
+        "operation ids used twice: {repeated:?}"
+    );
     let documented: Vec<(String, String)> = paths
         .iter()
         .flat_map(|(p, ops)| {

@@ -37,8 +37,8 @@ pub(crate) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(post_meeting_request))
         .routes(routes!(list_meeting_requests))
         .routes(routes!(get_meeting_request))
-        .routes(routes!(accept))
-        .routes(routes!(decline))
+        .routes(routes!(accept_meeting))
+        .routes(routes!(decline_meeting))
         .routes(routes!(post_brokerage))
         .routes(routes!(post_schedule))
         .routes(routes!(get_agenda))
@@ -175,7 +175,7 @@ async fn answer<A: AnswerKind>(
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
         CreateProblems
     ))]
-pub(crate) async fn accept(
+pub(crate) async fn accept_meeting(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
     KeyPath(id): KeyPath,
@@ -195,7 +195,7 @@ pub(crate) async fn accept(
         (status = 412, description = "Changed since you read it", body = Problem, content_type = "application/problem+json"),
         CreateProblems
     ))]
-pub(crate) async fn decline(
+pub(crate) async fn decline_meeting(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
     KeyPath(id): KeyPath,

@@ -147,20 +147,20 @@ macro_rules! step_endpoint {
 step_endpoint!(
     /// Shortlists a submitted interest for the city (its officers, its national
     /// representative).
-    shortlist, "/api/v1/interests/{id}/shortlist", Shortlist, "The interest, now shortlisted"
+    shortlist_interest, "/api/v1/interests/{id}/shortlist", Shortlist, "The interest, now shortlisted"
 );
 step_endpoint!(
     /// Agrees to a submitted or shortlisted interest for the city: the firm becomes a
     /// partner on the project.
-    agree, "/api/v1/interests/{id}/agree", Agree, "The interest, now agreed"
+    agree_to_interest, "/api/v1/interests/{id}/agree", Agree, "The interest, now agreed"
 );
 step_endpoint!(
     /// Declines a submitted or shortlisted interest for the city.
-    decline, "/api/v1/interests/{id}/decline", Decline, "The interest, now declined"
+    decline_interest, "/api/v1/interests/{id}/decline", Decline, "The interest, now declined"
 );
 step_endpoint!(
     /// Withdraws a submitted or shortlisted interest (the firm's representatives).
-    withdraw, "/api/v1/interests/{id}/withdraw", Withdraw, "The interest, now withdrawn"
+    withdraw_interest, "/api/v1/interests/{id}/withdraw", Withdraw, "The interest, now withdrawn"
 );
 
 /// Writes a message on an interest (either side, coordinators), while it is neither declined
