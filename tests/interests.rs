@@ -477,6 +477,10 @@ async fn the_pages_take_an_interest_from_the_project_page_through_the_citys_answ
         .to_owned();
     assert!(at.starts_with("/interests/"), "{at}");
     let (pipeline, _) = app.page_with_csrf(&firm_browser, "/interests").await;
+    let (submitted, _) = app
+        .page_with_csrf(&firm_browser, "/interests?state=submitted")
+        .await;
+    assert!(submitted.contains("Solar canopies"), "the filter is taken");
     assert!(pipeline.contains("Solar canopies") && pipeline.contains("USD 5,000,000"));
 
     let city_browser = app.login(&bangkok).await;

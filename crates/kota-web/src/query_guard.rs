@@ -16,8 +16,8 @@ use utoipa::openapi::path::{Operation, ParameterIn};
 
 use crate::error::{PageError, Problem};
 use crate::filters::{
-    AuditQuery, CityQuery, DiffQuery, EventQuery, PageQuery, PartnerQuery, ProjectQuery,
-    TwinningQuery,
+    AuditQuery, CityQuery, DiffQuery, EventQuery, InterestQuery, PageQuery, PartnerQuery,
+    ProjectQuery, TwinningQuery,
 };
 
 /// The query parameter names of `T`.
@@ -37,6 +37,7 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/partners", list(names::<PartnerQuery>())),
         ("/events", list(names::<EventQuery>())),
         ("/twinnings", list(names::<TwinningQuery>())),
+        ("/interests", list(names::<InterestQuery>())),
         ("/audit", list(names::<AuditQuery>())),
         ("/cities/{key}/plan/diff", names::<DiffQuery>()),
         ("/login", vec!["next".to_owned()]),
