@@ -29,12 +29,11 @@ def project_body(title):
         "description": f"Written by the crash test: {title}",
         "focus_areas": ["quality_environment"],
         "stage": "planning",
-        "currency": "USD",
-        "budget": 1000,
-        "funding_gap": 500,
+        "budget": {"amount": 1000, "currency": "USD"},
+        "funding_gap": {"amount": 500, "currency": "USD"},
         "budget_confidential": False,
-        "seeks": ["funding"],
-        "commercially_viable": None,
+        "support_sought": ["funding"],
+        "open_to_private_investment": False,
         "viability_rationale": None,
         "confidential_notes": None,
         "milestones": [],
@@ -152,7 +151,7 @@ def verify(base, token, path, tag):
         if not (project["title"].startswith(f"Crash {tag} ")
                 and (project.get("description") or "").startswith("Written by the crash test")
                 and project.get("focus_areas") == ["quality_environment"]
-                and project.get("budget") == 1000):
+                and project.get("budget") == {"amount": 1000, "currency": "USD"}):
             broken.append(p["slug"])
         audit = client.get(f"/api/v1/audit?object_type=project&object_id={project['id']}").json()
         if audit["total"] < 1:

@@ -35,8 +35,9 @@ def main(url_a, url_b, token, email, password, log_a, log_b):
     check(stale.status == 412, f"B refuses a write based on the version before A's ({stale.status})")
     created = b.request("POST", "/api/v1/cities/ha-noi/projects", body={
         "title": "Made through B", "description": None, "focus_areas": ["quality_environment"],
-        "stage": None, "currency": None, "budget": None, "funding_gap": None,
-        "commercially_viable": None, "viability_rationale": None, "confidential_notes": None})
+        "stage": None, "budget": None, "funding_gap": None,
+        "open_to_private_investment": False, "viability_rationale": None,
+        "confidential_notes": None})
     check(created.status == 201, f"POST through B ({created.status})")
     check(a.get(created.headers["Location"]).status == 200, "A reads B's new project at once")
 

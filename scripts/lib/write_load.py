@@ -29,11 +29,11 @@ READ_PATHS = ["/api/v1/cities/bangkok", "/cities"]
 # Bounds beside the duration, so that no loop runs away on a fast server.
 MAX_WRITES_PER_WRITER = 200_000
 MAX_READS_PER_READER = 1_000_000
-# The editable fields of a project (ProjectInput in crates/kota-domain/src/edit.rs).
+# The editable fields of a project (ProjectInput in crates/kota-domain/src/edit/project.rs).
 INPUT_FIELDS = [
-    "title", "description", "focus_areas", "stage", "currency", "budget", "funding_gap",
-    "budget_confidential", "seeks", "commercially_viable", "viability_rationale",
-    "confidential_notes", "milestones",
+    "title", "description", "focus_areas", "stage", "budget", "funding_gap",
+    "budget_confidential", "support_sought", "open_to_private_investment",
+    "viability_rationale", "deadline", "confidential_notes", "milestones",
 ]
 
 
@@ -116,10 +116,10 @@ def valid_input(p):
     return (
         1 <= len(p.get("focus_areas") or []) <= 6
         and 0 < len(p["title"]) <= 300
-        and (p.get("currency") or (budget is None and gap is None))
-        and not (budget is not None and gap is not None and gap > budget)
-        and not (p.get("commercially_viable") is True and not p.get("viability_rationale"))
-        and len(p.get("seeks") or []) == len(set(p.get("seeks") or [])) <= 4
+        and not (budget and gap and (gap["currency"] != budget["currency"]
+                                     or gap["amount"] > budget["amount"]))
+        and not (p.get("open_to_private_investment") and not p.get("viability_rationale"))
+        and len(p.get("support_sought") or []) == len(set(p.get("support_sought") or [])) <= 5
         and len(p.get("milestones") or []) <= 100
     )
 
