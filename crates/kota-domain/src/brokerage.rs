@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::access::{Principal, Scope};
 use crate::city::CityRef;
+use crate::ical::{CalendarEntry, EntryTime, named_calendar};
 use crate::partner::PartnerRef;
 
 crate::vocabulary! {
@@ -387,78 +388,23 @@ impl Agenda {
     /// The agenda as an iCalendar file (RFC 5545): one event per meeting, times in UTC,
     /// stamped `stamp`.
     pub fn to_ics(&self, stamp: DateTime<Utc>) -> String {
-        let mut out = String::new();
-        let mut line = |text: String| out.push_str(&fold(&text));
-        line("BEGIN:VCALENDAR".into());
-        line("VERSION:2.0".into());
-        line("PRODID:-//Kota//Brokerage agenda//EN".into());
-        line("CALSCALE:GREGORIAN".into());
-        line("METHOD:PUBLISH".into());
-        line(format!(
-            "X-WR-CALNAME:{}",
-            escape(&format!("{} · {}", self.event.name, self.participant.name))
-        ));
-        for item in &self.items {
-            line("BEGIN:VEVENT".into());
-            line(format!("UID:{}-{}@kota", item.request, self.participant.id));
-            line(format!("DTSTAMP:{}", utc(stamp)));
-            line(format!("DTSTART:{}", utc(item.starts_at)));
-            line(format!("DTEND:{}", utc(item.ends_at)));
-            line(format!(
-                "SUMMARY:{}",
-                escape(&format!("Meeting with {}", item.counterpart.name))
-            ));
-            line(format!(
-                "LOCATION:{}",
-                escape(&format!("{}, table {}", self.event.name, item.table))
-            ));
-            if !item.about.is_empty() {
-                line(format!("DESCRIPTION:{}", escape(&item.about)));
-            }
-            line("END:VEVENT".into());
-        }
-        line("END:VCALENDAR".into());
-        out
+        let entries: Vec<CalendarEntry> = self
+            .items
+            .iter()
+            .map(|item| CalendarEntry {
+                uid: format!("{}-{}@kota", item.request, self.participant.id),
+                summary: format!("Meeting with {}", item.counterpart.name),
+                location: Some(format!("{}, table {}", self.event.name, item.table)),
+                description: (!item.about.is_empty()).then(|| item.about.clone()),
+                when: EntryTime::Utc {
+                    start: item.starts_at,
+                    end: item.ends_at,
+                },
+            })
+            .collect();
+        let name = format!("{} · {}", self.event.name, self.participant.name);
+        named_calendar(&name, &entries, stamp)
     }
-}
-
-/// A UTC time as iCalendar writes it (`20270301T090000Z`).
-fn utc(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
-}
-
-/// Text escaped for an iCalendar value: backslash, semicolon, comma and line breaks.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// One content line folded at 75 octets (never inside a UTF-8 character), each physical
-/// line ended with CRLF.
-fn fold(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut used = 0;
-    for c in line.chars() {
-        let width = c.len_utf8();
-        if used + width > 75 {
-            out.push_str("\r\n ");
-            used = 1;
-        }
-        out.push(c);
-        used += width;
-    }
-    out.push_str("\r\n");
-    out
 }
 
 #[cfg(test)]

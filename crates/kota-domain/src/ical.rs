@@ -26,6 +26,14 @@ pub enum EntryTime {
         /// The time zone of the place.
         zone: Tz,
     },
+    /// From `start` to `end` in UTC, for a calendar that names no zone (each reader's
+    /// calendar shows it on its own clocks).
+    Utc {
+        /// Start.
+        start: DateTime<Utc>,
+        /// End (at or after the start).
+        end: DateTime<Utc>,
+    },
     /// Whole days, `first` to `last` inclusive.
     AllDay {
         /// First day.
@@ -53,12 +61,24 @@ pub struct CalendarEntry {
 /// The calendar of `entries` as iCalendar text (CRLF line ends, lines folded at 75 octets),
 /// stamped `stamp` (the `DTSTAMP` of every entry).
 pub fn calendar(entries: &[CalendarEntry], stamp: DateTime<Utc>) -> String {
+    write(None, entries, stamp)
+}
+
+/// [`calendar`] with the name calendar applications show for it (`X-WR-CALNAME`).
+pub fn named_calendar(name: &str, entries: &[CalendarEntry], stamp: DateTime<Utc>) -> String {
+    write(Some(name), entries, stamp)
+}
+
+fn write(name: Option<&str>, entries: &[CalendarEntry], stamp: DateTime<Utc>) -> String {
     let mut out = Lines::default();
     out.line("BEGIN:VCALENDAR");
     out.line("VERSION:2.0");
     out.line(&format!("PRODID:{PRODUCT_ID}"));
     out.line("CALSCALE:GREGORIAN");
     out.line("METHOD:PUBLISH");
+    if let Some(name) = name {
+        out.line(&format!("X-WR-CALNAME:{}", text(name)));
+    }
     for (zone, (first, last)) in zones_used(entries) {
         time_zone(&mut out, zone, first, last);
     }
@@ -87,13 +107,17 @@ fn zones_used(entries: &[CalendarEntry]) -> Vec<(Tz, (i32, i32))> {
 fn event(out: &mut Lines, entry: &CalendarEntry, stamp: DateTime<Utc>) {
     out.line("BEGIN:VEVENT");
     out.line(&format!("UID:{}", text(&entry.uid)));
-    out.line(&format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
+    out.line(&format!("DTSTAMP:{}", utc(stamp)));
     match &entry.when {
         EntryTime::Timed { start, end, zone } => {
             let local = |t: &DateTime<Utc>| t.with_timezone(zone).format("%Y%m%dT%H%M%S");
             let name = zone.name();
             out.line(&format!("DTSTART;TZID={name}:{}", local(start)));
             out.line(&format!("DTEND;TZID={name}:{}", local(end.max(start))));
+        }
+        EntryTime::Utc { start, end } => {
+            out.line(&format!("DTSTART:{}", utc(*start)));
+            out.line(&format!("DTEND:{}", utc(*end.max(start))));
         }
         EntryTime::AllDay { first, last } => {
             let after = last.max(first).succ_opt().unwrap_or(*last);
@@ -109,6 +133,11 @@ fn event(out: &mut Lines, entry: &CalendarEntry, stamp: DateTime<Utc>) {
         out.line(&format!("DESCRIPTION:{}", text(description)));
     }
     out.line("END:VEVENT");
+}
+
+/// A UTC time as iCalendar writes it (`20270301T090000Z`).
+fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
 /// A `VTIMEZONE` for `zone`: the offset in force at the start of `first_year`, and every
