@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::access::{Principal, Scope};
 use crate::city::CityRef;
+use crate::money::Money;
 use crate::partner::{Instrument, PartnerRef};
 use crate::project::Project;
 
@@ -70,15 +71,6 @@ impl From<&Project> for ProjectRef {
     }
 }
 
-/// An amount in whole units of an ISO 4217 currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Amount {
-    /// Whole units of the currency.
-    pub amount: i64,
-    /// ISO 4217 code.
-    pub currency: String,
-}
-
 /// One message on an interest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct InterestMessage {
@@ -100,7 +92,7 @@ pub struct Partnership {
     /// How the firm takes part.
     pub instrument: Instrument,
     /// The indicative amount (only for the two sides and coordinators).
-    pub amount: Option<Amount>,
+    pub amount: Option<Money>,
     /// The interest it came from.
     pub interest_id: Uuid,
     /// The day it was agreed.
@@ -121,7 +113,7 @@ pub struct Interest {
     /// How the firm would take part.
     pub instrument: Instrument,
     /// The indicative amount, when one is given.
-    pub amount: Option<Amount>,
+    pub amount: Option<Money>,
     /// What the firm says.
     pub note: String,
     /// Who submitted it (name, role, place).

@@ -10,7 +10,8 @@ use uuid::Uuid;
 use super::{Checked, FieldError, clean, done, iso_currency, paragraphs, report};
 use crate::access::Principal;
 use crate::ids::Key;
-use crate::interest::{Amount, Interest, InterestMessage, InterestState, InterestStep, ProjectRef};
+use crate::interest::{Interest, InterestMessage, InterestState, InterestStep, ProjectRef};
+use crate::money::Money;
 use crate::partner::{Instrument, PartnerRef};
 
 /// An expression of interest as the API and the form take it.
@@ -90,7 +91,7 @@ impl InterestInput {
             amount: self
                 .amount
                 .zip(clean(&self.currency))
-                .map(|(amount, c)| Amount {
+                .map(|(amount, c)| Money {
                     amount,
                     currency: c.to_ascii_uppercase(),
                 }),

@@ -12,9 +12,10 @@ use kota_domain::city::CityRef;
 use kota_domain::edit::{FieldError, InterestChange, InterestInput, MessageInput};
 use kota_domain::ids::Key;
 use kota_domain::interest::{
-    Amount, Closure, Interest, InterestMessage, InterestState, InterestStep, Partnership,
-    ProjectRef, may_submit, project_closure, speaks_for_city,
+    Closure, Interest, InterestMessage, InterestState, InterestStep, Partnership, ProjectRef,
+    may_submit, project_closure, speaks_for_city,
 };
+use kota_domain::money::Money;
 use kota_domain::page::{Page, PageRequest};
 use kota_domain::partner::{Instrument, PartnerRef};
 use kota_domain::project::Project;
@@ -167,7 +168,7 @@ impl Edit for SubmitInterest {
     }
 }
 
-fn split(amount: Option<&Amount>) -> (Option<i64>, Option<String>) {
+fn split(amount: Option<&Money>) -> (Option<i64>, Option<String>) {
     amount.map_or((None, None), |a| (Some(a.amount), Some(a.currency.clone())))
 }
 
@@ -411,7 +412,7 @@ impl InterestRow {
             amount: self
                 .amount
                 .zip(self.currency)
-                .map(|(amount, currency)| Amount { amount, currency }),
+                .map(|(amount, currency)| Money { amount, currency }),
             note: self.note,
             submitted_by: self.submitted_by,
             submitted_at: self.submitted_at,
@@ -506,7 +507,7 @@ impl PartnershipRow {
                 .amount
                 .zip(self.currency)
                 .filter(|_| sees_amount)
-                .map(|(amount, currency)| Amount { amount, currency }),
+                .map(|(amount, currency)| Money { amount, currency }),
             interest_id: self.interest_id,
             since: self.since,
         })

@@ -11,11 +11,11 @@ use kota_domain::ids::Key;
 use kota_domain::interest::{
     Interest, InterestState, InterestStep, Partnership, ProjectSuggestions, project_closure,
 };
+use kota_domain::money::Money;
 use kota_domain::partner::Partner;
 use kota_domain::project::Project;
 use kota_domain::suggestion::Suggestions;
 use kota_store::matching::DEFAULT_SUGGESTIONS;
-use kota_store::matching::explain::money;
 
 use super::edit::interest::step_path;
 use super::view::{Choice, Pager};
@@ -26,8 +26,8 @@ use crate::extract::KeyPath;
 use crate::filters::{InterestQuery, PageQuery, Params};
 
 /// An amount as people read it (`USD 5,000,000`), or a dash.
-fn shown(amount: Option<&kota_domain::interest::Amount>) -> String {
-    amount.map_or_else(|| "—".into(), |a| money(a.amount, &a.currency))
+fn shown(amount: Option<&Money>) -> String {
+    amount.map_or_else(|| "—".into(), Money::readable)
 }
 
 #[derive(Template, WebTemplate)]
