@@ -162,11 +162,9 @@ fn unknown_focus_areas<'a>(
 
 fn iso_currency(value: &Option<String>, _: &()) -> garde::Result {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(code) if iso_currency::Currency::from_code(&code.to_ascii_uppercase()).is_none() => {
-            Err(garde::Error::new(format!(
-                "`{code}` is not an ISO 4217 currency code"
-            )))
-        }
+        Some(code) if !crate::money::Money::is_currency(code) => Err(garde::Error::new(format!(
+            "`{code}` is not an ISO 4217 currency code"
+        ))),
         _ => Ok(()),
     }
 }

@@ -38,6 +38,35 @@ pub fn list(items: &[String]) -> String {
     }
 }
 
+/// Why the country counts as it does, for a partner called `who` ("partner", "firm"), from
+/// the country factor's `value`.
+pub(super) fn country_reason(value: u8, country: &str, who: &str) -> String {
+    match value {
+        100 => format!("{country} is among the countries the {who} works in."),
+        50 => format!("The {who} names no countries it prefers."),
+        _ => format!("The {who} does not name {country} among its countries."),
+    }
+}
+
+/// What of the profile of a partner called `who` was taken from the network's documents,
+/// when anything was.
+pub(super) fn sources_reason(sources: Option<&ProfileSources>, who: &str) -> Option<String> {
+    let s = sources?;
+    let mut taken = Vec::new();
+    if s.documented_areas {
+        taken.push("its focus areas".to_owned());
+    }
+    if s.documented_countries {
+        taken.push("its countries (from the cities it works with)".to_owned());
+    }
+    (!taken.is_empty()).then(|| {
+        format!(
+            "The {who} has not filled in its profile: {} come from the network's documents.",
+            list(&taken)
+        )
+    })
+}
+
 /// An amount with thousands separators: `USD 12,000,000`.
 pub fn money(amount: i64, currency: &str) -> String {
     Money {
@@ -194,32 +223,12 @@ impl Pair<'_> {
                 )
             });
         }
-        out.push(match self.value(Factor::CountryInterest) {
-            100 => format!(
-                "{} is among the countries the partner works in.",
-                self.country()
-            ),
-            50 => "The partner names no countries it prefers.".to_owned(),
-            _ => format!(
-                "The partner does not name {} among its countries.",
-                self.country()
-            ),
-        });
-        if let Some(s) = self.sources {
-            let mut taken = Vec::new();
-            if s.documented_areas {
-                taken.push("its focus areas".to_owned());
-            }
-            if s.documented_countries {
-                taken.push("its countries (from the cities it works with)".to_owned());
-            }
-            if !taken.is_empty() {
-                out.push(format!(
-                    "The partner has not filled in its profile: {} come from the network's documents.",
-                    list(&taken)
-                ));
-            }
-        }
+        out.push(country_reason(
+            self.value(Factor::CountryInterest),
+            self.country(),
+            "partner",
+        ));
+        out.extend(sources_reason(self.sources, "partner"));
         out
     }
 

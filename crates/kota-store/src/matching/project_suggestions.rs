@@ -15,7 +15,7 @@ use kota_match::scoring::{Explanation, Factor};
 use kota_match::topk::Query;
 
 use super::MAX_SUGGESTIONS;
-use super::explain::{list, money};
+use super::explain::{country_reason, list, money, sources_reason};
 use super::input::{Capacities, ProfileSources, engine_input};
 use super::snapshot::NetworkSnapshot;
 use crate::{Store, StoreResult};
@@ -143,32 +143,12 @@ impl BusinessPair<'_> {
                 stage.label().to_lowercase()
             ));
         }
-        out.push(match self.value(Factor::CountryInterest) {
-            100 => format!(
-                "{} is among the countries the firm works in.",
-                self.country()
-            ),
-            50 => "The firm names no countries it prefers.".to_owned(),
-            _ => format!(
-                "The firm does not name {} among its countries.",
-                self.country()
-            ),
-        });
-        if let Some(s) = self.sources {
-            let mut taken = Vec::new();
-            if s.documented_areas {
-                taken.push("its focus areas".to_owned());
-            }
-            if s.documented_countries {
-                taken.push("its countries (from the cities it works with)".to_owned());
-            }
-            if !taken.is_empty() {
-                out.push(format!(
-                    "The firm has not filled in its profile: {} come from the network's documents.",
-                    list(&taken)
-                ));
-            }
-        }
+        out.push(country_reason(
+            self.value(Factor::CountryInterest),
+            self.country(),
+            "firm",
+        ));
+        out.extend(sources_reason(self.sources, "firm"));
         out
     }
 
