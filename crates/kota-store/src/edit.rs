@@ -1,5 +1,5 @@
 //! The one edit pipeline every change of a record runs through, written once:
-//! begin → load → authorise → version → validate → apply → save → audit → commit.
+//! begin → load → authorise → version → validate → apply → save → audit → notify → commit.
 //!
 //! A record plugs in by implementing [`Edit`] (its SQL lives in its own module under
 //! `records/`); the API and the forms call [`Store::edit`] alike, so who may change what is
@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use kota_domain::access::Principal;
 use kota_domain::edit::FieldError;
+use kota_domain::notice::Notice;
 use serde::Serialize;
 use tokio::sync::oneshot;
 
@@ -141,6 +142,18 @@ pub trait Edit: Send + Sync + 'static {
 
     /// What the audit log records besides the record after the change.
     fn audited(target: &Self::Target, output: &Self::Output) -> Audited;
+
+    /// What the change tells the people it concerns (a proposal to their city, an interest
+    /// in their project), recorded in the same transaction; none by default.
+    fn notices(
+        &self,
+        conn: &mut Conn<'_>,
+        target: &Self::Target,
+        output: &Self::Output,
+    ) -> impl Future<Output = StoreResult<Vec<Notice>>> + Send {
+        let _ = (conn, target, output);
+        async { Ok(Vec::new()) }
+    }
 }
 
 /// The answer of a change.
@@ -338,6 +351,10 @@ impl<E: Edit> EditJob<E> {
             },
         )
         .await?;
+        let notices = edit.notices(conn, &target, &output).await?;
+        if !notices.is_empty() {
+            conn.record_notices(who.user_id, &notices).await?;
+        }
         if let (Some(key), Some(answer)) = (idempotency, &after) {
             idempotency::remember(conn, who, key, answer).await?;
         }

@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod filters;
 mod forms;
+pub mod mail;
 mod metrics;
 mod pages;
 mod plan_versions;
