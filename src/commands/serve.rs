@@ -27,6 +27,72 @@ pub(crate) struct ServeArgs {
     /// Bearer token `/metrics` asks for; without it `/metrics` is open to whoever reaches it.
     #[arg(long, env = "KOTA_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
+    #[command(flatten)]
+    mail: MailArgs,
+}
+
+/// How Kota sends e-mail.
+#[derive(Debug, Args)]
+struct MailArgs {
+    /// The SMTP server mail goes through: `smtp://user:password@host:587` (STARTTLS when the
+    /// server offers it; `?tls=required` to insist) or `smtps://host:465`. Without it, each
+    /// mail is written as an `.eml` file into the data folder's `outbox/`.
+    #[arg(long, env = "KOTA_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The address people reach this site at, for the links in mail (default: the address
+    /// Kota listens on).
+    #[arg(long, env = "KOTA_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// The sender of every mail.
+    #[arg(long, env = "KOTA_MAIL_FROM", default_value = "Kota <kota@localhost>")]
+    mail_from: String,
+    /// Seconds a server keeps a mail it is sending to itself before another may send it.
+    #[arg(long, env = "KOTA_MAIL_LEASE_SECONDS", default_value_t = kota_web::mail::DEFAULT_LEASE.as_secs())]
+    mail_lease_seconds: u64,
+    /// Milliseconds between two looks at the outbox.
+    #[arg(long, env = "KOTA_MAIL_POLL_MS", default_value_t = 2000)]
+    mail_poll_ms: u64,
+    /// The hour (UTC, 0–23) of the daily digest; 0 is morning across South-East Asia.
+    #[arg(long, env = "KOTA_DIGEST_HOUR", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..24))]
+    digest_hour: u32,
+}
+
+impl MailArgs {
+    /// Starts sending the outbox, and says where mail goes.
+    async fn start(
+        &self,
+        store: &kota_store::Store,
+        data_dir: &std::path::Path,
+        address: SocketAddr,
+    ) -> anyhow::Result<()> {
+        use kota_web::mail::{Sender, Transport};
+        let lease = Duration::from_secs(self.mail_lease_seconds.max(3));
+        let transport = match self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            Some(url) => Transport::smtp(url, lease / 3)?,
+            None => {
+                let dir = data_dir.join("outbox");
+                Transport::folder(&dir)
+                    .with_context(|| format!("cannot make the outbox folder {}", dir.display()))?
+            }
+        };
+        let from = self.mail_from.parse().with_context(|| {
+            format!("KOTA_MAIL_FROM `{}` is not a mail address", self.mail_from)
+        })?;
+        let site = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{address}"));
+        println!("Mail goes out {}", transport.describe());
+        tracing::info!(mail = %transport.describe(), %site, "sending mail");
+        Sender::new(store.clone(), transport, &site, from)
+            .await?
+            .with_lease(lease)
+            .spawn(
+                Duration::from_millis(self.mail_poll_ms.max(50)),
+                self.digest_hour,
+            );
+        Ok(())
+    }
 }
 
 pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -47,6 +113,7 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Kota is serving the network at http://{address}/ (API: http://{address}/api/v1/openapi.json)"
     );
     tracing::info!(%address, database = store.backend(), "serving");
+    args.mail.start(&store, &args.db.data_dir, address).await?;
     let options = kota_web::WebOptions {
         secure_cookies: args.secure_cookies,
         header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),

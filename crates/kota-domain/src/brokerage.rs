@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::access::{Principal, Scope};
 use crate::city::CityRef;
 use crate::ical::{CalendarEntry, EntryTime, named_calendar};
+use crate::notice::{self, Audience, Notice};
 use crate::partner::PartnerRef;
 
 crate::vocabulary! {
@@ -404,6 +405,70 @@ impl Agenda {
             .collect();
         let name = format!("{} · {}", self.event.name, self.participant.name);
         named_calendar(&name, &entries, stamp)
+    }
+}
+
+impl Participant {
+    /// The people who act for this side.
+    fn audience(&self) -> Audience {
+        match self.kind {
+            ParticipantKind::City => Audience::City(self.id),
+            ParticipantKind::Partner => Audience::Partner(self.id),
+        }
+    }
+}
+
+impl MeetingRequest {
+    /// What a change of this request tells the other side: the invitee when it is made
+    /// (`made`), the requester when it is answered. `who` acted and is not told.
+    pub fn notices(&self, made: bool, who: &Principal) -> Vec<Notice> {
+        let (requester, invitee, event) =
+            (&self.requester.name, &self.invitee.name, &self.event.name);
+        let about = if self.about.is_empty() {
+            String::new()
+        } else {
+            format!("\n\nAbout: {}", notice::excerpt(&self.about, 400))
+        };
+        let (audience, kind, subject, text) = match self.state {
+            _ if made => (
+                self.invitee.audience(),
+                "meeting_requested",
+                format!("{requester} asks to meet {invitee} at {event}"),
+                format!(
+                    "{} asks for a meeting at {event}{}.{about}",
+                    self.requested_by,
+                    if self.state == MeetingState::Accepted {
+                        " (the event accepts every request: it is on the agenda)"
+                    } else {
+                        ""
+                    }
+                ),
+            ),
+            state => (
+                self.requester.audience(),
+                "meeting_answered",
+                format!(
+                    "{invitee} {} the meeting at {event}",
+                    if state == MeetingState::Accepted {
+                        "accepts"
+                    } else {
+                        "declines"
+                    }
+                ),
+                format!(
+                    "{}: {}.{about}",
+                    notice::acting(who),
+                    state.label().to_lowercase()
+                ),
+            ),
+        };
+        vec![Notice::new(
+            audience,
+            kind,
+            subject,
+            text,
+            format!("/events/{}/brokerage", self.event.slug),
+        )]
     }
 }
 

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::access::{Principal, Scope};
+use crate::notice::{self, Audience, Notice};
 use crate::project::{Project, Stage};
 
 crate::vocabulary! {
@@ -107,4 +108,35 @@ pub fn threads(mut comments: Vec<Comment>) -> Vec<(Comment, Vec<Comment>)> {
             (root, replies)
         })
         .collect()
+}
+
+impl Comment {
+    /// What this comment on `project` tells the people it concerns: the project's city, and,
+    /// for an answer, the author of the comment it answers (`answered`, when known). `who`
+    /// wrote it and is not told.
+    pub fn notices(
+        &self,
+        project: &Project,
+        answered: Option<Uuid>,
+        who: &Principal,
+    ) -> Vec<Notice> {
+        let title = &project.title;
+        let actor = notice::acting(who);
+        let (kind, subject) = if self.in_reply_to.is_some() {
+            (
+                "comment_answered",
+                format!("{actor} answers a comment on {title}"),
+            )
+        } else {
+            ("comment_posted", format!("{actor} comments on {title}"))
+        };
+        let text = format!("{}:\n\n{}", self.author, notice::excerpt(&self.text, 800));
+        let link = format!("/projects/{}#comment-{}", project.slug, self.id);
+        std::iter::once(Audience::City(project.city.id))
+            .chain(answered.map(Audience::Person))
+            .map(|audience| {
+                Notice::new(audience, kind, subject.clone(), text.clone(), link.clone())
+            })
+            .collect()
+    }
 }

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::access::Principal;
 use crate::city::CityRef;
+use crate::notice::{self, Audience, Notice};
 use crate::provenance::Source;
 
 crate::vocabulary! {
@@ -382,6 +384,38 @@ pub fn local_to_utc(zone: Tz, local: chrono::NaiveDateTime) -> Option<DateTime<U
     zone.from_local_datetime(&local)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
+}
+
+impl Decision {
+    /// What a recorded decision tells the cities it concerns (each once). `who` recorded it
+    /// and is not told.
+    pub fn notices(&self, who: &Principal) -> Vec<Notice> {
+        let mut cities: Vec<&CityRef> = self.concerns.iter().map(|c| &c.city).collect();
+        cities.sort_by_key(|c| c.id);
+        cities.dedup_by_key(|c| c.id);
+        let event = &self.event.title;
+        let text = format!(
+            "{} records a decision of {event}:\n\n{}{}",
+            notice::acting(who),
+            notice::excerpt(&self.text, 800),
+            self.outcome.as_ref().map_or_else(String::new, |o| format!(
+                "\n\nOutcome: {}",
+                notice::excerpt(o, 400)
+            ))
+        );
+        cities
+            .into_iter()
+            .map(|city| {
+                Notice::new(
+                    Audience::City(city.id),
+                    "decision_recorded",
+                    format!("A decision of {event} concerns {}", city.name),
+                    text.clone(),
+                    format!("/events/{}", self.event.slug),
+                )
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::access::{Principal, Scope};
 use crate::city::CityRef;
 use crate::money::Money;
+use crate::notice::{self, Audience, Notice};
 use crate::partner::{Instrument, PartnerRef};
 use crate::project::Project;
 
@@ -294,6 +295,52 @@ impl InterestStep {
             Self::Withdraw => "withdrawn",
             Self::Message => "given a message",
         }
+    }
+}
+
+impl Interest {
+    /// What a change of this interest tells the project's city and the firm: its submission
+    /// (`step` none) or a step, taken by `who` (who is not told).
+    pub fn notices(&self, step: Option<InterestStep>, who: &Principal) -> Vec<Notice> {
+        let (project, partner) = (&self.project.title, &self.partner.name);
+        let actor = notice::acting(who);
+        let (kind, subject, text) = match step {
+            None => (
+                "interest_submitted",
+                format!("{partner} is interested in {project}"),
+                format!(
+                    "{partner} expresses interest in {project} ({}{}).\n\n{}",
+                    self.instrument.label().to_lowercase(),
+                    self.amount
+                        .as_ref()
+                        .map_or_else(String::new, |m| format!(", {}", m.readable())),
+                    notice::excerpt(&self.note, 600)
+                ),
+            ),
+            Some(InterestStep::Message) => (
+                "interest_message",
+                format!("{actor} writes about the interest of {partner} in {project}"),
+                self.messages
+                    .last()
+                    .map_or_else(String::new, |m| notice::excerpt(&m.text, 600)),
+            ),
+            Some(step) => (
+                "interest_step",
+                format!(
+                    "The interest of {partner} in {project} is {}",
+                    self.state.label().to_lowercase()
+                ),
+                format!("{actor}: {}.", step.label().to_lowercase()),
+            ),
+        };
+        let link = format!("/interests/{}", self.id);
+        [
+            Audience::City(self.project.city.id),
+            Audience::Partner(self.partner.id),
+        ]
+        .into_iter()
+        .map(|audience| Notice::new(audience, kind, subject.clone(), text.clone(), link.clone()))
+        .collect()
     }
 }
 

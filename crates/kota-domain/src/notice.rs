@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::access::Principal;
 use crate::mail::{MailKind, Outgoing};
 
 /// Who a notice is for.
@@ -54,6 +55,31 @@ impl Notice {
             link: link.into(),
         }
     }
+}
+
+/// Who made a change, as the notice's subject names them: the city, member state or
+/// partner they act for, or "A coordinator".
+pub fn acting(who: &Principal) -> String {
+    who.place.clone().unwrap_or_else(|| {
+        if who.is_coordinator() {
+            "A coordinator".to_owned()
+        } else {
+            who.name.clone()
+        }
+    })
+}
+
+/// A text cut to about `max` characters at a word, for the lines of a notice.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut
+        .rfind(char::is_whitespace)
+        .map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end())
 }
 
 /// How a person wants notices by e-mail.
@@ -163,6 +189,13 @@ mod tests {
         }
         assert_eq!(Delivery::parse("weekly"), None);
         assert_eq!(Delivery::default(), Delivery::Immediate);
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word() {
+        assert_eq!(excerpt("  short  ", 10), "short");
+        assert_eq!(excerpt("one two three four", 10), "one two…");
+        assert_eq!(excerpt("กรุงเทพมหานคร อมรรัตนโกสินทร์", 14), "กรุงเทพมหานคร…");
     }
 
     #[test]

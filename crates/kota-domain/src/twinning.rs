@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::access::{Principal, Scope};
 use crate::city::CityRef;
+use crate::notice::{self, Audience, Notice};
 use crate::partner::PartnerRef;
 use crate::provenance::Source;
 
@@ -268,6 +269,78 @@ impl Transition {
             Self::Conclude => "concluded",
             Self::Withdraw => "withdrawn",
         }
+    }
+}
+
+impl Twinning {
+    /// What a change of this twinning tells its two sides: a proposal (`transition` none) or
+    /// a step, made by `who` (who is not told).
+    pub fn notices(&self, transition: Option<Transition>, who: &Principal) -> Vec<Notice> {
+        let (city, partner) = (&self.city.name, &self.partner.name);
+        let actor = notice::acting(who);
+        let (kind, subject, text) = match transition {
+            None => (
+                "twinning_proposed",
+                format!("{partner} proposes a twinning with {city}"),
+                format!(
+                    "{partner} proposes to twin with {city}: {}\n\nThe city's officers and \
+                     national representative accept or decline it on the twinning's page.",
+                    notice::excerpt(&self.objectives, 400)
+                ),
+            ),
+            Some(Transition::Accept) => (
+                "twinning_accepted",
+                format!("{actor} accepts the twinning of {city} and {partner}"),
+                if self.awaiting_partner {
+                    format!("{actor} accepts. It becomes active once {partner} accepts too.")
+                } else {
+                    format!("The twinning of {city} and {partner} is active.")
+                },
+            ),
+            Some(Transition::Decline) => (
+                "twinning_declined",
+                format!("{actor} declines the twinning of {city} and {partner}"),
+                format!("The twinning {partner} proposed to {city} is declined."),
+            ),
+            Some(Transition::Endorse) => (
+                "twinning_endorsed",
+                format!("The network endorses the twinning of {city} and {partner}"),
+                format!("{actor} endorses the twinning of {city} and {partner}."),
+            ),
+            Some(Transition::LogActivity) => (
+                "twinning_activity",
+                format!("{actor} logs an activity in the twinning of {city} and {partner}"),
+                self.activities.last().map_or_else(String::new, |a| {
+                    format!(
+                        "{} on {}: {}",
+                        a.kind.label(),
+                        a.on_date,
+                        notice::excerpt(&a.note, 400)
+                    )
+                }),
+            ),
+            Some(Transition::Conclude) => (
+                "twinning_concluded",
+                format!("The twinning of {city} and {partner} is concluded"),
+                format!(
+                    "{actor} concludes it. Outcome: {}",
+                    notice::excerpt(self.outcome.as_deref().unwrap_or(""), 400)
+                ),
+            ),
+            Some(Transition::Withdraw) => (
+                "twinning_withdrawn",
+                format!("{actor} withdraws the twinning of {city} and {partner}"),
+                format!("The twinning of {city} and {partner} is withdrawn."),
+            ),
+        };
+        let link = format!("/twinnings/{}", self.id);
+        [
+            Audience::City(self.city.id),
+            Audience::Partner(self.partner.id),
+        ]
+        .into_iter()
+        .map(|audience| Notice::new(audience, kind, subject.clone(), text.clone(), link.clone()))
+        .collect()
     }
 }
 

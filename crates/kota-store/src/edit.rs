@@ -148,10 +148,11 @@ pub trait Edit: Send + Sync + 'static {
     fn notices(
         &self,
         conn: &mut Conn<'_>,
+        who: &Principal,
         target: &Self::Target,
         output: &Self::Output,
     ) -> impl Future<Output = StoreResult<Vec<Notice>>> + Send {
-        let _ = (conn, target, output);
+        let _ = (conn, who, target, output);
         async { Ok(Vec::new()) }
     }
 }
@@ -351,7 +352,7 @@ impl<E: Edit> EditJob<E> {
             },
         )
         .await?;
-        let notices = edit.notices(conn, &target, &output).await?;
+        let notices = edit.notices(conn, who, &target, &output).await?;
         if !notices.is_empty() {
             conn.record_notices(who.user_id, &notices).await?;
         }

@@ -40,3 +40,6 @@ CREATE TABLE outbox (
     last_error      TEXT
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL;
+
+-- Who wrote a comment, so that an answer reaches them (unknown for comments written before).
+ALTER TABLE project_comments ADD COLUMN author_id BLOB REFERENCES users (id) ON DELETE SET NULL;

@@ -6,6 +6,7 @@ use kota_domain::access::Principal;
 use kota_domain::comment::{Comment, CommentSide, closed_because, may_answer, side_of};
 use kota_domain::edit::{CommentInput, FieldError};
 use kota_domain::ids::Key;
+use kota_domain::notice::Notice;
 use kota_domain::project::Project;
 use uuid::Uuid;
 
@@ -89,22 +90,39 @@ impl Edit for PostComment {
     async fn save(
         &self,
         conn: &mut Conn<'_>,
-        _: &Principal,
+        who: &Principal,
         _: &Project,
         c: &Comment,
     ) -> StoreResult<()> {
         on_conn!(conn, db => sqlx::query(
-            "INSERT INTO project_comments (id, project_id, in_reply_to, author, side, text, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO project_comments (id, project_id, in_reply_to, author, side, text, created_at, author_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(c.id).bind(c.project).bind(c.in_reply_to).bind(&c.author).bind(c.side.as_str())
-        .bind(&c.text).bind(c.created_at)
+        .bind(&c.text).bind(c.created_at).bind(who.user_id)
         .execute(&mut *db).await.map(|_| ()))?;
         Ok(())
     }
 
     fn audited(_: &Project, c: &Comment) -> Audited {
         Audited::creation(c.id)
+    }
+
+    async fn notices(
+        &self,
+        conn: &mut Conn<'_>,
+        who: &Principal,
+        project: &Project,
+        c: &Comment,
+    ) -> StoreResult<Vec<Notice>> {
+        let answered: Option<Uuid> = match c.in_reply_to {
+            Some(parent) => on_conn!(conn, db => sqlx::query_scalar(
+                "SELECT author_id FROM project_comments WHERE id = $1",
+            ).bind(parent).fetch_optional(&mut *db).await)?
+            .flatten(),
+            None => None,
+        };
+        Ok(c.notices(project, answered, who))
     }
 }
 

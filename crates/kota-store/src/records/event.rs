@@ -11,6 +11,7 @@ use kota_domain::event::{
     Concern, ConcernType, Decision, Event, EventRef, Participant, ParticipantType,
 };
 use kota_domain::ids::{Key, slugify, slugify_with_suffix};
+use kota_domain::notice::Notice;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -225,6 +226,16 @@ impl Edit for RecordDecision {
 
     fn audited(_: &Event, d: &Decision) -> Audited {
         Audited::creation(d.id)
+    }
+
+    async fn notices(
+        &self,
+        _: &mut Conn<'_>,
+        who: &Principal,
+        _: &Event,
+        d: &Decision,
+    ) -> StoreResult<Vec<Notice>> {
+        Ok(d.notices(who))
     }
 }
 

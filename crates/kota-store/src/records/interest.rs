@@ -16,6 +16,7 @@ use kota_domain::interest::{
     may_submit, project_closure, speaks_for_city,
 };
 use kota_domain::money::Money;
+use kota_domain::notice::Notice;
 use kota_domain::page::{Page, PageRequest};
 use kota_domain::partner::{Instrument, PartnerRef};
 use kota_domain::project::Project;
@@ -165,6 +166,16 @@ impl Edit for SubmitInterest {
 
     fn audited(_: &Submission, i: &Interest) -> Audited {
         Audited::creation(i.id)
+    }
+
+    async fn notices(
+        &self,
+        _: &mut Conn<'_>,
+        who: &Principal,
+        _: &Submission,
+        i: &Interest,
+    ) -> StoreResult<Vec<Notice>> {
+        Ok(i.notices(None, who))
     }
 }
 
@@ -324,6 +335,16 @@ impl<A: InterestAction> Edit for ChangeInterest<A> {
 
     fn audited(before: &Interest, after: &Interest) -> Audited {
         Audited::update(after.id, before)
+    }
+
+    async fn notices(
+        &self,
+        _: &mut Conn<'_>,
+        who: &Principal,
+        _: &Interest,
+        after: &Interest,
+    ) -> StoreResult<Vec<Notice>> {
+        Ok(after.notices(Some(A::STEP), who))
     }
 }
 

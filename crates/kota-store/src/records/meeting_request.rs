@@ -15,6 +15,7 @@ use kota_domain::edit::FieldError;
 use kota_domain::edit::brokerage::MeetingRequestKeys;
 use kota_domain::event::EventKind;
 use kota_domain::ids::Key;
+use kota_domain::notice::Notice;
 use kota_domain::page::{Page, PageRequest};
 use uuid::Uuid;
 
@@ -259,6 +260,16 @@ impl Edit for RequestMeeting {
     fn audited(_: &RequestTarget, r: &MeetingRequest) -> Audited {
         Audited::creation(r.id)
     }
+
+    async fn notices(
+        &self,
+        _: &mut Conn<'_>,
+        who: &Principal,
+        _: &RequestTarget,
+        r: &MeetingRequest,
+    ) -> StoreResult<Vec<Notice>> {
+        Ok(r.notices(true, who))
+    }
 }
 
 /// The same key for a pair whichever side asks.
@@ -375,6 +386,16 @@ impl<A: AnswerKind> Edit for AnswerMeeting<A> {
 
     fn audited(before: &MeetingRequest, after: &MeetingRequest) -> Audited {
         Audited::update(after.id, before)
+    }
+
+    async fn notices(
+        &self,
+        _: &mut Conn<'_>,
+        who: &Principal,
+        _: &MeetingRequest,
+        r: &MeetingRequest,
+    ) -> StoreResult<Vec<Notice>> {
+        Ok(r.notices(false, who))
     }
 }
 

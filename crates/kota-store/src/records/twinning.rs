@@ -11,6 +11,7 @@ use kota_domain::access::{Principal, Scope};
 use kota_domain::city::CityRef;
 use kota_domain::edit::{ActivityInput, ConclusionInput, FieldError, ProposalInput, Step};
 use kota_domain::ids::{Key, stable_id};
+use kota_domain::notice::Notice;
 use kota_domain::page::{Page, PageRequest};
 use kota_domain::partner::{Partner, PartnerRef};
 use kota_domain::provenance::Source;
@@ -148,6 +149,16 @@ impl Edit for ProposeTwinning {
 
     fn audited(_: &Sides, t: &Twinning) -> Audited {
         Audited::creation(t.id)
+    }
+
+    async fn notices(
+        &self,
+        _: &mut Conn<'_>,
+        who: &Principal,
+        _: &Sides,
+        t: &Twinning,
+    ) -> StoreResult<Vec<Notice>> {
+        Ok(t.notices(None, who))
     }
 }
 
@@ -289,6 +300,16 @@ impl<S: TwinningStep> Edit for ChangeTwinning<S> {
 
     fn audited(before: &Twinning, after: &Twinning) -> Audited {
         Audited::update(after.id, before)
+    }
+
+    async fn notices(
+        &self,
+        _: &mut Conn<'_>,
+        who: &Principal,
+        _: &Twinning,
+        t: &Twinning,
+    ) -> StoreResult<Vec<Notice>> {
+        Ok(t.notices(Some(S::TRANSITION), who))
     }
 }
 

@@ -11,6 +11,7 @@ use std::time::Duration;
 use kota_store::mail::QueuedMail;
 use kota_store::{Store, StoreResult};
 
+pub use lettre::message::Mailbox;
 pub use message::render;
 pub use transport::{Delivered, Transport, TransportError};
 

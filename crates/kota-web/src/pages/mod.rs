@@ -10,6 +10,7 @@ mod interests;
 mod records;
 mod rounds;
 mod twinnings;
+mod unsubscribe;
 pub(crate) mod view;
 
 use axum::Router;
@@ -28,6 +29,10 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::home))
         .route("/about", get(home::about))
+        .route(
+            "/unsubscribe/{token}",
+            get(unsubscribe::ask).post(unsubscribe::stop),
+        )
         .route("/member-states", get(catalogue::member_states))
         .route("/member-states/{iso2}", get(records::member_state))
         .route("/cities", get(catalogue::cities))
