@@ -1,0 +1,124 @@
+"""Mail through real servers: the outbox folder when no SMTP server is configured, and a
+real SMTP server (scripts/lib/smtp_sink.py) with two Kota servers on one PostgreSQL database,
+one of them killed in the middle of sending.
+
+    mail_proof.py folder URL PARTNER_TOKEN OFFICER_EMAIL OUTBOX_DIR SERVER_STDOUT
+    mail_proof.py once URL_A URL_B PID_A PID_B PARTNER_TOKEN OFFICER_TOKEN OFFICER_EMAIL SINK_DIR SINK_PORT LEASE
+"""
+
+import email
+import email.policy
+import glob
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+from proof_http import Client, check
+
+ADB = "asian-development-bank-adb"
+
+
+def read_mails(folder):
+    """The messages in a folder of .eml files, oldest first."""
+    mails = []
+    for path in sorted(glob.glob(os.path.join(folder, "*.eml"))):
+        with open(path, "rb") as f:
+            mails.append(email.message_from_binary_file(f, policy=email.policy.default))
+    return mails
+
+
+def to(mails, address):
+    return [m for m in mails if m["To"] and address in m["To"]]
+
+
+def wait_for(what, condition, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    check(False, f"{what} within {seconds} s")
+
+
+def folder(url, partner_token, officer_email, outbox, stdout):
+    said = open(stdout, encoding="utf-8").read()
+    check(f"Mail goes out as .eml files in {outbox}" in said, "the server says at start that mail goes to the outbox folder")
+    adb = Client(url, partner_token)
+    r = adb.request("POST", "/api/v1/twinnings", body={
+        "partner": ADB, "city": "bangkok", "focus_areas": ["quality_environment"],
+        "objectives": "Flood early warning for the canals"})
+    check(r.status == 201, f"a partner proposes a twinning ({r.status})")
+    mail = wait_for("a .eml file for the city's officer", lambda: to(read_mails(outbox), officer_email), 20)[0]
+    check(mail["Subject"] == "Asian Development Bank (ADB) proposes a twinning with Bangkok", f"its subject ({mail['Subject']})")
+    body = mail.get_content()
+    check(f"{url}/twinnings/{r.json()['id']}" in body, "it links the twinning's page on this server")
+    check(mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click", "it carries the one-click unsubscribe header")
+    unsubscribe = mail["List-Unsubscribe"].strip("<>")
+    stop = Client(url).request("POST", unsubscribe.removeprefix(url), form={"List-Unsubscribe": "One-Click"})
+    check(stop.status == 200, f"one click on its unsubscribe address stops the mail ({stop.status})")
+
+
+def comment(client, slug, text):
+    r = client.request("POST", f"/api/v1/projects/{slug}/comments", body={"text": text})
+    check(r.status == 201, f"a comment through {client.port} ({r.status})")
+
+
+def connected_pid(port, pids):
+    """Which of `pids` holds a connection to the SMTP server on `port`."""
+    out = subprocess.run(["ss", "-Htnp", "state", "established", f"( dport = :{port} )"],
+                         capture_output=True, text=True, check=True).stdout
+    for pid in pids:
+        if f"pid={pid}," in out:
+            return pid
+    return None
+
+
+def once(url_a, url_b, pid_a, pid_b, partner_token, officer_token, officer_email, sink, port, lease):
+    lease = int(lease)
+    officer = Client(url_a, officer_token)
+    r = officer.request("POST", "/api/v1/cities/bangkok/projects", body={
+        "title": "Electric bus depot", "focus_areas": ["built_infrastructure"], "stage": "planning"})
+    check(r.status == 201, f"the city's officer adds a project in planning ({r.status})")
+    slug = r.json()["slug"]
+    a, b = Client(url_a, partner_token), Client(url_b, partner_token)
+
+    # Both servers send the outbox; each notice mail goes out once.
+    texts = [f"Comment {n}: size the depot for {n + 100} buses." for n in range(12)]
+    for n, text in enumerate(texts):
+        comment(a if n % 2 == 0 else b, slug, text)
+    mails = wait_for("12 notice mails to the officer", lambda: (lambda m: m if len(m) >= 12 else None)(
+        to(read_mails(sink), officer_email)), 60)
+    time.sleep(3)
+    mails = to(read_mails(sink), officer_email)
+    bodies = [m.get_content() for m in mails]
+    check(len(mails) == 12, f"12 comments through two servers gave 12 mails ({len(mails)})")
+    check(all(sum(t in body for body in bodies) == 1 for t in texts), "each comment's mail arrived once")
+    check(len({m["Message-ID"] for m in mails}) == 12, "each with a Message-ID of its own")
+
+    # One server is killed in the middle of an SMTP conversation: the other sends the mail
+    # once its lease ends, and it arrives once.
+    open(os.path.join(sink, "stall-next"), "w").close()
+    last = "Killed mid-send: does this arrive once?"
+    comment(a, slug, last)
+    wait_for("the SMTP server to hold a conversation open", lambda: os.path.exists(os.path.join(sink, "stalled")), 30)
+    victim = wait_for("the sending server's connection", lambda: connected_pid(port, [pid_a, pid_b]), 5)
+    os.kill(int(victim), signal.SIGKILL)
+    killed_at = time.time()
+    print(f"killed server pid {victim} in the middle of sending")
+    arrived = wait_for("the mail from the surviving server", lambda: [
+        m for m in to(read_mails(sink), officer_email) if last in m.get_content()], lease + 30)
+    took = time.time() - killed_at
+    time.sleep(3)
+    copies = [m for m in to(read_mails(sink), officer_email) if last in m.get_content()]
+    check(len(arrived) == 1 and len(copies) == 1, f"the mail arrived once ({len(copies)} copies)")
+    check(took >= lease - 3, f"after the killed server's lease ended ({took:.1f} s; lease {lease} s)")
+    print(f"the surviving server delivered it {took:.1f} s after the kill (lease {lease} s)")
+
+
+if __name__ == "__main__":
+    command, args = sys.argv[1], sys.argv[2:]
+    {"folder": folder, "once": once}[command](*args)
