@@ -412,7 +412,10 @@ async fn one_click_stops_notice_mail_and_a_visit_alone_does_not() {
     let before = recipients(&app).await.len();
     let world_bank = "world-bank";
     let rep = app
-        .user_with_scope(Role::PartnerRepresentative, ScopeKey::Partner(world_bank.into()))
+        .user_with_scope(
+            Role::PartnerRepresentative,
+            ScopeKey::Partner(world_bank.into()),
+        )
         .await;
     propose(&app, &rep, world_bank, "bangkok").await;
     assert_eq!(
@@ -565,4 +568,130 @@ async fn a_failed_delivery_waits_and_is_retried_and_a_secret_is_forgotten_once_s
         .await
         .expect("outbox");
     assert_eq!(kept, vec![vec![String::new()]]);
+}
+
+#[tokio::test]
+async fn meeting_requests_reach_the_side_asked_and_answers_the_side_that_asked() {
+    let app = TestApp::spawn().await;
+    let list = app.get_json("/api/v1/events?limit=1", 200).await;
+    let event = list["items"][0]["slug"].as_str().expect("slug").to_owned();
+    common::raw_sql(
+        &app.store,
+        &format!(
+            "UPDATE events SET starts_on = '2099-03-01', ends_on = '2099-03-02', \
+             date_text = '2099-03-01/2099-03-02', date_precision = 'day', \
+             kind = 'brokerage_session' WHERE slug = '{event}'"
+        ),
+    )
+    .await
+    .expect("a coming brokerage session");
+    let officer = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
+        .await;
+    let adb = app
+        .user_with_scope(Role::PartnerRepresentative, ScopeKey::Partner(ADB.into()))
+        .await;
+    let made = post(
+        &app,
+        &officer,
+        &format!("/api/v1/events/{event}/meeting-requests"),
+        json!({"with": ADB, "about": "Flood sensors"}),
+    )
+    .await;
+    assert_eq!(made.status(), 201);
+    let r: Value = made.json().await.expect("json");
+    let asked = app.store.notifications(adb.id).await.expect("notices");
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].kind, "meeting_requested");
+    assert!(
+        asked[0]
+            .subject
+            .starts_with("Bangkok asks to meet Asian Development Bank (ADB) at "),
+        "{}",
+        asked[0].subject
+    );
+    assert!(asked[0].text.contains("Flood sensors"));
+    assert_eq!(asked[0].link, format!("/events/{event}/brokerage"));
+    assert!(
+        app.store
+            .notifications(officer.id)
+            .await
+            .expect("notices")
+            .is_empty()
+    );
+
+    let id = r["id"].as_str().expect("id");
+    let accepted = post(
+        &app,
+        &adb,
+        &format!("/api/v1/meeting-requests/{id}/accept"),
+        json!(null),
+    )
+    .await;
+    assert_eq!(accepted.status(), 200);
+    let answered = app.store.notifications(officer.id).await.expect("notices");
+    assert_eq!(answered.len(), 1);
+    assert_eq!(answered[0].kind, "meeting_answered");
+    assert!(
+        answered[0]
+            .subject
+            .starts_with("Asian Development Bank (ADB) accepts the meeting at ")
+    );
+}
+
+#[tokio::test]
+async fn a_decision_reaches_each_city_it_concerns_once() {
+    let app = TestApp::spawn().await;
+    let list = app.get_json("/api/v1/events?limit=1", 200).await;
+    let event = list["items"][0]["slug"].as_str().expect("slug").to_owned();
+    let coordinator = app.user(Role::Coordinator).await;
+    let bangkok = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
+        .await;
+    let cebu = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("cebu-city".into()))
+        .await;
+    let jakarta = app
+        .user_with_scope(Role::CityOfficer, ScopeKey::City("jakarta".into()))
+        .await;
+    let decided = post(
+        &app,
+        &coordinator,
+        &format!("/api/v1/events/{event}/decisions"),
+        json!({"text": "Pilot flood sensors along the canals",
+               "concerns": [{"type": "city", "id": "cebu-city"}, {"type": "city", "id": "bangkok"},
+                            {"type": "plan", "id": "bangkok"}]}),
+    )
+    .await;
+    assert_eq!(
+        decided.status(),
+        201,
+        "{}",
+        decided.text().await.unwrap_or_default()
+    );
+    for (city, name) in [(&bangkok, "Bangkok"), (&cebu, "Cebu City")] {
+        let told = app.store.notifications(city.id).await.expect("notices");
+        assert_eq!(told.len(), 1, "{name}: {told:?}");
+        assert_eq!(told[0].kind, "decision_recorded");
+        assert!(
+            told[0].subject.ends_with(&format!("concerns {name}")),
+            "{}",
+            told[0].subject
+        );
+        assert!(told[0].text.contains("Pilot flood sensors"));
+    }
+    assert!(
+        app.store
+            .notifications(jakarta.id)
+            .await
+            .expect("notices")
+            .is_empty()
+    );
+    assert!(
+        app.store
+            .notifications(coordinator.id)
+            .await
+            .expect("notices")
+            .is_empty()
+    );
 }
