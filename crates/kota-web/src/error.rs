@@ -96,7 +96,7 @@ impl Problem {
             ..Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid-parameter",
-                format!("parameter `{parameter}`: {message}"),
+                format!("“{parameter}” in the address: {message}"),
             )
         }
     }
