@@ -11,6 +11,7 @@ use crate::ids::KeyError;
 /// What is wrong with a field, for machines: stable, whatever the words say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = FieldErrorCode)]
 pub enum Code {
     /// Nothing was given where a value is needed.
     Required,
@@ -217,6 +218,17 @@ const TERMS: &[(&str, &str, Kind)] = &[
     ("email", "your e-mail address", Kind::Text),
     ("password", "a password", Kind::Text),
     ("budget", "the budget", Kind::Number),
+    (
+        "budget_confidential",
+        "whether the amounts are confidential",
+        Kind::Text,
+    ),
+    (
+        "open_to_private_investment",
+        "whether it is open to private investment",
+        Kind::Text,
+    ),
+    ("instrument", "how the firm would take part", Kind::Text),
     ("funding_gap", "the funding gap", Kind::Number),
 ];
 
@@ -250,13 +262,26 @@ pub fn noun(path: &str) -> String {
     }
 }
 
-/// The noun with "the" instead of "a", for a sentence that starts with it.
-fn the(path: &str) -> String {
-    let n = noun(path);
-    let n = n
+/// A field's name as a label: "Member state", "Title", "Budget confidential".
+pub fn label(path: &str) -> String {
+    let (noun, _) = term(path);
+    let bare = noun
         .strip_prefix("a ")
-        .map_or(n.clone(), |rest| format!("the {rest}"));
-    capital(&n)
+        .or_else(|| noun.strip_prefix("the "))
+        .unwrap_or(&noun);
+    capital(bare)
+}
+
+/// The noun with "the" instead of "a": "the title".
+fn definite(path: &str) -> String {
+    let n = noun(path);
+    n.strip_prefix("a ")
+        .map_or(n.clone(), |rest| format!("the {rest}"))
+}
+
+/// The definite noun to start a sentence with: "The title".
+fn the(path: &str) -> String {
+    capital(&definite(path))
 }
 
 /// The text with its first letter in capitals.
@@ -487,7 +512,11 @@ pub fn not_a_choice(path: &str, value: &str, choices: &[&str]) -> FieldError {
             noun(path)
         )
     } else {
-        format!("Choose {} from: {}", noun(path), choices.join(", "))
+        format!(
+            "Choose {} from: {} (“{value}” is not one of them)",
+            noun(path),
+            choices.join(", ")
+        )
     };
     FieldError::new(path, Code::NotAChoice, message)
 }
@@ -588,9 +617,10 @@ pub fn from_json(path: &str, serde_message: &str) -> FieldError {
             _ if integer => (Code::NotANumber, format!("Give {n} as a whole number")),
             "f32" | "f64" => (Code::NotANumber, format!("Give {n} as a number")),
             "a boolean" => (Code::WrongType, format!("Give {n} as true or false")),
-            "a string" | "a borrowed string" | "a character" => {
-                (Code::WrongType, format!("Give {n} as text in quotes"))
-            }
+            "a string" | "a borrowed string" | "a character" => (
+                Code::WrongType,
+                format!("Put {} in double quotes: it is text", definite(path)),
+            ),
             "a sequence" => (Code::WrongType, format!("Give {n} as a list, in [ ]")),
             x if x.starts_with("a map") || x.starts_with("struct ") => {
                 (Code::WrongType, format!("Give {n} as an object, in {{ }}"))
@@ -770,7 +800,7 @@ mod tests {
                 "stage",
                 "unknown variant `done`, expected one of `idea`, `planning`",
                 "not_a_choice",
-                "Choose the stage from: idea, planning",
+                "Choose the stage from: idea, planning (“done” is not one of them)",
             ),
             (
                 "deadline",
@@ -782,7 +812,13 @@ mod tests {
                 "budget_confidential",
                 "invalid type: string \"yes\", expected a boolean",
                 "wrong_type",
-                "Give the budget confidential as true or false",
+                "Give whether the amounts are confidential as true or false",
+            ),
+            (
+                "title",
+                "invalid type: integer `5`, expected a string",
+                "wrong_type",
+                "Put the title in double quotes: it is text",
             ),
             (
                 "focus_areas",
