@@ -798,7 +798,7 @@ async fn the_user_and_token_commands_manage_accounts() {
                 "admin",
             ],
             "\n",
-            "empty",
+            "Give a password",
         ),
         (
             vec![
@@ -1016,7 +1016,7 @@ async fn the_user_and_token_commands_manage_accounts() {
         "",
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("token name"));
+    assert!(stderr(&out).contains("Give the token a name"));
 
     let out = run(
         &["user", "disable", "--email", "officer@bangkok.example"],

@@ -347,7 +347,10 @@ async fn bad_times_and_references_are_named_in_words() {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "ends_at");
-    assert_eq!(p["errors"][0]["message"], "the event ends before it starts");
+    assert_eq!(
+        p["errors"][0]["message"],
+        "The event must end after it starts"
+    );
 
     let mut blank = session();
     blank["title"] = json!("   ");
@@ -382,7 +385,7 @@ async fn bad_times_and_references_are_named_in_words() {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "host_city");
-    assert_eq!(p["errors"][0]["message"], "`atlantis` is not a member city");
+    assert_eq!(p["errors"][0]["message"], "“atlantis” is not a member city");
 
     // Decisions are public: a twinning still proposed is not one they can name.
     let adb = app

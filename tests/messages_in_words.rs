@@ -295,17 +295,22 @@ fn cases(project: &str) -> Vec<(&'static str, String, Option<String>, Vec<Value>
     ]
 }
 
+/// The slug of one of Bangkok's projects.
+async fn bangkok_project(app: &TestApp) -> String {
+    let listed = app
+        .get_json("/api/v1/projects?city=bangkok&limit=1", 200)
+        .await;
+    listed["items"][0]["slug"]
+        .as_str()
+        .expect("a Bangkok project")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn no_api_message_names_a_rust_type_or_a_bare_rule_and_each_has_a_code() {
     let app = TestApp::spawn().await;
     let coordinator = app.user(Role::Coordinator).await;
-    let listed = app
-        .get_json("/api/v1/projects?city=bangkok&limit=1", 200)
-        .await;
-    let project = listed["items"][0]["slug"]
-        .as_str()
-        .expect("a Bangkok project")
-        .to_owned();
+    let project = bangkok_project(&app).await;
     let mut seen_codes = std::collections::BTreeSet::new();
     for (method, path, etag_of, bodies) in cases(&project) {
         for body in bodies {
@@ -315,11 +320,7 @@ async fn no_api_message_names_a_rust_type_or_a_bare_rule_and_each_has_a_code() {
                 .bearer_auth(&coordinator.token)
                 .json(&body);
             if let Some(e) = &etag_of {
-                let tag = app.get(e).await.headers()["etag"]
-                    .to_str()
-                    .expect("etag")
-                    .to_owned();
-                request = request.header("If-Match", tag);
+                request = request.header("If-Match", app.etag(e).await);
             }
             let response = request.send().await.expect("send");
             let status = response.status().as_u16();
@@ -421,13 +422,7 @@ async fn no_form_message_names_a_rust_type_or_a_bare_rule() {
     let app = TestApp::spawn().await;
     let coordinator = app.user(Role::Coordinator).await;
     let client = app.login(&coordinator).await;
-    let listed = app
-        .get_json("/api/v1/projects?city=bangkok&limit=1", 200)
-        .await;
-    let project = listed["items"][0]["slug"]
-        .as_str()
-        .expect("a Bangkok project")
-        .to_owned();
+    let project = bangkok_project(&app).await;
     let long = "x".repeat(20_000);
     let forms: Vec<(String, Vec<(&str, &str)>)> = vec![
         (

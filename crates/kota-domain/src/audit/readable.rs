@@ -58,7 +58,7 @@ pub fn readable(entry: &AuditEntry) -> Readable {
         subject,
         done: done(&entry.action),
         href: href(&entry.object_type, &entry.object_id, record),
-        changes: changes(entry.before.as_ref(), entry.after.as_ref()),
+        changes: changes(entry),
     }
 }
 
@@ -146,33 +146,32 @@ fn href(kind: &str, id: &str, record: Option<&Value>) -> Option<String> {
         "twinning" => Some(format!("/twinnings/{id}")),
         "interest" => Some(format!("/interests/{id}")),
         "action_plan" => Some(format!("/cities/{id}/plan")),
+        // A comment is shown on its project's page.
+        "comment" => record
+            .and_then(|r| text(r, "project"))
+            .map(|project| format!("/projects/{project}")),
         "focus_area" => Some(format!("/framework#{id}")),
         _ => None,
     }
 }
 
-fn fields(v: Option<&Value>) -> Map<String, Value> {
-    match v {
-        Some(Value::Object(m)) => m.clone(),
-        _ => Map::new(),
-    }
-}
-
 /// The fields that differ (all that have a value, for a creation or a removal), in name
 /// order, each in words.
-fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<ReadableChange> {
-    let (b, a) = (fields(before), fields(after));
-    let mut names: Vec<&String> = b.keys().chain(a.keys()).collect();
-    names.sort();
-    names.dedup();
-    names
+fn changes(entry: &AuditEntry) -> Vec<ReadableChange> {
+    entry
+        .changed_fields()
         .into_iter()
-        .filter(|n| !UNSAID.contains(&n.as_str()))
-        .filter(|n| b.get(*n) != a.get(*n))
-        .map(|n| (n, shown(b.get(n)), shown(a.get(n))))
+        .filter(|c| !UNSAID.contains(&c.field.as_str()))
+        .map(|c| {
+            (
+                words::label(&c.field),
+                shown(c.before.as_ref()),
+                shown(c.after.as_ref()),
+            )
+        })
         .filter(|(_, before, after)| before != after)
-        .map(|(n, before, after)| ReadableChange {
-            field: words::label(n),
+        .map(|(field, before, after)| ReadableChange {
+            field,
             before,
             after,
         })
@@ -361,5 +360,11 @@ mod tests {
         let r = readable(&entry("update", "network", None, Some(json!({"a": 1}))));
         assert_eq!(r.heading(), "Network: updated");
         assert_eq!(r.href, None);
+        let comment =
+            json!({"id": "5", "project": "p-1", "text": "Which sensors?", "side": "partner"});
+        let r = readable(&entry("create", "comment", None, Some(comment)));
+        assert_eq!(r.heading(), "Comment: created");
+        assert_eq!(r.href.as_deref(), Some("/projects/p-1"));
+        assert_eq!(r.changes.len(), 3, "{r:?}");
     }
 }
