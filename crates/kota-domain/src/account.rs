@@ -323,4 +323,40 @@ mod tests {
         assert_eq!(ScopeKind::of(Role::Coordinator), ScopeKind::Network);
         assert_eq!(ScopeKind::of(Role::Admin), ScopeKind::Network);
     }
+
+    #[test]
+    fn refusals_are_sentences_a_person_reads_with_a_code() {
+        use crate::edit::Code;
+        let login = Email::parse("somchai@bangkok.go.th").unwrap_or_else(|_| unreachable!());
+        let said = |r: Result<(), AccountRuleError>| {
+            r.err()
+                .map(|e| (e.code(), e.to_string()))
+                .unwrap_or((Code::Conflict, String::new()))
+        };
+        assert_eq!(
+            said(check_password("short", &login)),
+            (
+                Code::TooShort,
+                "Use at least 12 characters for the password".into()
+            )
+        );
+        assert_eq!(
+            said(check_password("", &login)),
+            (Code::Required, "Give a password".into())
+        );
+        assert_eq!(
+            said(check_password("somchai-somchai-2024", &login)),
+            (
+                Code::TooWeak,
+                "Choose a password that is harder to guess: it contains your e-mail address".into()
+            )
+        );
+        assert_eq!(
+            check_display_name("a@b").err().map(|e| e.to_string()),
+            Some(
+                "Leave the @ out of your name: others see your name, and e-mail addresses are not shown"
+                    .into()
+            )
+        );
+    }
 }

@@ -93,7 +93,7 @@ impl Problem {
         Self::new(
             StatusCode::BAD_REQUEST,
             "invalid-path",
-            format!("the path is not valid: {message}"),
+            format!("The address does not name a record: {message}"),
         )
     }
 
