@@ -638,7 +638,7 @@ async fn bad_token_requests_are_problems_and_store_nothing() {
             .text()
             .await
             .expect("HTML")
-            .contains("a token name must have")
+            .contains("Give the token a name of 1 to 100 characters")
     );
     assert_eq!(
         app.store.api_tokens(user.id).await.expect("tokens").len(),
@@ -784,7 +784,7 @@ async fn the_user_and_token_commands_manage_accounts() {
                 "admin",
             ],
             "short\n",
-            "too short",
+            "Use at least 12 characters",
         ),
         (
             vec![
@@ -798,7 +798,7 @@ async fn the_user_and_token_commands_manage_accounts() {
                 "admin",
             ],
             "\n",
-            "empty",
+            "Give a password",
         ),
         (
             vec![
@@ -872,7 +872,7 @@ async fn the_user_and_token_commands_manage_accounts() {
                 "admin",
             ],
             "another good passphrase\n",
-            "must not contain `@`",
+            "Leave the @ out of your name",
         ),
         (
             vec![
@@ -886,7 +886,7 @@ async fn the_user_and_token_commands_manage_accounts() {
                 "admin",
             ],
             "another good passphrase\n",
-            "a name must have 1 to 100 characters",
+            "Give your name in 1 to 100 characters",
         ),
         (
             vec![
@@ -900,7 +900,7 @@ async fn the_user_and_token_commands_manage_accounts() {
                 "admin",
             ],
             "another good passphrase\n",
-            "is not an e-mail address",
+            "Give your e-mail address as name@example.org",
         ),
     ] {
         let out = run(&args, stdin);
@@ -957,7 +957,7 @@ async fn the_user_and_token_commands_manage_accounts() {
         "tiny\n",
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("too short"));
+    assert!(stderr(&out).contains("Use at least 12 characters"));
     let out = run(
         &["user", "set-password", "--email", "ghost@example.org"],
         "a fine long passphrase\n",
@@ -1016,7 +1016,7 @@ async fn the_user_and_token_commands_manage_accounts() {
         "",
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("token name"));
+    assert!(stderr(&out).contains("Give the token a name"));
 
     let out = run(
         &["user", "disable", "--email", "officer@bangkok.example"],

@@ -308,7 +308,7 @@ async fn unknown_parameters_are_refused_by_name() {
         assert_eq!(response.status().as_u16(), 400, "{path}");
         assert!(common::content_type(&response).starts_with("text/html"));
         let html = response.text().await.expect("HTML");
-        assert!(html.contains(&format!("`{parameter}`")), "{path}: {html}");
+        assert!(html.contains(&format!("“{parameter}”")), "{path}: {html}");
     }
     for path in [
         "/api/v1/projects?city=bangkok&status=&limit=5&offset=0",

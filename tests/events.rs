@@ -191,7 +191,7 @@ async fn a_coordinator_runs_an_event_from_creation_to_decisions_that_reach_the_c
     assert_eq!(p["errors"][0]["field"], "concerns[0].id");
     assert_eq!(
         p["errors"][0]["message"],
-        "`no-such-project` is not a project"
+        "“no-such-project” is not a project"
     );
     let decided = send(&app, post.clone(), Some(&coordinator), &format!("{at}/decisions"),
         json!({"text": "Pilot flood sensors along the canals",
@@ -328,7 +328,7 @@ async fn bad_times_and_references_are_named_in_words() {
     assert_eq!(p["errors"][0]["field"], "time_zone");
     assert_eq!(
         p["errors"][0]["message"],
-        "`Asia/Manilla` is not a time zone; use an IANA name such as Asia/Manila"
+        "Give the time zone by its IANA name, e.g. Asia/Manila (“Asia/Manilla” is not one)"
     );
 
     let mut backwards = session();
@@ -347,7 +347,10 @@ async fn bad_times_and_references_are_named_in_words() {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "ends_at");
-    assert_eq!(p["errors"][0]["message"], "the event ends before it starts");
+    assert_eq!(
+        p["errors"][0]["message"],
+        "The event must end after it starts"
+    );
 
     let mut blank = session();
     blank["title"] = json!("   ");
@@ -382,7 +385,7 @@ async fn bad_times_and_references_are_named_in_words() {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "host_city");
-    assert_eq!(p["errors"][0]["message"], "`atlantis` is not a member city");
+    assert_eq!(p["errors"][0]["message"], "“atlantis” is not a member city");
 
     // Decisions are public: a twinning still proposed is not one they can name.
     let adb = app
@@ -599,7 +602,7 @@ async fn coordinators_run_events_from_phone_forms_and_the_pages_show_them() {
         .expect("POST");
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.expect("html");
-    assert!(html.contains("is not a time zone; use an IANA name such as Asia/Manila"));
+    assert!(html.contains("Give the time zone by its IANA name, e.g. Asia/Manila"));
 
     // A decision concerning Jakarta, through the form; Jakarta's page shows it.
     let new_decision = format!("{page}/decisions/new");

@@ -68,8 +68,8 @@ async fn the_profile_form_keeps_bad_input_and_marks_each_field() {
     assert_eq!(response.status().as_u16(), 422);
     let html = response.text().await.expect("page");
     assert!(html.contains("2 fields need attention"), "{html}");
-    assert!(html.contains("must be an http or https address"));
-    assert!(html.contains("`lots` is not a number"));
+    assert!(html.contains("Give the web site as an address starting with https:// or http://"));
+    assert!(html.contains("Give the population as a number (“lots” is not one)"));
     assert!(html.contains("aria-invalid=\"true\""));
     assert!(
         html.contains("Kept &#60;b&#62;as typed&#60;/b&#62;"),
@@ -287,7 +287,7 @@ async fn a_project_form_reads_milestones_and_reports_bad_dates() {
     assert_eq!(bad.status().as_u16(), 422);
     let html = bad.text().await.expect("page");
     assert!(
-        html.contains("the due date `2027-13-01` is not YYYY-MM-DD"),
+        html.contains("give the due date as YYYY-MM-DD (“2027-13-01” is not one)"),
         "{html}"
     );
     let good = post(
@@ -357,9 +357,9 @@ async fn partner_offers_are_edited_and_shown() {
     .await;
     assert_eq!(bad.status().as_u16(), 422);
     let html = bad.text().await.expect("page");
-    assert!(html.contains("cannot exceed the largest ticket"));
-    assert!(html.contains("a ticket size needs a funding instrument"));
-    assert!(html.contains("must be between 0 and 100"));
+    assert!(html.contains("The smallest ticket cannot be larger than the largest"));
+    assert!(html.contains("A ticket size needs a funding instrument"));
+    assert!(html.contains("Give each strength from 0 to 100"));
     let good = post(
         &app,
         &client,
@@ -443,10 +443,18 @@ async fn coordinators_see_the_audit_log_network_wide_and_per_object() {
         .text()
         .await
         .expect("html");
-    assert!(log.contains("update of <a href=\"/cities/"), "{log}");
     assert!(
-        log.contains("Audited words"),
-        "the changed field is shown with its new value"
+        log.contains("<a href=\"/cities/bangkok\">City “Bangkok”</a>: updated"),
+        "the entry names the record it is about, with a link: {log}"
+    );
+    assert!(
+        log.contains("<th scope=\"row\">Description</th>")
+            && log.contains("<td class=\"pre\">Audited words</td>"),
+        "the changed field is shown in words with its new value"
+    );
+    assert!(
+        !log.contains("<th scope=\"row\">Version</th>") && !log.contains("{&#34;"),
+        "only what changed, and no raw JSON"
     );
     let city = app.get_json("/api/v1/cities/bangkok", 200).await;
     let id = city["city"]["id"].as_str().expect("id");
@@ -457,7 +465,10 @@ async fn coordinators_see_the_audit_log_network_wide_and_per_object() {
         .expect("GET");
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.expect("html");
-    assert!(html.contains("History of a city") && html.contains("Audited words"));
+    assert!(
+        html.contains("History of city “Bangkok”") && html.contains("Audited words"),
+        "{html}"
+    );
     let city_page = client
         .get(app.url("/cities/bangkok"))
         .send()

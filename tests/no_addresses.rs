@@ -754,7 +754,7 @@ async fn people_change_the_name_others_see_them_by() {
         .expect("POST");
     assert_eq!(refused.status().as_u16(), 422);
     let html = refused.text().await.expect("HTML");
-    assert!(html.contains("no control characters") && html.contains("value=\"tab\there\""));
+    assert!(html.contains("on one line") && html.contains("value=\"tab\there\""));
     let forged = client
         .post(app.url("/account/name"))
         .form(&[("display_name", "Forged")])

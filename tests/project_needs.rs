@@ -182,7 +182,7 @@ async fn amounts_and_needs_that_do_not_hold_together_are_named() {
     assert!(message("funding_gap.currency").contains("budget's currency"));
     assert!(message("viability_rationale").contains("open to private investment"));
     assert!(message("support_sought").contains("Funding is listed twice"));
-    assert!(message("deadline").contains("2000 and 2100"));
+    assert!(message("deadline").contains("from 2000 to 2100"));
     let mut over = needs("Depot", "planning", false);
     over["funding_gap"] = json!({"amount": 30_000_000, "currency": "USD"});
     let refused = problem(create(&app, &officer.token, &over).await, 422).await;

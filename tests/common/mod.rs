@@ -87,6 +87,14 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The `ETag` a GET of `path` answers with (what a change sends as `If-Match`).
+    pub async fn etag(&self, path: &str) -> String {
+        self.get(path).await.headers()["etag"]
+            .to_str()
+            .expect("etag")
+            .to_owned()
+    }
+
     /// GET a path and read its JSON, asserting the status.
     pub async fn get_json(&self, path: &str, status: u16) -> serde_json::Value {
         let response = self.get(path).await;

@@ -26,32 +26,49 @@ pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountRuleError {
     /// The login is not an e-mail address.
-    #[error("`{0}` is not an e-mail address")]
+    #[error("Give your e-mail address as name@example.org (“{0}” is not one)")]
     InvalidEmail(String),
     /// No password was given.
-    #[error("the password is empty")]
+    #[error("Give a password")]
     EmptyPassword,
     /// The password is too short.
-    #[error("the password is too short: use at least {MIN_PASSWORD_CHARS} characters")]
+    #[error("Use at least {MIN_PASSWORD_CHARS} characters for the password")]
     ShortPassword,
     /// The password is too long.
-    #[error("the password is too long: use at most {MAX_PASSWORD_BYTES} bytes")]
+    #[error("Use a shorter password: at most {MAX_PASSWORD_BYTES} letters, digits or signs")]
     LongPassword,
     /// The password is easy to guess.
-    #[error("the password is too easy to guess: {0}")]
+    #[error("Choose a password that is harder to guess: {0}")]
     GuessablePassword(&'static str),
     /// The name of an API token is empty, too long or has control characters.
-    #[error(
-        "a token name must have 1 to {MAX_TOKEN_NAME_CHARS} characters and no control characters"
-    )]
+    #[error("Give the token a name of 1 to {MAX_TOKEN_NAME_CHARS} characters, on one line")]
     InvalidTokenName,
     /// A display name is empty, too long or has control characters.
-    #[error("a name must have 1 to {MAX_DISPLAY_NAME_CHARS} characters and no control characters")]
+    #[error("Give your name in 1 to {MAX_DISPLAY_NAME_CHARS} characters, on one line")]
     InvalidDisplayName,
     /// A display name has an `@`: it could be or hold an e-mail address, which others would
     /// then see.
-    #[error("a name must not contain `@`: others see it, and e-mail addresses are not shown")]
+    #[error(
+        "Leave the @ out of your name: others see your name, and e-mail addresses are not shown"
+    )]
     DisplayNameWithAt,
+}
+
+impl AccountRuleError {
+    /// What is wrong, as the code a field error carries beside these words.
+    pub fn code(&self) -> crate::edit::Code {
+        use crate::edit::Code;
+        match self {
+            Self::EmptyPassword => Code::Required,
+            Self::ShortPassword => Code::TooShort,
+            Self::LongPassword => Code::TooLong,
+            Self::GuessablePassword(_) => Code::TooWeak,
+            Self::InvalidEmail(_)
+            | Self::InvalidTokenName
+            | Self::InvalidDisplayName
+            | Self::DisplayNameWithAt => Code::InvalidFormat,
+        }
+    }
 }
 
 /// An e-mail address used as a login: trimmed and in lower case, so that logins compare
@@ -121,13 +138,13 @@ pub fn check_password(password: &str, login: &Email) -> Result<(), AccountRuleEr
     distinct.dedup();
     if distinct.len() < MIN_DISTINCT_CHARS {
         return Err(AccountRuleError::GuessablePassword(
-            "it repeats too few different characters",
+            "it uses too few different characters",
         ));
     }
     let name = login.as_str().split('@').next().unwrap_or("");
     if name.chars().count() >= 3 && password.to_lowercase().contains(name) {
         return Err(AccountRuleError::GuessablePassword(
-            "it contains the e-mail address",
+            "it contains your e-mail address",
         ));
     }
     Ok(())
@@ -305,5 +322,41 @@ mod tests {
         );
         assert_eq!(ScopeKind::of(Role::Coordinator), ScopeKind::Network);
         assert_eq!(ScopeKind::of(Role::Admin), ScopeKind::Network);
+    }
+
+    #[test]
+    fn refusals_are_sentences_a_person_reads_with_a_code() {
+        use crate::edit::Code;
+        let login = Email::parse("somchai@bangkok.go.th").unwrap_or_else(|_| unreachable!());
+        let said = |r: Result<(), AccountRuleError>| {
+            r.err()
+                .map(|e| (e.code(), e.to_string()))
+                .unwrap_or((Code::Conflict, String::new()))
+        };
+        assert_eq!(
+            said(check_password("short", &login)),
+            (
+                Code::TooShort,
+                "Use at least 12 characters for the password".into()
+            )
+        );
+        assert_eq!(
+            said(check_password("", &login)),
+            (Code::Required, "Give a password".into())
+        );
+        assert_eq!(
+            said(check_password("somchai-somchai-2024", &login)),
+            (
+                Code::TooWeak,
+                "Choose a password that is harder to guess: it contains your e-mail address".into()
+            )
+        );
+        assert_eq!(
+            check_display_name("a@b").err().map(|e| e.to_string()),
+            Some(
+                "Leave the @ out of your name: others see your name, and e-mail addresses are not shown"
+                    .into()
+            )
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! altered or removed entry breaks the chain where it happened.
 
 pub mod checkpoint;
+pub mod readable;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};

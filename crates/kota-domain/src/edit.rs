@@ -17,6 +17,7 @@ mod partner;
 mod plan;
 mod project;
 mod twinning;
+pub mod words;
 
 pub use comment::CommentInput;
 pub use event::{
@@ -30,14 +31,29 @@ pub use plan::{
 };
 pub use project::{ProjectInput, ProjectUpdateInput};
 pub use twinning::{ActivityInput, ConclusionInput, ProposalInput, Step, TwinningProposal};
+pub use words::Code;
 
-/// One invalid field and what is wrong with it.
+/// One invalid field and what is wrong with it: in words for a person, and as a code for
+/// machines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FieldError {
     /// The field, as a path (`milestones[0].title`).
     pub field: String,
-    /// What is wrong.
+    /// What is wrong, as a stable code.
+    pub code: Code,
+    /// What is wrong, in words, with the rule the value breaks.
     pub message: String,
+}
+
+impl FieldError {
+    /// The field at `field` is wrong in the way `code` says, and `message` tells a person.
+    pub fn new(field: impl Into<String>, code: Code, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code,
+            message: message.into(),
+        }
+    }
 }
 
 /// Every invalid field of an input, or nothing.
@@ -61,11 +77,15 @@ fn report(result: Result<(), garde::Report>) -> Vec<FieldError> {
         Ok(()) => Vec::new(),
         Err(r) => r
             .iter()
-            .map(|(path, e)| FieldError {
-                field: path.to_string(),
-                message: e.message().to_owned(),
-            })
-            .collect(),
+            .map(|(path, e)| words::from_rule(&path.to_string(), e.message()))
+            .fold(Vec::new(), |mut said: Vec<FieldError>, e| {
+                // Two rules of one field may say the same (a blank title is both too short
+                // and blank): once is enough.
+                if !said.contains(&e) {
+                    said.push(e);
+                }
+                said
+            }),
     }
 }
 
@@ -88,7 +108,7 @@ fn clean(s: &Option<String>) -> Option<String> {
 fn no_control(value: &Option<String>, _: &()) -> garde::Result {
     match value {
         Some(v) if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => {
-            Err(garde::Error::new("must not contain control characters"))
+            Err(garde::Error::new(words::rule::CONTROL))
         }
         _ => Ok(()),
     }
@@ -98,19 +118,23 @@ fn no_control(value: &Option<String>, _: &()) -> garde::Result {
 fn list_text(max: usize) -> impl FnOnce(&Vec<String>, &()) -> garde::Result {
     move |values, _| {
         for (i, v) in values.iter().enumerate() {
+            let line = i + 1;
             if v.trim().is_empty() {
-                return Err(garde::Error::new(format!("entry {} is blank", i + 1)));
+                return Err(garde::Error::new(format!(
+                    "{}:{line}",
+                    words::rule::ENTRY_BLANK
+                )));
             }
             if v.chars().count() > max {
                 return Err(garde::Error::new(format!(
-                    "entry {} is longer than {max} characters",
-                    i + 1
+                    "{}:{line}:{max}",
+                    words::rule::ENTRY_LONG
                 )));
             }
             if v.chars().any(char::is_control) {
                 return Err(garde::Error::new(format!(
-                    "entry {} contains control characters",
-                    i + 1
+                    "{}:{line}",
+                    words::rule::ENTRY_CONTROL
                 )));
             }
         }
@@ -123,12 +147,12 @@ fn list_text(max: usize) -> impl FnOnce(&Vec<String>, &()) -> garde::Result {
 #[allow(clippy::ptr_arg)] // garde hands custom validators the field as declared
 fn paragraphs(value: &String, _: &()) -> garde::Result {
     if value.trim().is_empty() {
-        Err(garde::Error::new("must not be blank"))
+        Err(garde::Error::new(words::rule::BLANK))
     } else if value
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        Err(garde::Error::new("must not contain control characters"))
+        Err(garde::Error::new(words::rule::CONTROL))
     } else {
         Ok(())
     }
@@ -137,9 +161,9 @@ fn paragraphs(value: &String, _: &()) -> garde::Result {
 #[allow(clippy::ptr_arg)] // garde hands custom validators the field as declared
 fn title_text(value: &String, _: &()) -> garde::Result {
     if value.trim().is_empty() {
-        Err(garde::Error::new("must not be blank"))
+        Err(garde::Error::new(words::rule::BLANK))
     } else if value.chars().any(char::is_control) {
-        Err(garde::Error::new("must not contain control characters"))
+        Err(garde::Error::new(words::rule::CONTROL))
     } else {
         Ok(())
     }
@@ -153,18 +177,21 @@ fn unknown_focus_areas<'a>(
     ids.into_iter()
         .enumerate()
         .filter(|(_, id)| !focus_area_ids.contains(id))
-        .map(|(i, id)| FieldError {
-            field: format!("focus_areas[{i}]"),
-            message: format!("`{id}` is not a focus area of the framework"),
+        .map(|(i, id)| {
+            words::unknown_record(
+                &format!("focus_areas[{i}]"),
+                id,
+                "a focus area of the framework",
+            )
         })
         .collect()
 }
 
 fn iso_currency(value: &Option<String>, _: &()) -> garde::Result {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        Some(code) if !crate::money::Money::is_currency(code) => Err(garde::Error::new(format!(
-            "`{code}` is not an ISO 4217 currency code"
-        ))),
+        Some(code) if !crate::money::Money::is_currency(code) => {
+            Err(garde::Error::new(words::rule::CURRENCY))
+        }
         _ => Ok(()),
     }
 }
@@ -204,7 +231,7 @@ fn web_address(value: &Option<String>, _: &()) -> garde::Result {
             {
                 Ok(())
             }
-            _ => Err(garde::Error::new("must be an http or https address")),
+            _ => Err(garde::Error::new(words::rule::WEB_ADDRESS)),
         },
         None => Ok(()),
     }
@@ -219,10 +246,11 @@ impl CityProfileInput {
     pub fn check(&self) -> Checked {
         let mut errors = report(self.validate());
         if self.population_year.is_some() && self.population.is_none() {
-            errors.push(FieldError {
-                field: "population_year".into(),
-                message: "needs a population".into(),
-            });
+            errors.push(FieldError::new(
+                "population_year",
+                Code::Conflict,
+                "Give the population this year's figure is of, or leave the year out",
+            ));
         }
         done(errors)
     }

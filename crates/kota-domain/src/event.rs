@@ -154,9 +154,12 @@ pub struct Decision {
 
 /// The IANA time zone `name` names, or the words that say it names none.
 pub fn time_zone(name: &str) -> Result<Tz, String> {
-    name.trim()
-        .parse::<Tz>()
-        .map_err(|_| format!("`{name}` is not a time zone; use an IANA name such as Asia/Manila"))
+    name.trim().parse::<Tz>().map_err(|_| {
+        format!(
+            "Give the time zone by its IANA name, e.g. Asia/Manila (“{}” is not one)",
+            name.trim()
+        )
+    })
 }
 
 /// An instant as read on the clocks of `zone`.

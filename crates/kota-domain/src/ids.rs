@@ -20,13 +20,13 @@ pub enum Key {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
     /// Nothing was given.
-    #[error("the identifier is empty")]
+    #[error("Give an id or short name")]
     Empty,
     /// Longer than any slug or id.
-    #[error("the identifier is longer than {MAX_KEY_LEN} characters")]
+    #[error("An id or short name has at most {MAX_KEY_LEN} characters")]
     TooLong,
     /// NUL or another control character.
-    #[error("the identifier contains a control character")]
+    #[error("An id or short name has no invisible control characters")]
     Control,
 }
 

@@ -31,7 +31,7 @@ impl PageRequest {
     pub fn new(limit: Option<u32>, offset: Option<u64>) -> Result<Self, String> {
         let limit = limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(format!("must be between 1 and {MAX_LIMIT}"));
+            return Err(format!("Give how many to show, from 1 to {MAX_LIMIT}"));
         }
         Ok(Self {
             limit,

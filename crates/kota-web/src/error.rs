@@ -42,8 +42,16 @@ impl Problem {
 
     /// The request body has invalid fields: each is listed.
     pub fn invalid(errors: Vec<kota_domain::edit::FieldError>) -> Self {
-        let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        let detail = format!("invalid fields: {}", names.join(", "));
+        let mut names: Vec<&str> = Vec::new();
+        for e in &errors {
+            if !names.contains(&e.field.as_str()) {
+                names.push(&e.field);
+            }
+        }
+        let detail = match (names.as_slice(), errors.first()) {
+            ([one], Some(e)) => format!("Check {one}: {}", e.message),
+            _ => format!("Check these fields: {}", names.join(", ")),
+        };
         Self {
             errors,
             ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid-fields", detail)
@@ -85,7 +93,7 @@ impl Problem {
         Self::new(
             StatusCode::BAD_REQUEST,
             "invalid-path",
-            format!("the path is not valid: {message}"),
+            format!("The address does not name a record: {message}"),
         )
     }
 
@@ -96,7 +104,7 @@ impl Problem {
             ..Self::new(
                 StatusCode::BAD_REQUEST,
                 "invalid-parameter",
-                format!("parameter `{parameter}`: {message}"),
+                format!("“{parameter}” in the address: {message}"),
             )
         }
     }

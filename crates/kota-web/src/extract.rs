@@ -22,7 +22,12 @@ impl<S: Send + Sync> FromRequestParts<S> for KeyPath {
         let path = parts.uri.path().to_owned();
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
-            .map_err(|e| Refused::at(&path, Problem::invalid_path(&e.body_text())))?;
+            .map_err(|_| {
+                Refused::at(
+                    &path,
+                    Problem::invalid_path("it is not readable text (UTF-8)"),
+                )
+            })?;
         parse_key(&raw)
             .map(KeyPath)
             .map_err(|p| Refused::at(&path, p))

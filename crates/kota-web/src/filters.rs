@@ -38,9 +38,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Problem> {
         let query = parts.uri.query().unwrap_or("");
-        serde_urlencoded::from_str(query)
-            .map(Params)
-            .map_err(|e| Problem::bad_parameter("query", &e.to_string()))
+        serde_urlencoded::from_str(query).map(Params).map_err(|_| {
+            Problem::bad_parameter("query", "The parameters of the address cannot be read")
+        })
     }
 }
 
@@ -63,8 +63,9 @@ fn given(v: &Option<String>) -> Option<&str> {
 fn number<T: std::str::FromStr>(name: &str, v: &Option<String>) -> Result<Option<T>, Problem> {
     given(v)
         .map(|s| {
-            s.parse()
-                .map_err(|_| Problem::bad_parameter(name, &format!("`{s}` is not a whole number")))
+            s.parse().map_err(|_| {
+                Problem::bad_parameter(name, &format!("Give a whole number (“{s}” is not one)"))
+            })
         })
         .transpose()
 }
@@ -80,7 +81,10 @@ fn vocabulary<T: Copy>(
         .map(|s| {
             parse(s).ok_or_else(|| {
                 let allowed: Vec<&str> = all.iter().map(|v| show(*v)).collect();
-                Problem::bad_parameter(name, &format!("`{s}` is not one of {}", allowed.join(", ")))
+                Problem::bad_parameter(
+                    name,
+                    &format!("Choose one of: {} (“{s}” is not one)", allowed.join(", ")),
+                )
             })
         })
         .transpose()
@@ -90,11 +94,12 @@ fn text(name: &str, v: &Option<String>) -> Result<Option<String>, Problem> {
     match given(v) {
         Some(s) if s.chars().count() > MAX_QUERY_TEXT => Err(Problem::bad_parameter(
             name,
-            &format!("is longer than {MAX_QUERY_TEXT} characters"),
+            &format!("Give at most {MAX_QUERY_TEXT} characters"),
         )),
-        Some(s) if s.chars().any(char::is_control) => {
-            Err(Problem::bad_parameter(name, "contains control characters"))
-        }
+        Some(s) if s.chars().any(char::is_control) => Err(Problem::bad_parameter(
+            name,
+            "Take the invisible control characters out",
+        )),
         other => Ok(other.map(str::to_owned)),
     }
 }
@@ -118,7 +123,7 @@ async fn country(store: &Store, v: &Option<String>) -> Result<Option<String>, Pr
             } else {
                 Err(Problem::bad_parameter(
                     "country",
-                    &format!("`{code}` is not a member state"),
+                    &format!("“{code}” is not a member state: give a two-letter code, e.g. TH"),
                 ))
             }
         }
@@ -140,7 +145,7 @@ async fn focus_area(store: &Store, v: &Option<String>) -> Result<Option<String>,
                     .collect();
                 Err(Problem::bad_parameter(
                     "focus_area",
-                    &format!("`{id}` is not one of {}", ids.join(", ")),
+                    &format!("Choose one of: {} (“{id}” is not one)", ids.join(", ")),
                 ))
             }
         }
@@ -156,7 +161,7 @@ fn key_param(name: &str, v: &Option<String>) -> Result<Option<Key>, Problem> {
 
 /// The parameter `name` names no record.
 fn unknown(name: &str, key: &Key) -> Problem {
-    Problem::bad_parameter(name, &format!("no {name} has the id or slug `{key}`"))
+    Problem::bad_parameter(name, &format!("No {name} has the id or short name “{key}”"))
 }
 
 async fn city(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
@@ -204,7 +209,10 @@ impl CityQuery {
     pub(crate) async fn resolve(&self, store: &Store) -> Result<CityFilter, Problem> {
         let cohort = number::<i32>("cohort", &self.cohort)?;
         if cohort.is_some_and(|y| !(1900..=2200).contains(&y)) {
-            return Err(Problem::bad_parameter("cohort", "must be a year"));
+            return Err(Problem::bad_parameter(
+                "cohort",
+                "Give a year from 1900 to 2200",
+            ));
         }
         Ok(CityFilter {
             country: country(store, &self.country).await?,
@@ -268,7 +276,7 @@ impl ProjectQuery {
                 ReportedStatus::parse(s).ok_or_else(|| {
                     Problem::bad_parameter(
                         "status",
-                        &format!("`{s}` is not one of ongoing_or_planning, completed, unreported"),
+                        &format!("Choose one of: ongoing_or_planning, completed, unreported (“{s}” is not one)"),
                     )
                 })?,
             )),
@@ -302,7 +310,7 @@ impl ProjectQuery {
                     chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
                         Problem::bad_parameter(
                             "deadline_before",
-                            &format!("`{d}` is not a day: give it as YYYY-MM-DD"),
+                            &format!("Give a day as YYYY-MM-DD (“{d}” is not one)"),
                         )
                     })
                 })
@@ -320,7 +328,7 @@ fn yes_no(name: &str, v: &Option<String>) -> Result<Option<bool>, Problem> {
             "false" => Ok(false),
             _ => Err(Problem::bad_parameter(
                 name,
-                &format!("`{s}` is neither true nor false"),
+                &format!("Give true or false (“{s}” is neither)"),
             )),
         })
         .transpose()
@@ -454,7 +462,10 @@ impl EventQuery {
     pub(crate) async fn resolve(&self, store: &Store) -> Result<EventFilter, Problem> {
         let year = number::<i32>("year", &self.year)?;
         if year.is_some_and(|y| !(1900..=2200).contains(&y)) {
-            return Err(Problem::bad_parameter("year", "must be a year"));
+            return Err(Problem::bad_parameter(
+                "year",
+                "Give a year from 1900 to 2200",
+            ));
         }
         Ok(EventFilter {
             year,
@@ -482,11 +493,11 @@ impl AuditQuery {
             (None, None) => Ok(None),
             (Some(_), None) => Err(Problem::bad_parameter(
                 "object_id",
-                "is required with object_type",
+                "Give the object's id with its kind (object_type)",
             )),
             (None, Some(_)) => Err(Problem::bad_parameter(
                 "object_type",
-                "is required with object_id",
+                "Give the object's kind with its id (object_id)",
             )),
         }
     }

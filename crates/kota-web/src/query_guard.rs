@@ -103,18 +103,22 @@ fn decode(part: &str) -> Result<(String, String), Problem> {
             &String::from_utf8_lossy(
                 &percent_encoding::percent_decode_str(name).collect::<Vec<u8>>(),
             ),
-            "its name is not UTF-8 text",
+            "The name of this parameter is not readable text (UTF-8)",
         )
     })?;
-    let value = text(value).map_err(|_| Problem::bad_parameter(&name, "is not UTF-8 text"))?;
+    let value = text(value)
+        .map_err(|_| Problem::bad_parameter(&name, "The value is not readable text (UTF-8)"))?;
     if name.chars().any(char::is_control) {
         return Err(Problem::bad_parameter(
             &name.replace(char::is_control, "\u{fffd}"),
-            "its name contains control characters",
+            "The name of this parameter has invisible control characters",
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(Problem::bad_parameter(&name, "contains control characters"));
+        return Err(Problem::bad_parameter(
+            &name,
+            "Take the invisible control characters out of the value",
+        ));
     }
     Ok((name, value))
 }
@@ -126,14 +130,14 @@ fn check_query(query: &str, allowed: Option<&[String]>) -> Result<(), Problem> {
         let Some(allowed) = allowed else { continue };
         if !allowed.contains(&name) {
             let takes = if allowed.is_empty() {
-                "this address takes no parameters".to_owned()
+                "This address takes no parameters".to_owned()
             } else {
-                format!("this address takes {}", allowed.join(", "))
+                format!(
+                    "This address does not take it: it takes {}",
+                    allowed.join(", ")
+                )
             };
-            return Err(Problem::bad_parameter(
-                &name,
-                &format!("is unknown: {takes}"),
-            ));
+            return Err(Problem::bad_parameter(&name, &takes));
         }
     }
     Ok(())

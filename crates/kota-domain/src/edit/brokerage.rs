@@ -5,7 +5,7 @@ use garde::Validate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Checked, FieldError, done, no_control, report};
+use super::{Checked, Code, FieldError, done, no_control, report};
 use crate::brokerage::Slot;
 use crate::ids::Key;
 
@@ -61,12 +61,7 @@ impl MeetingRequestInput {
         let mut errors = report(self.validate());
         let mut key = |field: &str, text: &str| {
             Key::parse(text)
-                .map_err(|e| {
-                    errors.push(FieldError {
-                        field: field.into(),
-                        message: e.to_string(),
-                    })
-                })
+                .map_err(|e| errors.push(super::words::key(field, &e)))
                 .ok()
         };
         let from = self.from.as_deref().map(|f| key("from", f));
@@ -110,30 +105,36 @@ impl ScheduleInput {
     /// starts, and starting no earlier than the one before it ends.
     pub fn check(&self) -> Checked {
         let mut errors = Vec::new();
-        let mut push = |field: String, message: String| errors.push(FieldError { field, message });
+        let mut push = |field: String, code: Code, message: String| {
+            errors.push(FieldError::new(field, code, message))
+        };
         if self.slots.is_empty() || self.slots.len() > MAX_SLOTS {
             push(
                 "slots".into(),
-                format!("give between 1 and {MAX_SLOTS} slots"),
+                Code::OutOfRange,
+                format!("Give 1 to {MAX_SLOTS} slots"),
             );
         }
         if self.tables == 0 || self.tables > MAX_TABLES {
             push(
                 "tables".into(),
-                format!("give between 1 and {MAX_TABLES} tables"),
+                Code::OutOfRange,
+                format!("Give 1 to {MAX_TABLES} tables"),
             );
         }
         for (i, s) in self.slots.iter().enumerate() {
             if s.ends_at <= s.starts_at {
                 push(
                     format!("slots[{i}].ends_at"),
-                    "must be after the slot starts".into(),
+                    Code::Conflict,
+                    "A slot must end after it starts".into(),
                 );
             }
             if i > 0 && s.starts_at < self.slots[i - 1].ends_at {
                 push(
                     format!("slots[{i}].starts_at"),
-                    "must be no earlier than the end of the slot before".into(),
+                    Code::Conflict,
+                    "A slot must start no earlier than the slot before it ends".into(),
                 );
             }
         }

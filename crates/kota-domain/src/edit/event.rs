@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, clean, done, no_control, paragraphs, report, title_text};
+use super::{Checked, Code, FieldError, clean, done, no_control, paragraphs, report, title_text};
 use crate::city::CityRef;
 use crate::event::{
     AgendaItem, Concern, ConcernType, Decision, Event, EventDate, EventKind, EventRef, Participant,
@@ -98,16 +98,13 @@ struct Times {
     zone: chrono_tz::Tz,
 }
 
-fn field(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+fn field(field: &str, code: Code, message: impl Into<String>) -> FieldError {
+    FieldError::new(field, code, message)
 }
 
 /// A reference given as text, parsed into a key; an error names the field.
 pub fn key_of(path: &str, text: &str) -> Result<Key, FieldError> {
-    Key::parse(text.trim()).map_err(|e| field(path, e.to_string()))
+    Key::parse(text.trim()).map_err(|e| super::words::key(path, &e))
 }
 
 impl EventInput {
@@ -154,7 +151,7 @@ impl EventInput {
         let mut errors = Vec::new();
         let zone = match &zone_name {
             Some(name) => time_zone(name)
-                .map_err(|m| errors.push(field("time_zone", m)))
+                .map_err(|m| errors.push(field("time_zone", Code::NotAChoice, m)))
                 .ok(),
             None => None,
         };
@@ -162,20 +159,35 @@ impl EventInput {
         match (self.starts_at, self.ends_at, &zone_name) {
             (None, None, None) if untimed_allowed => return Ok(None),
             (start, end, zone_given) => {
-                let needed = "needed: an event has a start, an end and a time zone";
                 if start.is_none() {
-                    errors.push(field("starts_at", needed));
+                    errors.push(field(
+                        "starts_at",
+                        Code::Required,
+                        "Give the day and time the event starts",
+                    ));
                 }
                 if end.is_none() {
-                    errors.push(field("ends_at", needed));
+                    errors.push(field(
+                        "ends_at",
+                        Code::Required,
+                        "Give the day and time the event ends",
+                    ));
                 }
                 if zone_given.is_none() {
-                    errors.push(field("time_zone", needed));
+                    errors.push(field(
+                        "time_zone",
+                        Code::Required,
+                        "Give the event's time zone, e.g. Asia/Bangkok",
+                    ));
                 }
                 if let (Some(s), Some(e)) = (start, end)
                     && e < s
                 {
-                    errors.push(field("ends_at", "the event ends before it starts"));
+                    errors.push(field(
+                        "ends_at",
+                        Code::Conflict,
+                        "The event must end after it starts",
+                    ));
                 }
             }
         }
@@ -399,7 +411,8 @@ mod tests {
             messages(bad.check(None)),
             vec![(
                 "time_zone".into(),
-                "`Asia/Manilla` is not a time zone; use an IANA name such as Asia/Manila".into()
+                "Give the time zone by its IANA name, e.g. Asia/Manila (“Asia/Manilla” is not one)"
+                    .into()
             )]
         );
     }
@@ -410,7 +423,10 @@ mod tests {
         bad.ends_at = bad.starts_at.map(|s| s - chrono::Duration::hours(1));
         assert_eq!(
             messages(bad.check(None)),
-            vec![("ends_at".into(), "the event ends before it starts".into())]
+            vec![(
+                "ends_at".into(),
+                "The event must end after it starts".into()
+            )]
         );
         let untimed = input(serde_json::json!({"title": "Workshop"}));
         let fields: Vec<String> = messages(untimed.check(None))

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, clean, done, iso_currency, paragraphs, report};
+use super::{Checked, Code, FieldError, clean, done, iso_currency, paragraphs, report};
 use crate::access::Principal;
 use crate::ids::Key;
 use crate::interest::{Interest, InterestMessage, InterestState, InterestStep, ProjectRef};
@@ -46,24 +46,23 @@ impl InterestInput {
         let mut errors = report(self.validate());
         let currency = clean(&self.currency);
         if self.amount.is_some() && currency.is_none() {
-            errors.push(FieldError {
-                field: "currency".into(),
-                message: "is required with an amount".into(),
-            });
+            errors.push(FieldError::new(
+                "currency",
+                Code::Required,
+                "Give the currency of the amount, e.g. USD",
+            ));
         }
         if self.amount.is_none() && currency.is_some() {
-            errors.push(FieldError {
-                field: "amount".into(),
-                message: "is required with a currency".into(),
-            });
+            errors.push(FieldError::new(
+                "amount",
+                Code::Required,
+                "Give the amount in that currency, or leave the currency out",
+            ));
         }
         if let Some(p) = &self.partner
             && let Err(e) = Key::parse(p)
         {
-            errors.push(FieldError {
-                field: "partner".into(),
-                message: e.to_string(),
-            });
+            errors.push(super::words::key("partner", &e));
         }
         done(errors)
     }

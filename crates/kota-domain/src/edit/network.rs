@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, done, list_text, paragraphs, report, title_text};
+use super::{Checked, done, list_text, paragraphs, report, title_text};
 use crate::city::City;
 use crate::framework::FocusArea;
 use crate::ids::{slugify, slugify_with_suffix};
@@ -47,16 +47,17 @@ impl MemberCityInput {
     pub fn check(&self, state_codes: &[String]) -> Checked {
         let mut errors = report(self.validate());
         if !state_codes.iter().any(|c| c == &self.country_iso2) {
-            errors.push(FieldError {
-                field: "country_iso2".into(),
-                message: format!("`{}` is not a member state's ISO code", self.country_iso2),
-            });
+            errors.push(super::words::unknown_record(
+                "country_iso2",
+                &self.country_iso2,
+                "a member state: give the member state as a two-letter code, e.g. TH",
+            ));
         }
         if !self.latitude.is_finite() || !self.longitude.is_finite() {
-            errors.push(FieldError {
-                field: "latitude".into(),
-                message: "must be a number".into(),
-            });
+            errors.push(super::words::not_a_number(
+                "latitude",
+                &self.latitude.to_string(),
+            ));
         }
         done(errors)
     }

@@ -6,7 +6,9 @@ use garde::Validate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Checked, FieldError, clean, done, iso_currency, no_control, report, web_address};
+use super::{
+    Checked, Code, FieldError, clean, done, iso_currency, no_control, report, web_address, words,
+};
 use crate::network::IncomeGroup;
 use crate::partner::{Instrument, Partner, PartnerProfile, TicketRange};
 
@@ -64,52 +66,64 @@ impl PartnerProfileInput {
     /// Every invalid field, given the framework's focus area ids and the member states' codes.
     pub fn check(&self, focus_area_ids: &[String], state_codes: &[String]) -> Checked {
         let mut errors = report(self.validate());
-        let mut push = |field: String, message: String| errors.push(FieldError { field, message });
         for (id, strength) in &self.strengths {
             if !focus_area_ids.contains(id) {
-                push(
-                    format!("strengths.{id}"),
-                    format!("`{id}` is not a focus area of the framework"),
-                );
+                errors.push(words::unknown_record(
+                    &format!("strengths.{id}"),
+                    id,
+                    "a focus area of the framework",
+                ));
             } else if !(0..=100).contains(strength) {
-                push(
+                errors.push(FieldError::new(
                     format!("strengths.{id}"),
-                    "must be between 0 and 100".into(),
-                );
+                    Code::OutOfRange,
+                    "Give each strength from 0 to 100",
+                ));
             }
         }
         for (i, code) in self.countries_of_interest.iter().enumerate() {
             if !state_codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
-                push(
-                    format!("countries_of_interest[{i}]"),
-                    format!("`{code}` is not a member state's ISO code"),
-                );
+                errors.push(words::unknown_record(
+                    &format!("countries_of_interest[{i}]"),
+                    code,
+                    "a member state: give each as a two-letter code, e.g. TH",
+                ));
             }
         }
+        let mut push = |field: &str, code: Code, message: &str| {
+            errors.push(FieldError::new(field, code, message))
+        };
         if twice(&self.instruments) {
-            push("instruments".into(), "an instrument is listed twice".into());
+            push(
+                "instruments",
+                Code::Duplicate,
+                "An instrument is listed twice",
+            );
         }
         if twice(&self.levels_served) {
-            push("levels_served".into(), "a level is listed twice".into());
+            push("levels_served", Code::Duplicate, "A level is listed twice");
         }
         let ticket = self.ticket_min.is_some() || self.ticket_max.is_some();
         if ticket {
             if self.ticket_min.is_none() || self.ticket_max.is_none() {
                 push(
-                    "ticket_max".into(),
-                    "give both the smallest and the largest ticket".into(),
+                    "ticket_max",
+                    Code::Required,
+                    "Give both the smallest and the largest ticket",
                 );
             }
             if clean(&self.ticket_currency).is_none() {
                 push(
-                    "ticket_currency".into(),
-                    "is required with a ticket size".into(),
+                    "ticket_currency",
+                    Code::Required,
+                    "Give the currency of the ticket size",
                 );
             }
             if !self.instruments.iter().any(|i| FUNDING.contains(i)) {
                 push(
-                    "instruments".into(),
-                    "a ticket size needs a funding instrument (grant, loan or equity)".into(),
+                    "instruments",
+                    Code::Conflict,
+                    "A ticket size needs a funding instrument: grant, loan or equity",
                 );
             }
         }
@@ -117,8 +131,9 @@ impl PartnerProfileInput {
             && min > max
         {
             push(
-                "ticket_min".into(),
-                "cannot exceed the largest ticket".into(),
+                "ticket_min",
+                Code::Conflict,
+                "The smallest ticket cannot be larger than the largest",
             );
         }
         done(errors)

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    Checked, FieldError, clean, done, no_control, paragraphs, report, title_text,
-    unknown_focus_areas,
+    Checked, Code, FieldError, clean, done, no_control, paragraphs, report, title_text,
+    unknown_focus_areas, words,
 };
 use crate::city::CityRef;
 use crate::ids::{slugify, slugify_with_suffix};
@@ -75,28 +75,21 @@ impl ProjectInput {
     pub fn check(&self, focus_area_ids: &[String]) -> Checked {
         let mut errors = report(self.validate());
         errors.extend(unknown_focus_areas(&self.focus_areas, focus_area_ids));
-        let mut push = |field: &str, message: String| {
-            errors.push(FieldError {
-                field: field.into(),
-                message,
-            })
+        let mut push = |field: &str, code: Code, message: String| {
+            errors.push(FieldError::new(field, code, message))
         };
         for (field, money) in [("budget", &self.budget), ("funding_gap", &self.funding_gap)] {
             let Some(m) = money else { continue };
             if !(0..=MAX_AMOUNT).contains(&m.amount) {
                 push(
                     &format!("{field}.amount"),
-                    "Give the amount in whole units, from 0 to 10^15".into(),
+                    Code::OutOfRange,
+                    "Give the amount in whole units, from 0 to 1,000,000,000,000,000".into(),
                 );
             }
             if !Money::is_currency(&m.currency) {
-                push(
-                    &format!("{field}.currency"),
-                    format!(
-                        "`{}` is not a currency code: give an ISO 4217 code such as USD or THB",
-                        m.currency.trim()
-                    ),
-                );
+                let e = words::currency(&format!("{field}.currency"));
+                push(&e.field, e.code, e.message);
             }
         }
         if let (Some(budget), Some(gap)) = (&self.budget, &self.funding_gap) {
@@ -107,11 +100,13 @@ impl ProjectInput {
             {
                 push(
                     "funding_gap.currency",
+                    Code::Conflict,
                     "Give the funding gap in the budget's currency".into(),
                 );
             } else if gap.amount > budget.amount {
                 push(
                     "funding_gap.amount",
+                    Code::Conflict,
                     "The funding gap cannot exceed the budget".into(),
                 );
             }
@@ -119,6 +114,7 @@ impl ProjectInput {
         if self.open_to_private_investment && clean(&self.viability_rationale).is_none() {
             push(
                 "viability_rationale",
+                Code::Required,
                 "Say why the project is open to private investment (what makes it commercially viable)"
                     .into(),
             );
@@ -128,13 +124,18 @@ impl ProjectInput {
         if self.deadline.is_some_and(|d| d < earliest || d > latest) {
             push(
                 "deadline",
-                "Give a deadline between 2000 and 2100 (YYYY-MM-DD)".into(),
+                Code::OutOfRange,
+                "Give a deadline from 2000 to 2100 (YYYY-MM-DD)".into(),
             );
         }
         let mut seen = Vec::new();
         for s in &self.support_sought {
             if seen.contains(s) {
-                push("support_sought", format!("{} is listed twice", s.label()));
+                push(
+                    "support_sought",
+                    Code::Duplicate,
+                    format!("{} is listed twice", s.label()),
+                );
             }
             seen.push(*s);
         }
@@ -248,16 +249,18 @@ impl ProjectUpdateInput {
     pub fn check(&self) -> Checked {
         let mut errors = report(self.validate());
         if self.stage.is_none() && self.progress.is_none() {
-            errors.push(FieldError {
-                field: "stage".into(),
-                message: "give a new stage, a progress figure, or both".into(),
-            });
+            errors.push(FieldError::new(
+                "stage",
+                Code::Required,
+                "Give a new stage, a progress figure, or both",
+            ));
         }
         if self.on_date < NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or(self.on_date) {
-            errors.push(FieldError {
-                field: "on_date".into(),
-                message: "is not a plausible date".into(),
-            });
+            errors.push(FieldError::new(
+                "on_date",
+                Code::OutOfRange,
+                "Give the day of the update: 1990 or later",
+            ));
         }
         done(errors)
     }

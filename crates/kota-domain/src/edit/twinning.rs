@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, FieldError, done, paragraphs, report, unknown_focus_areas};
+use super::{Checked, Code, FieldError, done, paragraphs, report, unknown_focus_areas};
 use crate::access::Principal;
 use crate::city::CityRef;
 use crate::ids::Key;
@@ -96,12 +96,7 @@ impl TwinningProposal {
         let mut errors = Vec::new();
         let mut key = |field: &str, text: &str| {
             Key::parse(text)
-                .map_err(|e| {
-                    errors.push(FieldError {
-                        field: field.into(),
-                        message: e.to_string(),
-                    })
-                })
+                .map_err(|e| errors.push(super::words::key(field, &e)))
                 .ok()
         };
         let partner = key("partner", &self.partner);
@@ -181,10 +176,11 @@ impl Step<'_> {
                 // A day of slack: the person logging may be a time zone ahead of UTC.
                 let latest = today.checked_add_days(Days::new(1)).unwrap_or(today);
                 if a.on_date < earliest || a.on_date > latest {
-                    errors.push(FieldError {
-                        field: "on_date".into(),
-                        message: "must be a day between 1990 and today".into(),
-                    });
+                    errors.push(FieldError::new(
+                        "on_date",
+                        Code::OutOfRange,
+                        "Give the day it took place: from 1990 to today",
+                    ));
                 }
                 done(errors)
             }

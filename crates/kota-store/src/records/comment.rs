@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use kota_domain::access::Principal;
 use kota_domain::comment::{Comment, CommentSide, closed_because, may_answer, side_of};
-use kota_domain::edit::{CommentInput, FieldError};
+use kota_domain::edit::{Code, CommentInput, FieldError};
 use kota_domain::ids::Key;
 use kota_domain::notice::Notice;
 use kota_domain::project::Project;
@@ -67,10 +67,11 @@ impl Edit for PostComment {
                 }
                 _ => "No comment on this project has that id",
             };
-            return checked(Err(vec![FieldError {
-                field: "in_reply_to".into(),
-                message: message.into(),
-            }]));
+            return checked(Err(vec![FieldError::new(
+                "in_reply_to",
+                Code::UnknownRecord,
+                message,
+            )]));
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kota_domain::access::Principal;
-use kota_domain::edit::{DecisionInput, EventInput, FieldError};
+use kota_domain::edit::{DecisionInput, EventInput, FieldError, words};
 use kota_domain::event::{
     Concern, ConcernType, Decision, Event, EventRef, Participant, ParticipantType,
 };
@@ -573,10 +573,7 @@ fn no_record(field: &str, what: &str, key: &Key) -> FieldError {
         Key::Id(id) => id.to_string(),
         Key::Slug(s) => s.clone(),
     };
-    FieldError {
-        field: field.into(),
-        message: format!("`{named}` is not {what}"),
-    }
+    words::unknown_record(field, &named, what)
 }
 
 crate::reads_on_a_pooled_connection! {

@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 use chrono::{DateTime, NaiveDate, Utc};
 use kota_domain::access::{Principal, Scope};
 use kota_domain::city::CityRef;
-use kota_domain::edit::{FieldError, InterestChange, InterestInput, MessageInput};
+use kota_domain::edit::{Code, FieldError, InterestChange, InterestInput, MessageInput, words};
 use kota_domain::ids::Key;
 use kota_domain::interest::{
     Closure, Interest, InterestMessage, InterestState, InterestStep, Partnership, ProjectRef,
@@ -87,21 +87,23 @@ impl Edit for SubmitInterest {
                 return Err(WriteError::Conflict(Closure::Completed.reason().into()));
             }
             Some(Closure::NotOpen) => {
-                return Err(WriteError::Invalid(vec![FieldError {
-                    field: "project".into(),
-                    message: Closure::NotOpen.reason().into(),
-                }]));
+                return Err(WriteError::Invalid(vec![FieldError::new(
+                    "project",
+                    Code::Conflict,
+                    words::capital(Closure::NotOpen.reason()),
+                )]));
             }
             None => {}
         }
         let mut errors = self.input.check().err().unwrap_or_default();
         if s.partner.is_none() && !errors.iter().any(|e| e.field == "partner") {
-            errors.push(FieldError {
-                field: "partner".into(),
-                message: match &self.input.partner {
-                    Some(key) => format!("no partner has the id or slug `{key}`"),
-                    None => "is required when a coordinator acts for a firm".into(),
-                },
+            errors.push(match &self.input.partner {
+                Some(key) => words::unknown_record("partner", key, "a partner of the network"),
+                None => FieldError::new(
+                    "partner",
+                    Code::Required,
+                    "Name the firm a coordinator acts for",
+                ),
             });
         }
         checked(if errors.is_empty() {

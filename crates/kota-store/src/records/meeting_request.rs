@@ -11,8 +11,8 @@ use kota_domain::brokerage::{
     ACCEPTED_BY_EVENT, Answer, EventRef, MeetingRequest, MeetingState, Participant,
     ParticipantKind, ProjectLink,
 };
-use kota_domain::edit::FieldError;
 use kota_domain::edit::brokerage::MeetingRequestKeys;
+use kota_domain::edit::{Code, FieldError, words};
 use kota_domain::event::EventKind;
 use kota_domain::ids::Key;
 use kota_domain::notice::Notice;
@@ -149,42 +149,41 @@ impl Edit for RequestMeeting {
     ) -> WriteResult<()> {
         t.event.open_for_requests()?;
         let mut errors = Vec::new();
-        let mut push = |field: &str, message: String| {
-            errors.push(FieldError {
-                field: field.into(),
-                message,
-            });
+        let unknown = |field: &str, key: &dyn std::fmt::Display, what: &str| {
+            words::unknown_record(field, &key.to_string(), what)
         };
         match (&self.keys.from, &t.from) {
-            (Some(key), None) => push(
+            (Some(key), None) => {
+                errors.push(unknown("from", key, "a city or partner of the network"))
+            }
+            (None, None) => errors.push(FieldError::new(
                 "from",
-                format!("no city or partner has the id or slug `{key}`"),
-            ),
-            (None, None) => push(
-                "from",
-                "name the city or partner the request is made for".into(),
-            ),
+                Code::Required,
+                "Name the city or partner the request is made for",
+            )),
             _ => {}
         }
         if t.with.is_none() {
-            push(
+            errors.push(unknown(
                 "with",
-                format!("no city or partner has the id or slug `{}`", self.keys.with),
-            );
+                &self.keys.with,
+                "a city or partner of the network",
+            ));
         }
         if let (Some(key), None) = (&self.keys.project, &t.project) {
-            push("project", format!("no project has the id or slug `{key}`"));
+            errors.push(unknown("project", key, "a project of the network"));
         }
         if let (Some(key), None) = (&self.keys.twinning, &t.twinning) {
-            push("twinning", format!("no twinning has the id `{key}`"));
+            errors.push(unknown("twinning", key, "a twinning's id"));
         }
         if let (Some(a), Some(b)) = (&t.from, &t.with)
             && a.id == b.id
         {
-            push(
+            errors.push(FieldError::new(
                 "with",
+                Code::Conflict,
                 format!("{} cannot request a meeting with itself", a.name),
-            );
+            ));
         }
         if !errors.is_empty() {
             return Err(WriteError::Invalid(errors));

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use kota_domain::access::Principal;
 use kota_domain::city::CityRef;
-use kota_domain::edit::{FieldError, ProposalInput};
+use kota_domain::edit::{Code, FieldError, ProposalInput, words};
 use kota_domain::ids::Key;
 use kota_domain::partner::PartnerRef;
 use kota_domain::round::{
@@ -79,26 +79,26 @@ fn pairs_of(pairs: &[RoundPair]) -> SlugPairs {
 fn engine_refused(e: RoundError) -> WriteError {
     match e {
         RoundError::Network(kota_match::network::NetworkError::Excluded(_)) => {
-            WriteError::Invalid(vec![FieldError {
-                field: "city".into(),
-                message: "the two work together already, or the city declined the partner: \
-                          the pair cannot be pinned"
-                    .into(),
-            }])
+            WriteError::Invalid(vec![FieldError::new(
+                "city",
+                Code::Conflict,
+                "The two work together already, or the city declined the partner: \
+                 the pair cannot be pinned",
+            )])
         }
         RoundError::OverCapacity {
             kind, id, capacity, ..
-        } => WriteError::Invalid(vec![FieldError {
-            field: if kind == "partner" { "partner" } else { "city" }.into(),
-            message: format!(
-                "`{id}` takes {capacity} in this round and has that many pins already"
-            ),
-        }]),
+        } => WriteError::Invalid(vec![FieldError::new(
+            if kind == "partner" { "partner" } else { "city" },
+            Code::Conflict,
+            format!("“{id}” takes {capacity} in this round and has that many pins already"),
+        )]),
         RoundError::Network(kota_match::network::NetworkError::UnknownId { kind, id }) => {
-            WriteError::Invalid(vec![FieldError {
-                field: if kind == "partner" { "partner" } else { "city" }.into(),
-                message: format!("`{id}` does not take part in this round"),
-            }])
+            WriteError::Invalid(vec![words::unknown_record(
+                if kind == "partner" { "partner" } else { "city" },
+                &id,
+                "taking part in this round",
+            )])
         }
         other => WriteError::Conflict(other.to_string()),
     }
@@ -144,13 +144,11 @@ fn find<'a, T>(
     for (i, key) in keys.iter().enumerate() {
         match all.iter().find(|t| key.names(id(t).0, id(t).1)) {
             Some(t) => out.push(t),
-            None => errors.push(FieldError {
-                field: format!("participants.{field}[{i}]"),
-                message: format!(
-                    "no member {} has the id or slug `{key}`",
-                    &field[..field.len() - 1]
-                ),
-            }),
+            None => errors.push(words::unknown_record(
+                &format!("participants.{field}[{i}]"),
+                &key.to_string(),
+                &format!("a member {} of the network", &field[..field.len() - 1]),
+            )),
         }
     }
     Some(out)
@@ -236,10 +234,11 @@ impl Edit for StartRound {
         if let Some(c) = self.capacity
             && !(1..=MAX_CAPACITY).contains(&c)
         {
-            errors.push(FieldError {
-                field: "capacity".into(),
-                message: format!("give a number of cities per partner from 1 to {MAX_CAPACITY}"),
-            });
+            errors.push(FieldError::new(
+                "capacity",
+                Code::OutOfRange,
+                format!("Give the number of cities per partner from 1 to {MAX_CAPACITY}"),
+            ));
         }
         let cities = find(
             &self.cities,
@@ -436,16 +435,18 @@ fn pair_in(round: &Round, partner: &Key, city: &Key) -> Result<RoundPair, Vec<Fi
     let c = round.cities.iter().find(|c| city.names(c.id, &c.slug));
     let mut errors = Vec::new();
     if p.is_none() {
-        errors.push(FieldError {
-            field: "partner".into(),
-            message: format!("`{partner}` is not a partner taking part in this round"),
-        });
+        errors.push(words::unknown_record(
+            "partner",
+            &partner.to_string(),
+            "a partner taking part in this round",
+        ));
     }
     if c.is_none() {
-        errors.push(FieldError {
-            field: "city".into(),
-            message: format!("`{city}` is not a city taking part in this round"),
-        });
+        errors.push(words::unknown_record(
+            "city",
+            &city.to_string(),
+            "a city taking part in this round",
+        ));
     }
     match (p, c) {
         (Some(p), Some(c)) => Ok(RoundPair {
@@ -743,10 +744,11 @@ impl Store {
                 .iter()
                 .find(|p| p.slug == *partner || p.id.to_string() == *partner)
             else {
-                return Err(WriteError::Invalid(vec![FieldError {
-                    field: "partner".into(),
-                    message: format!("`{partner}` is not a partner taking part in this round"),
-                }]));
+                return Err(WriteError::Invalid(vec![words::unknown_record(
+                    "partner",
+                    partner,
+                    "a partner taking part in this round",
+                )]));
             };
             *partner = p.slug.clone();
         }

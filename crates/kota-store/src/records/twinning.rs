@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 use chrono::{DateTime, NaiveDate, Utc};
 use kota_domain::access::{Principal, Scope};
 use kota_domain::city::CityRef;
-use kota_domain::edit::{ActivityInput, ConclusionInput, FieldError, ProposalInput, Step};
+use kota_domain::edit::{ActivityInput, ConclusionInput, ProposalInput, Step, words};
 use kota_domain::ids::{Key, stable_id};
 use kota_domain::notice::Notice;
 use kota_domain::page::{Page, PageRequest};
@@ -90,10 +90,11 @@ impl Edit for ProposeTwinning {
             ("city", &self.city, sides.city.is_some()),
         ] {
             if !found {
-                errors.push(FieldError {
-                    field: field.into(),
-                    message: format!("no {field} has the id or slug `{key}`"),
-                });
+                errors.push(words::unknown_record(
+                    field,
+                    &key.to_string(),
+                    &format!("a {field} of the network"),
+                ));
             }
         }
         checked(if errors.is_empty() {

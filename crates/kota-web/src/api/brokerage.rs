@@ -111,7 +111,10 @@ pub(crate) async fn list_meeting_requests(
         Some(raw) => {
             let key = parse_key(raw).map_err(|p| Problem::bad_parameter("event", &p.detail))?;
             let found = s.store.brokerage_event(&key).await?.ok_or_else(|| {
-                Problem::bad_parameter("event", &format!("no event has the id or slug `{key}`"))
+                Problem::bad_parameter(
+                    "event",
+                    &format!("No event has the id or short name “{key}”"),
+                )
             })?;
             Some(found.event.id)
         }

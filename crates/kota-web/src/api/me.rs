@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use kota_domain::access::{Principal, Role, Scope};
 use kota_domain::account::{ApiToken, IssuedToken};
-use kota_domain::edit::FieldError;
+use kota_domain::edit::words;
 use kota_store::AccountError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -99,10 +99,7 @@ pub(crate) async fn put_name(
             .and_then(|u| u.principal())
             .map(|p| Json(Me::from(p)))
             .ok_or_else(|| Problem::unauthorized("this account no longer exists")),
-        Err(AccountError::Rule(rule)) => Err(Problem::invalid(vec![FieldError {
-            field: "name".into(),
-            message: rule.to_string(),
-        }])),
+        Err(AccountError::Rule(rule)) => Err(Problem::invalid(vec![words::account("name", &rule)])),
         Err(e) => {
             tracing::error!(error = %e, "renaming failed");
             Err(Problem::internal())
@@ -148,10 +145,7 @@ pub(crate) async fn create_token(
 ) -> Result<(StatusCode, Json<IssuedToken>), Problem> {
     match s.store.create_api_token(who.user_id, &new.name).await {
         Ok(issued) => Ok((StatusCode::CREATED, Json(issued))),
-        Err(AccountError::Rule(rule)) => Err(Problem::invalid(vec![FieldError {
-            field: "name".into(),
-            message: rule.to_string(),
-        }])),
+        Err(AccountError::Rule(rule)) => Err(Problem::invalid(vec![words::account("name", &rule)])),
         Err(e) => {
             tracing::error!(error = %e, "token creation failed");
             Err(Problem::internal())

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::Response;
-use kota_domain::edit::FieldError;
+use kota_domain::edit::{Code, FieldError, words};
 use kota_domain::ids::Key;
 use kota_domain::round::{PairRequest, Round, RoundRequest, WhatIfAnswer, WhatIfRequest};
 use kota_store::EditRequest;
@@ -30,20 +30,14 @@ fn keys(field: &str, list: &Option<Vec<String>>, errors: &mut Vec<FieldError>) -
     for (i, text) in list.iter().enumerate() {
         match Key::parse(text) {
             Ok(k) => out.push(k),
-            Err(e) => errors.push(FieldError {
-                field: format!("{field}[{i}]"),
-                message: e.to_string(),
-            }),
+            Err(e) => errors.push(words::key(&format!("{field}[{i}]"), &e)),
         }
     }
     Some(out)
 }
 
 fn key(field: &str, text: &str) -> Result<Key, FieldError> {
-    Key::parse(text).map_err(|e| FieldError {
-        field: field.into(),
-        message: e.to_string(),
-    })
+    Key::parse(text).map_err(|e| words::key(field, &e))
 }
 
 fn pair(body: &PairRequest) -> Result<(Key, Key), Problem> {
@@ -245,16 +239,19 @@ pub(crate) async fn what_if(
     KeyPath(id): KeyPath,
     JsonBody(body): JsonBody<WhatIfRequest>,
 ) -> Result<Json<WhatIfAnswer>, Problem> {
-    let invalid = |field: &str, message: &str| {
-        Problem::invalid(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+    let invalid = |field: &str, code: Code, message: &str| {
+        Problem::invalid(vec![FieldError::new(field, code, message)])
     };
     let within = |field: &str, v: Option<u32>, range: std::ops::RangeInclusive<u32>| match v {
         Some(n) if !range.contains(&n) => Err(invalid(
             field,
-            &format!("give a number from {} to {}", range.start(), range.end()),
+            Code::OutOfRange,
+            &format!(
+                "Give {} from {} to {}",
+                words::noun(field),
+                range.start(),
+                range.end()
+            ),
         )),
         _ => Ok(()),
     };
@@ -265,19 +262,22 @@ pub(crate) async fn what_if(
         (None, _, None) => {
             return Err(invalid(
                 "slots",
-                "give how many more partner slots, or a partner",
+                Code::Required,
+                "Give how many more partner slots, or a partner",
             ));
         }
         (None, _, Some(_)) => {
             return Err(invalid(
                 "partner",
-                "name the partner whose capacity changes",
+                Code::Required,
+                "Name the partner whose capacity changes",
             ));
         }
         (Some(_), Some(_), Some(_)) => {
             return Err(invalid(
                 "capacity",
-                "give either more slots or a capacity, not both",
+                Code::Conflict,
+                "Give either more slots or a capacity, not both",
             ));
         }
         (Some(p), slots, capacity) => WhatIfChange::Partner {

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use kota_domain::edit::FieldError;
+use kota_domain::edit::{FieldError, words};
 
 /// The fields of a form, as submitted (read from `application/x-www-form-urlencoded`) or as
 /// filled from a record.
@@ -92,10 +92,7 @@ impl FormValues {
         let v = self.opt(name)?;
         let parsed = v.replace([',', '_', ' '], "").parse().ok();
         if parsed.is_none() {
-            errors.push(FieldError {
-                field: name.to_owned(),
-                message: format!("`{v}` is not a number"),
-            });
+            errors.push(words::not_a_number(name, &v));
         }
         parsed
     }
@@ -104,10 +101,7 @@ impl FormValues {
     pub(crate) fn date(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
         let parsed = NaiveDate::parse_from_str(self.text(name).trim(), "%Y-%m-%d").ok();
         if parsed.is_none() {
-            errors.push(FieldError {
-                field: name.to_owned(),
-                message: "a date as YYYY-MM-DD is required".into(),
-            });
+            errors.push(words::not_a_date(name));
         }
         parsed
     }
@@ -123,10 +117,7 @@ impl FormValues {
         let v = self.opt(name)?;
         let parsed = parse(&v);
         if parsed.is_none() {
-            errors.push(FieldError {
-                field: name.to_owned(),
-                message: format!("`{v}` is not one of the choices"),
-            });
+            errors.push(words::not_a_choice(name, &v, &[]));
         }
         parsed
     }
@@ -142,10 +133,7 @@ impl FormValues {
         for v in self.all(name) {
             match parse(&v) {
                 Some(t) => out.push(t),
-                None => errors.push(FieldError {
-                    field: name.to_owned(),
-                    message: format!("`{v}` is not one of the choices"),
-                }),
+                None => errors.push(words::not_a_choice(name, &v, &[])),
             }
         }
         out

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use kota_domain::access::Principal;
-use kota_domain::edit::FieldError;
+use kota_domain::edit::{Code, FieldError};
 use kota_domain::ids::Key;
 use kota_domain::round::{Round, RoundStatus, WhatIfAnswer};
 use kota_store::matching::round::WhatIfChange;
@@ -119,10 +119,11 @@ pub(crate) async fn what_if(
         .ok()
         .filter(|n| (1..=MAX_SLOTS).contains(n))
         .ok_or_else(|| {
-            Problem::invalid(vec![FieldError {
-                field: "slots".into(),
-                message: format!("give from 1 to {MAX_SLOTS} more partner slots"),
-            }])
+            Problem::invalid(vec![FieldError::new(
+                "slots",
+                Code::OutOfRange,
+                format!("Give 1 to {MAX_SLOTS} more partner slots"),
+            )])
         })?;
     let answer = s
         .store

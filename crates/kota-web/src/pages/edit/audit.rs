@@ -5,7 +5,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Uri;
-use kota_domain::audit::{AuditEntry, FieldChange};
+use kota_domain::audit::AuditEntry;
+use kota_domain::audit::readable::{Readable, readable};
 
 use crate::AppState;
 use crate::auth::RequiredPrincipal;
@@ -13,49 +14,15 @@ use crate::error::{PageError, Problem};
 use crate::filters::{AuditQuery, PageQuery, Params};
 use crate::pages::view::Pager;
 
-/// An entry as the page shows it.
+/// An entry as the page shows it: the entry, and the same in words.
 pub(crate) struct EntryView {
     entry: AuditEntry,
-    href: Option<String>,
-    changes: Vec<(String, String, String)>,
-}
-
-/// Where an audited object is shown.
-fn object_href(kind: &str, id: &str) -> Option<String> {
-    match kind {
-        "city" => Some(format!("/cities/{id}")),
-        "project" => Some(format!("/projects/{id}")),
-        "partner" => Some(format!("/partners/{id}")),
-        "action_plan" => Some(format!("/cities/{id}/plan")),
-        "focus_area" => Some(format!("/framework#{id}")),
-        _ => None,
-    }
-}
-
-/// A value of a change as text, cut short when long.
-fn shown(value: &Option<serde_json::Value>) -> String {
-    let text = match value {
-        None | Some(serde_json::Value::Null) => "—".to_owned(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-    };
-    if text.chars().count() > 300 {
-        format!("{}…", text.chars().take(300).collect::<String>())
-    } else {
-        text
-    }
+    said: Readable,
 }
 
 fn view(entry: AuditEntry) -> EntryView {
-    let changes = entry
-        .changed_fields()
-        .into_iter()
-        .filter(|c: &FieldChange| c.field != "version")
-        .map(|c| (c.field.clone(), shown(&c.before), shown(&c.after)))
-        .collect();
     EntryView {
-        href: object_href(&entry.object_type, &entry.object_id),
-        changes,
+        said: readable(&entry),
         entry,
     }
 }
@@ -65,7 +32,8 @@ fn view(entry: AuditEntry) -> EntryView {
 pub(crate) struct AuditPage {
     title: String,
     section: &'static str,
-    object: Option<(String, String, Option<String>)>,
+    /// The object whose history this is: its name in words and where it is shown.
+    object: Option<(String, Option<String>)>,
     entries: Vec<EntryView>,
     pager: Pager,
 }
@@ -84,14 +52,31 @@ pub(crate) async fn audit(
     let object = q.object()?;
     let page = s.store.audit_entries(object, paging.page()?).await?;
     let pager = Pager::of(&page, "/audit", uri.query());
+    let entries: Vec<EntryView> = page.items.into_iter().map(view).collect();
+    let object = object.map(|(kind, id)| {
+        // The newest entry names the object as it is now.
+        let said = entries.first().map(|v| v.said.clone());
+        match said {
+            Some(said) => (said.subject, said.href),
+            None => (format!("{} {id}", kind.replace('_', " ")), None),
+        }
+    });
     Ok(AuditPage {
-        title: match object {
-            Some((kind, _)) => format!("History of a {}", kind.replace('_', " ")),
+        title: match &object {
+            Some((name, _)) => format!("History of {}", lower_first(name)),
             None => "Audit log".into(),
         },
         section: "audit",
-        object: object.map(|(k, i)| (k.to_owned(), i.to_owned(), object_href(k, i))),
-        entries: page.items.into_iter().map(view).collect(),
+        object,
+        entries,
         pager,
     })
+}
+
+/// The text with its first letter in lower case ("City “Bangkok”" → "city “Bangkok”").
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -3,7 +3,7 @@
 
 use kota_domain::access::Principal;
 use kota_domain::city::City;
-use kota_domain::edit::{CityProfileInput, FieldError, MemberCityInput};
+use kota_domain::edit::{CityProfileInput, FieldError, MemberCityInput, words};
 use kota_domain::ids::Key;
 use kota_store::records::city_profile::UpdateCityProfile;
 use kota_store::records::membership::{AdmitCity, UpdateMembership};
@@ -112,10 +112,7 @@ fn membership_input(v: &FormValues) -> (MemberCityInput, Vec<FieldError>) {
     let mut required = |name: &str| -> f64 {
         let n = v.number(name, &mut errors);
         if v.opt(name).is_none() {
-            errors.push(FieldError {
-                field: name.into(),
-                message: "is required".into(),
-            });
+            errors.push(words::required(name));
         }
         n.unwrap_or(0.0)
     };

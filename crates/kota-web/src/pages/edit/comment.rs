@@ -3,7 +3,7 @@
 
 use kota_domain::access::Principal;
 use kota_domain::comment::Comment;
-use kota_domain::edit::{CommentInput, FieldError};
+use kota_domain::edit::{Code, CommentInput, FieldError};
 use kota_domain::ids::Key;
 use kota_domain::project::Project;
 use kota_store::records::comment::PostComment;
@@ -66,10 +66,11 @@ impl EditForm for CommentForm {
         let in_reply_to = v.opt("in_reply_to").and_then(|id| {
             Uuid::parse_str(&id)
                 .map_err(|_| {
-                    errors.push(FieldError {
-                        field: "in_reply_to".into(),
-                        message: "The comment answered is not one of this project's".into(),
-                    })
+                    errors.push(FieldError::new(
+                        "in_reply_to",
+                        Code::UnknownRecord,
+                        "The comment answered is not one of this project's",
+                    ))
                 })
                 .ok()
         });

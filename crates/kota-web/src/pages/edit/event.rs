@@ -6,7 +6,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
 use kota_domain::access::Principal;
 use kota_domain::edit::{
-    AgendaItemInput, ConcernInput, DecisionInput, EventInput, FieldError, ParticipantInput,
+    AgendaItemInput, Code, ConcernInput, DecisionInput, EventInput, FieldError, ParticipantInput,
+    words,
 };
 use kota_domain::event::{ConcernType, Decision, Event, EventKind, ParticipantType, time_zone};
 use kota_domain::ids::Key;
@@ -41,10 +42,7 @@ fn zoned(zone: &str, local: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
 }
 
 fn field_error(field: &str, message: String) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message,
-    }
+    FieldError::new(field, Code::InvalidFormat, message)
 }
 
 /// An agenda item as a line: `2026-03-10 09:00 | title | note` (time and note optional).
@@ -90,7 +88,7 @@ fn agenda(
                     errors.push(field_error(
                         "agenda",
                         format!(
-                            "line {}: `{at}` is not a time (YYYY-MM-DD HH:MM or HH:MM)",
+                            "Line {}: give the time as YYYY-MM-DD HH:MM or HH:MM (“{at}” is not one)",
                             i + 1
                         ),
                     ));
@@ -149,7 +147,10 @@ fn event_input(v: &FormValues) -> (EventInput, Vec<FieldError>) {
         if parsed.is_none() {
             errors.push(field_error(
                 name,
-                format!("`{text}` is not a date and time (YYYY-MM-DD HH:MM)"),
+                format!(
+                    "Give {} as YYYY-MM-DD HH:MM (“{text}” is not one)",
+                    words::noun(name)
+                ),
             ));
         }
         parsed
@@ -440,7 +441,7 @@ impl EditForm for DecisionForm {
                 None => errors.push(field_error(
                     "concerns",
                     format!(
-                        "line {}: `{line}` is not `project: <slug>`, `plan: <city slug>` or `twinning: <id>`",
+                        "Line {}: write each concern as “project: short name”, “plan: city's short name” or “twinning: id” (“{line}” is none of these)",
                         i + 1
                     ),
                 )),

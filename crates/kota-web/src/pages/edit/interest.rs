@@ -3,7 +3,7 @@
 //! interest's life, which the interest's page shows inline to those who may take it.
 
 use kota_domain::access::Principal;
-use kota_domain::edit::{FieldError, Input, InterestInput, MessageInput};
+use kota_domain::edit::{Code, FieldError, Input, InterestInput, MessageInput};
 use kota_domain::ids::Key;
 use kota_domain::interest::{Interest, InterestStep, project_closure};
 use kota_domain::partner::Instrument;
@@ -120,10 +120,11 @@ impl EditForm for SubmitForm {
         let mut errors = Vec::new();
         let instrument = v.choice("instrument", Instrument::parse, &mut errors);
         if instrument.is_none() && !errors.iter().any(|e| e.field == "instrument") {
-            errors.push(FieldError {
-                field: "instrument".into(),
-                message: "choose how the firm would take part".into(),
-            });
+            errors.push(FieldError::new(
+                "instrument",
+                Code::Required,
+                "Choose how the firm would take part",
+            ));
         }
         let input = InterestInput {
             instrument: instrument.unwrap_or(Instrument::Equity),

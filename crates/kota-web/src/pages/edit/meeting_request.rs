@@ -10,7 +10,7 @@ use kota_domain::brokerage::{
 use kota_domain::edit::brokerage::{
     BrokerageSettingsInput, MeetingRequestInput, MeetingRequestKeys, ScheduleInput,
 };
-use kota_domain::edit::{FieldError, Input};
+use kota_domain::edit::{Code, FieldError, Input};
 use kota_domain::ids::Key;
 use kota_domain::page::PageRequest;
 use kota_store::filter::PartnerFilter;
@@ -408,10 +408,11 @@ impl EditForm for ScheduleForm {
         let tables = v.number::<u32>("tables", &mut errors).unwrap_or(0);
         let minutes = v.number::<i64>("minutes", &mut errors).unwrap_or(0);
         if !(1..=24 * 60).contains(&minutes) {
-            errors.push(FieldError {
-                field: "minutes".into(),
-                message: "Give each slot's length in minutes, from 1 to 1440".into(),
-            });
+            errors.push(FieldError::new(
+                "minutes",
+                Code::OutOfRange,
+                "Give each slot's length in minutes, from 1 to 1440",
+            ));
         }
         let length = Duration::minutes(minutes.clamp(1, 24 * 60));
         let mut slots = Vec::new();
@@ -424,17 +425,19 @@ impl EditForm for ScheduleForm {
                         ends_at: starts_at + length,
                     });
                 }
-                Err(_) => errors.push(FieldError {
-                    field: "starts".into(),
-                    message: format!("`{line}` is not a time as YYYY-MM-DD HH:MM"),
-                }),
+                Err(_) => errors.push(FieldError::new(
+                    "starts",
+                    Code::InvalidFormat,
+                    format!("Give each start as YYYY-MM-DD HH:MM (“{line}” is not one)"),
+                )),
             }
         }
         if minutes <= 0 && !errors.iter().any(|e| e.field == "minutes") {
-            errors.push(FieldError {
-                field: "minutes".into(),
-                message: "give the minutes each slot lasts".into(),
-            });
+            errors.push(FieldError::new(
+                "minutes",
+                Code::Required,
+                "Give the minutes each slot lasts",
+            ));
         }
         (ScheduleFormInput(ScheduleInput { slots, tables }), errors)
     }

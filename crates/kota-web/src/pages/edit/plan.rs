@@ -7,7 +7,7 @@ use axum::Extension;
 use axum::extract::State;
 use kota_domain::access::Principal;
 use kota_domain::city::{ActionPlan, CityRef};
-use kota_domain::edit::{DiffUnit, FieldError, PlanDiff, PlanInput};
+use kota_domain::edit::{DiffUnit, FieldError, PlanDiff, PlanInput, words};
 
 use kota_domain::ids::Key;
 use kota_store::records::plan::{AddPlanVersion, PlanTarget};
@@ -121,10 +121,7 @@ fn plan_input(v: &FormValues) -> (PlanInput, Vec<FieldError>) {
     let mut errors = Vec::new();
     let year = v.number("year", &mut errors);
     if v.opt("year").is_none() {
-        errors.push(FieldError {
-            field: "year".into(),
-            message: "is required".into(),
-        });
+        errors.push(words::required("year"));
     }
     let input = PlanInput {
         year: year.unwrap_or_default(),

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use kota_domain::access::Principal;
 use kota_domain::city::CityRef;
-use kota_domain::edit::{FieldError, ProjectInput, ProjectUpdateInput};
+use kota_domain::edit::{Code, FieldError, ProjectInput, ProjectUpdateInput};
 use kota_domain::ids::Key;
 use kota_domain::money::Money;
 use kota_domain::project::{Milestone, Project, Seek, Stage};
@@ -34,10 +34,14 @@ fn milestones(v: &FormValues, errors: &mut Vec<FieldError>) -> Vec<Milestone> {
             let text = parts.next().filter(|t| !t.is_empty())?;
             let parsed = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
             if parsed.is_none() {
-                errors.push(FieldError {
-                    field: format!("milestones[{i}]"),
-                    message: format!("line {}: the {what} date `{text}` is not YYYY-MM-DD", i + 1),
-                });
+                errors.push(FieldError::new(
+                    format!("milestones[{i}]"),
+                    Code::InvalidFormat,
+                    format!(
+                        "Line {}: give the {what} date as YYYY-MM-DD (“{text}” is not one)",
+                        i + 1
+                    ),
+                ));
             }
             parsed
         };
@@ -104,10 +108,11 @@ fn project_values(p: &Project) -> FormValues {
 fn amount(v: &FormValues, name: &str, errors: &mut Vec<FieldError>) -> Option<Money> {
     let amount = v.number(name, errors)?;
     let Some(currency) = v.opt("currency") else {
-        errors.push(FieldError {
-            field: "currency".into(),
-            message: "Give the currency of the amounts as an ISO 4217 code, e.g. USD".into(),
-        });
+        errors.push(FieldError::new(
+            "currency",
+            Code::Required,
+            "Give the currency of the amounts as an ISO 4217 code, e.g. USD",
+        ));
         return None;
     };
     Some(Money { amount, currency })

@@ -2,7 +2,7 @@
 //! each shown inline on the round's page and as a page of its own.
 
 use kota_domain::access::Principal;
-use kota_domain::edit::{FieldError, Input};
+use kota_domain::edit::{Code, FieldError, Input};
 use kota_domain::ids::Key;
 use kota_domain::round::RoundMode;
 use kota_store::records::round::{
@@ -99,18 +99,20 @@ impl EditForm for StartForm {
     fn input(_: &PairChoices, v: &FormValues) -> (Start, Vec<FieldError>) {
         let mut errors = Vec::new();
         let mode = RoundMode::parse(v.text("mode")).unwrap_or_else(|| {
-            errors.push(FieldError {
-                field: "mode".into(),
-                message: "choose how to pair".into(),
-            });
+            errors.push(FieldError::new(
+                "mode",
+                Code::Required,
+                "Choose how to pair",
+            ));
             RoundMode::Fair
         });
         let capacity = v.number::<u32>("capacity", &mut errors);
         if capacity.is_some_and(|c| !(1..=MAX_CAPACITY).contains(&c)) {
-            errors.push(FieldError {
-                field: "capacity".into(),
-                message: format!("give a number from 1 to {MAX_CAPACITY}"),
-            });
+            errors.push(FieldError::new(
+                "capacity",
+                Code::OutOfRange,
+                format!("Give the number of cities per partner from 1 to {MAX_CAPACITY}"),
+            ));
         }
         let keys = |name: &str| {
             let picked: Vec<Key> = v
@@ -295,10 +297,11 @@ impl<S: RoundStep> EditForm for RoundStepForm<S> {
         let mut errors = Vec::new();
         let mut key = |field: &str, what: &str| {
             Key::parse(v.text(field)).map_err(|_| {
-                errors.push(FieldError {
-                    field: field.into(),
-                    message: format!("choose a {what}"),
-                })
+                errors.push(FieldError::new(
+                    field,
+                    Code::Required,
+                    format!("Choose a {what}"),
+                ))
             })
         };
         let pair = match (key("partner", "partner"), key("city", "city")) {

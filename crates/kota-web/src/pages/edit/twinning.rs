@@ -3,7 +3,7 @@
 //! shows inline to those who may take it.
 
 use kota_domain::access::Principal;
-use kota_domain::edit::{ActivityInput, ConclusionInput, FieldError, Input, ProposalInput};
+use kota_domain::edit::{ActivityInput, Code, ConclusionInput, FieldError, Input, ProposalInput};
 use kota_domain::ids::Key;
 use kota_domain::twinning::{ActivityKind, Transition, Twinning};
 use kota_store::records::twinning::{
@@ -105,10 +105,11 @@ impl EditForm for ProposeForm {
     fn input(_: &ProposalChoices, v: &FormValues) -> (Proposal, Vec<FieldError>) {
         let mut errors = Vec::new();
         let city = Key::parse(v.text("city")).unwrap_or_else(|_| {
-            errors.push(FieldError {
-                field: "city".into(),
-                message: "choose a member city".into(),
-            });
+            errors.push(FieldError::new(
+                "city",
+                Code::Required,
+                "Choose a member city",
+            ));
             Key::Slug(String::new())
         });
         let terms = ProposalInput {
@@ -180,10 +181,11 @@ impl StepFields for LogActivity {
         let on_date = v.date("on_date", &mut errors).unwrap_or_default();
         let kind = v.choice("kind", ActivityKind::parse, &mut errors);
         if kind.is_none() && !errors.iter().any(|e| e.field == "kind") {
-            errors.push(FieldError {
-                field: "kind".into(),
-                message: "choose a kind".into(),
-            });
+            errors.push(FieldError::new(
+                "kind",
+                Code::Required,
+                "Choose the kind of activity",
+            ));
         }
         let input = ActivityInput {
             kind: kind.unwrap_or(ActivityKind::Visit),
