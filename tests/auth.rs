@@ -163,9 +163,9 @@ async fn only_local_next_addresses_are_followed() {
     let user = app.user(Role::Coordinator).await;
     for (next, expected) in [
         ("/projects?country=TH", "/projects?country=TH"),
-        ("https://evil.example/", "/account"),
-        ("//evil.example/", "/account"),
-        ("/\\evil.example", "/account"),
+        ("https://evil.example/", "/me"),
+        ("//evil.example/", "/me"),
+        ("/\\evil.example", "/me"),
     ] {
         let client = browser();
         let csrf = app.login_csrf(&client).await;
