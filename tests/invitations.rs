@@ -15,30 +15,12 @@ const ADB: &str = "asian-development-bank-adb";
 const JICA: &str = "japan-international-cooperation-agency-jica";
 const GOOD_PASSWORD: &str = "harbour kite violet 77";
 
-async fn post(app: &TestApp, who: &TestUser, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(&who.token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request")
-}
-
 async fn invite(app: &TestApp, who: &TestUser, body: Value) -> reqwest::Response {
-    post(app, who, "/api/v1/invitations", body).await
+    app.post_as(who, "/api/v1/invitations", body).await
 }
 
 async fn list(app: &TestApp, who: &TestUser) -> Vec<Value> {
-    let response = app
-        .client
-        .get(app.url("/api/v1/invitations"))
-        .bearer_auth(&who.token)
-        .send()
-        .await
-        .expect("list");
-    assert_eq!(response.status(), 200);
-    response.json().await.expect("json")
+    app.get_json_as(who, "/api/v1/invitations").await
 }
 
 async fn national(app: &TestApp, state: &str) -> TestUser {
@@ -475,8 +457,7 @@ async fn revoked_replaced_and_expired_links_stop_working_with_a_clear_page() {
     assert!(html.contains("withdrawn"), "{html}");
     assert!(html.contains(&coordinator.name), "says whom to ask");
     problem(
-        post(
-            &app,
+        app.post_as(
             &coordinator,
             &format!("/api/v1/invitations/{id}/resend"),
             json!(null),
@@ -494,13 +475,13 @@ async fn revoked_replaced_and_expired_links_stop_working_with_a_clear_page() {
         .expect("json");
     let id = sent["id"].as_str().expect("id").to_owned();
     let first = app.link_mailed_to("s@bangkok.go.th", "/invitations/").await;
-    let resent = post(
-        &app,
-        &thai,
-        &format!("/api/v1/invitations/{id}/resend"),
-        json!(null),
-    )
-    .await;
+    let resent = app
+        .post_as(
+            &thai,
+            &format!("/api/v1/invitations/{id}/resend"),
+            json!(null),
+        )
+        .await;
     assert_eq!(resent.status(), 200);
     let resent: Value = resent.json().await.expect("json");
     assert_eq!(resent["sent_count"], 2);
@@ -552,13 +533,13 @@ async fn revoked_replaced_and_expired_links_stop_working_with_a_clear_page() {
         .as_str()
         .expect("id")
         .to_owned();
-    let again = post(
-        &app,
-        &coordinator,
-        &format!("/api/v1/invitations/{expired_id}/resend"),
-        json!(null),
-    )
-    .await;
+    let again = app
+        .post_as(
+            &coordinator,
+            &format!("/api/v1/invitations/{expired_id}/resend"),
+            json!(null),
+        )
+        .await;
     assert_eq!(again.status(), 200);
     let again: Value = again.json().await.expect("json");
     assert_eq!(again["state"], "pending");

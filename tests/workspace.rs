@@ -12,26 +12,8 @@ use serde_json::{Value, json};
 
 const ADB: &str = "asian-development-bank-adb";
 
-async fn post(app: &TestApp, who: &TestUser, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(&who.token)
-        .json(&body)
-        .send()
-        .await
-        .expect("request")
-}
-
 async fn waiting(app: &TestApp, who: &TestUser) -> Vec<Value> {
-    let response = app
-        .client
-        .get(app.url("/api/v1/me/waiting"))
-        .bearer_auth(&who.token)
-        .send()
-        .await
-        .expect("waiting");
-    assert_eq!(response.status(), 200);
-    response.json().await.expect("json")
+    app.get_json_as(who, "/api/v1/me/waiting").await
 }
 
 async fn officer(app: &TestApp, city: &str) -> TestUser {
@@ -86,20 +68,18 @@ async fn what_waits_on_each_side_is_listed_newest_first_with_links() {
     let coordinator = app.user(Role::Coordinator).await;
 
     // A proposal to Bangkok.
-    let proposed = post(
-        &app,
-        &adb,
-        "/api/v1/twinnings",
-        json!({"partner": ADB, "city": "bangkok", "focus_areas": ["quality_environment"],
+    let proposed = app
+        .post_as(
+            &adb,
+            "/api/v1/twinnings",
+            json!({"partner": ADB, "city": "bangkok", "focus_areas": ["quality_environment"],
                "objectives": "Flood early warning for the canals"}),
-    )
-    .await;
+        )
+        .await;
     assert_eq!(proposed.status(), 201);
     let twinning: Value = proposed.json().await.expect("json");
     // A comment from Cebu on a Bangkok project in planning.
-    let project = post(
-        &app,
-        &bangkok,
+    let project = app.post_as(&bangkok,
         "/api/v1/cities/bangkok/projects",
         json!({"title": "Canal sensors", "focus_areas": ["built_infrastructure"], "stage": "planning"}),
     )
@@ -107,22 +87,22 @@ async fn what_waits_on_each_side_is_listed_newest_first_with_links() {
     assert_eq!(project.status(), 201);
     let project: Value = project.json().await.expect("json");
     let slug = project["slug"].as_str().expect("slug");
-    let comment = post(
-        &app,
-        &cebu,
-        &format!("/api/v1/projects/{slug}/comments"),
-        json!({"text": "We tried these in Cebu."}),
-    )
-    .await;
+    let comment = app
+        .post_as(
+            &cebu,
+            &format!("/api/v1/projects/{slug}/comments"),
+            json!({"text": "We tried these in Cebu."}),
+        )
+        .await;
     assert_eq!(comment.status(), 201);
     // A pending invitation of the coordinator's.
-    let invited = post(
-        &app,
-        &coordinator,
-        "/api/v1/invitations",
-        json!({"email": "new@bangkok.go.th", "role": "city_officer", "city": "bangkok"}),
-    )
-    .await;
+    let invited = app
+        .post_as(
+            &coordinator,
+            "/api/v1/invitations",
+            json!({"email": "new@bangkok.go.th", "role": "city_officer", "city": "bangkok"}),
+        )
+        .await;
     assert_eq!(invited.status(), 201);
 
     let for_bangkok = waiting(&app, &bangkok).await;
@@ -156,14 +136,7 @@ async fn what_waits_on_each_side_is_listed_newest_first_with_links() {
 
     // The page lists the same, each a link; and the changes the person made.
     let client = app.login(&bangkok).await;
-    let html = client
-        .get(app.url("/me"))
-        .send()
-        .await
-        .expect("me")
-        .text()
-        .await
-        .expect("html");
+    let html = app.html_for(&client, "/me").await;
     assert!(html.contains("<a href=\"/cities/bangkok\">Bangkok</a>"));
     assert!(html.contains("commented on Canal sensors"));
     assert!(html.contains(&format!(
@@ -181,13 +154,13 @@ async fn what_waits_on_each_side_is_listed_newest_first_with_links() {
 async fn an_accepted_invitation_is_a_notification_in_the_inviters_workspace() {
     let app = TestApp::spawn().await;
     let coordinator = app.user(Role::Coordinator).await;
-    let sent = post(
-        &app,
-        &coordinator,
-        "/api/v1/invitations",
-        json!({"email": "joiner@example.org", "role": "coordinator"}),
-    )
-    .await;
+    let sent = app
+        .post_as(
+            &coordinator,
+            "/api/v1/invitations",
+            json!({"email": "joiner@example.org", "role": "coordinator"}),
+        )
+        .await;
     assert_eq!(sent.status(), 201);
     let token = app
         .link_mailed_to("joiner@example.org", "/invitations/")
@@ -201,14 +174,7 @@ async fn an_accepted_invitation_is_a_notification_in_the_inviters_workspace() {
         .expect("accept");
     assert_eq!(joined.status(), 201);
     let client = app.login(&coordinator).await;
-    let html = client
-        .get(app.url("/me"))
-        .send()
-        .await
-        .expect("me")
-        .text()
-        .await
-        .expect("html");
+    let html = app.html_for(&client, "/me").await;
     assert!(html.contains("Joiner accepted your invitation"), "{html}");
     assert!(html.contains("create of <a href=\"/invitations\">invitation</a>"));
     assert!(html.contains("Nothing waits on you now."));

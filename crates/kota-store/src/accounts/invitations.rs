@@ -457,6 +457,16 @@ impl Conn<'_> {
     }
 }
 
+/// The city, member state and partner columns of a role's binding.
+fn binding(invitee: &Invitee) -> (Option<Uuid>, Option<String>, Option<Uuid>) {
+    match invitee {
+        Invitee::CityOfficer { city_id, .. } => (Some(*city_id), None, None),
+        Invitee::NationalRepresentative { state_iso2 } => (None, Some(state_iso2.clone()), None),
+        Invitee::PartnerRepresentative { partner_id } => (None, None, Some(*partner_id)),
+        Invitee::Coordinator | Invitee::Admin => (None, None, None),
+    }
+}
+
 /// Sends an invitation (checked and resolved before it reaches the pipeline).
 struct Invite {
     email: Email,
@@ -531,14 +541,7 @@ impl Edit for Invite {
         _: &(),
         i: &Invitation,
     ) -> StoreResult<()> {
-        let (city, state, partner) = match &self.invitee {
-            Invitee::CityOfficer { city_id, .. } => (Some(*city_id), None, None),
-            Invitee::NationalRepresentative { state_iso2 } => {
-                (None, Some(state_iso2.clone()), None)
-            }
-            Invitee::PartnerRepresentative { partner_id } => (None, None, Some(*partner_id)),
-            Invitee::Coordinator | Invitee::Admin => (None, None, None),
-        };
+        let (city, state, partner) = binding(&self.invitee);
         let token = random_hex(TOKEN_BYTES);
         on_conn!(conn, c => sqlx::query(
             "INSERT INTO invitations (id, email, role, city_id, state_iso2, partner_id, invited_by, \
@@ -713,14 +716,7 @@ impl Edit for Accept {
         i: &Invited,
         joined: &Joined,
     ) -> StoreResult<()> {
-        let (city, state, partner) = match &i.invitee {
-            Invitee::CityOfficer { city_id, .. } => (Some(*city_id), None, None),
-            Invitee::NationalRepresentative { state_iso2 } => {
-                (None, Some(state_iso2.clone()), None)
-            }
-            Invitee::PartnerRepresentative { partner_id } => (None, None, Some(*partner_id)),
-            Invitee::Coordinator | Invitee::Admin => (None, None, None),
-        };
+        let (city, state, partner) = binding(&i.invitee);
         let at = now();
         on_conn!(conn, c => sqlx::query(
             "INSERT INTO users (id, email, display_name, password_hash, role, city_id, state_iso2, \

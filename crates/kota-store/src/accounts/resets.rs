@@ -201,10 +201,9 @@ impl Store {
         if used != 1 {
             return Err(ResetError::Link(ResetLink::Used));
         }
-        Ok(self
-            .user_by_id(row.user_id)
+        self.user_by_id(row.user_id)
             .await?
-            .ok_or(ResetError::Link(ResetLink::Unknown))?)
+            .ok_or(ResetError::Link(ResetLink::Unknown))
     }
 
     /// Changes a password, given the current one: every other session of the account ends
