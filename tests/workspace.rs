@@ -145,7 +145,7 @@ async fn what_waits_on_each_side_is_listed_newest_first_with_links() {
     )));
     assert!(html.contains("What you changed lately"));
     assert!(html.contains(&format!(
-        "create of <a href=\"/projects/{}\">project</a>",
+        "you created <a href=\"/projects/{}\">a project</a>",
         project["id"].as_str().expect("id")
     )));
 }
@@ -176,6 +176,6 @@ async fn an_accepted_invitation_is_a_notification_in_the_inviters_workspace() {
     let client = app.login(&coordinator).await;
     let html = app.html_for(&client, "/me").await;
     assert!(html.contains("Joiner accepted your invitation"), "{html}");
-    assert!(html.contains("create of <a href=\"/invitations\">invitation</a>"));
+    assert!(html.contains("you created <a href=\"/invitations\">an invitation</a>"));
     assert!(html.contains("Nothing waits on you now."));
 }

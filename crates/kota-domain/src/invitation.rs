@@ -264,7 +264,8 @@ pub fn reset_mail_body(expires_at: DateTime<Utc>) -> String {
     )
 }
 
-fn article(word: &str) -> &'static str {
+/// "a" or "an" before `word`.
+pub(crate) fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {

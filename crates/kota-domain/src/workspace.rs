@@ -58,6 +58,24 @@ pub struct RecentChange {
     pub href: Option<String>,
 }
 
+impl RecentChange {
+    /// What was done, as a verb in the past ("created", "changed", "accepted").
+    pub fn verb(&self) -> &str {
+        match self.action.as_str() {
+            "create" => "created",
+            "update" => "changed",
+            "accept" => "accepted",
+            other => other,
+        }
+    }
+
+    /// The kind of record in words, with its article ("an action plan").
+    pub fn noun(&self) -> String {
+        let noun = self.object_type.replace('_', " ");
+        format!("{} {noun}", crate::invitation::article(&noun))
+    }
+}
+
 /// Where a record named in the audit log is shown.
 pub fn object_href(kind: &str, id: &str) -> Option<String> {
     match kind {
@@ -72,5 +90,28 @@ pub fn object_href(kind: &str, id: &str) -> Option<String> {
         "round" => Some(format!("/rounds/{id}")),
         "invitation" => Some("/invitations".to_owned()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_reads_as_words_with_a_link_where_there_is_a_page() {
+        let change = RecentChange {
+            seq: 1,
+            at: Utc::now(),
+            action: "update".into(),
+            object_type: "action_plan".into(),
+            object_id: "c1".into(),
+            href: object_href("action_plan", "c1"),
+        };
+        assert_eq!(
+            (change.verb(), change.noun().as_str()),
+            ("changed", "an action plan")
+        );
+        assert_eq!(change.href.as_deref(), Some("/cities/c1/plan"));
+        assert_eq!(object_href("comment", "x"), None);
     }
 }
