@@ -192,6 +192,15 @@ async fn an_invited_officer_accepts_once_lands_on_the_workspace_and_edits_their_
         .collect();
     assert_eq!(actions, ["accept", "create"]);
     assert!(!audit.to_string().contains("bangkok.go.th"));
+    let with_address = app
+        .store
+        .sql_i64(
+            "SELECT COUNT(*) FROM audit_log WHERE CAST(after AS TEXT) LIKE '%bangkok.go.th%' \
+             OR CAST(before AS TEXT) LIKE '%bangkok.go.th%'",
+        )
+        .await
+        .expect("count");
+    assert_eq!(with_address, 0, "no address in the audit log");
 }
 
 #[tokio::test]

@@ -115,6 +115,25 @@ impl From<&Invitation> for InvitationRecord {
     }
 }
 
+/// An invitation as a change leaves it: the whole of it for the caller, and for the audit log
+/// (which records a change's output) only its [`InvitationRecord`], without the address.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sent {
+    #[serde(skip)]
+    invitation: Invitation,
+    #[serde(flatten)]
+    record: InvitationRecord,
+}
+
+impl From<Invitation> for Sent {
+    fn from(invitation: Invitation) -> Self {
+        Self {
+            record: InvitationRecord::from(&invitation),
+            invitation,
+        }
+    }
+}
+
 const COLUMNS: &str = "i.id, i.email, i.role, i.city_id, c.name AS city_name, \
      c.country_iso2 AS city_country, i.state_iso2, s.name AS state_name, i.partner_id, \
      p.name AS partner_name, i.invited_by, i.invited_label, i.created_at, i.expires_at, \
@@ -476,7 +495,7 @@ struct Invite {
 
 impl Edit for Invite {
     type Target = ();
-    type Output = Invitation;
+    type Output = Sent;
     const OBJECT_TYPE: &'static str = "invitation";
     const ACTION: &'static str = "create";
 
@@ -516,9 +535,9 @@ impl Edit for Invite {
         Ok(())
     }
 
-    async fn apply(&self, _: &mut Conn<'_>, who: &Principal, _: &()) -> StoreResult<Invitation> {
+    async fn apply(&self, _: &mut Conn<'_>, who: &Principal, _: &()) -> StoreResult<Sent> {
         let at = now();
-        Ok(Invitation {
+        Ok(Sent::from(Invitation {
             id: Uuid::new_v4(),
             email: self.email.to_string(),
             role: self.invitee.role(),
@@ -531,7 +550,7 @@ impl Edit for Invite {
             accepted_at: None,
             revoked_at: None,
             sent_count: 1,
-        })
+        }))
     }
 
     async fn save(
@@ -539,8 +558,9 @@ impl Edit for Invite {
         conn: &mut Conn<'_>,
         _: &Principal,
         _: &(),
-        i: &Invitation,
+        sent: &Sent,
     ) -> StoreResult<()> {
+        let i = &sent.invitation;
         let (city, state, partner) = binding(&self.invitee);
         let token = random_hex(TOKEN_BYTES);
         on_conn!(conn, c => sqlx::query(
@@ -555,8 +575,8 @@ impl Edit for Invite {
         conn.send_invitation(i, &token).await
     }
 
-    fn audited(_: &(), i: &Invitation) -> Audited {
-        Audited::creation(i.id)
+    fn audited(_: &(), sent: &Sent) -> Audited {
+        Audited::creation(sent.invitation.id)
     }
 }
 
@@ -568,7 +588,7 @@ struct Manage {
 
 impl Edit for Manage {
     type Target = Invited;
-    type Output = Invitation;
+    type Output = Sent;
     const OBJECT_TYPE: &'static str = "invitation";
     const ACTION: &'static str = "update";
 
@@ -605,7 +625,7 @@ impl Edit for Manage {
         }
     }
 
-    async fn apply(&self, _: &mut Conn<'_>, _: &Principal, i: &Invited) -> StoreResult<Invitation> {
+    async fn apply(&self, _: &mut Conn<'_>, _: &Principal, i: &Invited) -> StoreResult<Sent> {
         let at = now();
         let mut after = i.invitation.clone();
         if self.resend {
@@ -616,7 +636,7 @@ impl Edit for Manage {
             after.revoked_at = Some(at);
             after.state = InvitationState::Revoked;
         }
-        Ok(after)
+        Ok(after.into())
     }
 
     async fn save(
@@ -624,8 +644,9 @@ impl Edit for Manage {
         conn: &mut Conn<'_>,
         _: &Principal,
         _: &Invited,
-        after: &Invitation,
+        sent: &Sent,
     ) -> StoreResult<()> {
+        let after = &sent.invitation;
         if self.resend {
             return conn.send_invitation(after, &random_hex(TOKEN_BYTES)).await;
         }
@@ -634,7 +655,7 @@ impl Edit for Manage {
         Ok(())
     }
 
-    fn audited(before: &Invited, _: &Invitation) -> Audited {
+    fn audited(before: &Invited, _: &Sent) -> Audited {
         Audited::update(
             before.invitation.id,
             &InvitationRecord::from(&before.invitation),
@@ -791,7 +812,7 @@ impl Store {
         if let Some(why) = refusal_to_invite(who, &invitee) {
             return Err(InvitationError::Forbidden(why.into()));
         }
-        Ok(self
+        let sent = self
             .apply_edit(
                 who,
                 Invite {
@@ -801,7 +822,8 @@ impl Store {
                 },
                 None,
             )
-            .await?)
+            .await?;
+        Ok(sent.invitation)
     }
 
     /// Every invitation `who` may see, newest first.
@@ -846,7 +868,8 @@ impl Store {
             }
             _ => return Err(InvitationError::Unknown),
         }
-        Ok(self.apply_edit(who, Manage { id, resend }, None).await?)
+        let sent = self.apply_edit(who, Manage { id, resend }, None).await?;
+        Ok(sent.invitation)
     }
 
     /// The invitation a link's token names, as its page shows it.
