@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::users::{TestUser, browser, csrf_in};
+use common::users::{TestUser, browser, csrf_in, location};
 use common::{TestApp, problem, raw_sql};
 use kota_domain::access::Role;
 use kota_store::ScopeKey;
@@ -37,15 +37,6 @@ async fn rep(app: &TestApp, partner: &str) -> TestUser {
         ScopeKey::Partner(partner.into()),
     )
     .await
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned()
 }
 
 /// Accepts the invitation of `token` on its page with a fresh browser; answers the browser

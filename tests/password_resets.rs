@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::users::{PASSWORD, TestUser, browser, csrf_in};
+use common::users::{PASSWORD, TestUser, browser, csrf_in, status_of};
 use common::{TestApp, problem, raw_sql};
 use kota_domain::access::Role;
 use kota_domain::notice::Delivery;
@@ -33,16 +33,6 @@ async fn resets_mailed(app: &TestApp) -> usize {
         .iter()
         .filter(|m| m.kind == "password_reset")
         .count()
-}
-
-async fn status_of(client: &reqwest::Client, app: &TestApp, path: &str) -> u16 {
-    client
-        .get(app.url(path))
-        .send()
-        .await
-        .expect("request")
-        .status()
-        .as_u16()
 }
 
 /// Submits the reset-asking form as a browser does; answers the page.

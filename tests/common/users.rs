@@ -204,3 +204,24 @@ impl TestApp {
         response.text().await.expect("HTML")
     }
 }
+
+/// Where a redirect points (empty when it is none).
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The status `client` (with its session) gets for `GET path`.
+pub async fn status_of(client: &reqwest::Client, app: &TestApp, path: &str) -> u16 {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("request")
+        .status()
+        .as_u16()
+}
