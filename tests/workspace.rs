@@ -95,6 +95,30 @@ async fn what_waits_on_each_side_is_listed_newest_first_with_links() {
         )
         .await;
     assert_eq!(comment.status(), 201);
+    // A firm's interest in another Bangkok project, open to private investment.
+    let viable = app
+        .post_as(
+            &bangkok,
+            "/api/v1/cities/bangkok/projects",
+            json!({"title": "Solar canopies", "focus_areas": ["quality_environment"],
+                   "stage": "planning", "open_to_private_investment": true,
+                   "viability_rationale": "Fees from the canopies repay it"}),
+        )
+        .await;
+    assert_eq!(viable.status(), 201);
+    let viable: Value = viable.json().await.expect("json");
+    let interest = app
+        .post_as(
+            &adb,
+            &format!(
+                "/api/v1/projects/{}/interests",
+                viable["id"].as_str().expect("id")
+            ),
+            json!({"instrument": "equity", "note": "We would fund half"}),
+        )
+        .await;
+    assert_eq!(interest.status(), 201);
+    let interest: Value = interest.json().await.expect("json");
     // A pending invitation of the coordinator's.
     let invited = app
         .post_as(
@@ -110,18 +134,26 @@ async fn what_waits_on_each_side_is_listed_newest_first_with_links() {
         .iter()
         .map(|w| w["kind"].as_str().expect("kind"))
         .collect();
-    assert_eq!(kinds, ["comment", "twinning_proposal"], "newest first");
     assert_eq!(
-        for_bangkok[1]["href"],
+        kinds,
+        ["interest", "comment", "twinning_proposal"],
+        "newest first"
+    );
+    assert_eq!(
+        for_bangkok[0]["href"],
+        format!("/interests/{}", interest["id"].as_str().expect("id"))
+    );
+    assert_eq!(
+        for_bangkok[2]["href"],
         format!("/twinnings/{}", twinning["id"].as_str().expect("id"))
     );
     assert!(
-        for_bangkok[0]["text"]
+        for_bangkok[1]["text"]
             .as_str()
             .expect("text")
             .contains("Canal sensors")
     );
-    assert_eq!(waiting(&app, &thai).await.len(), 2, "the state's cities");
+    assert_eq!(waiting(&app, &thai).await.len(), 3, "the state's cities");
     assert!(waiting(&app, &cebu).await.is_empty());
     assert!(
         waiting(&app, &adb).await.is_empty(),
