@@ -7,31 +7,12 @@ mod common;
 use std::io::Write;
 use std::process::{Output, Stdio};
 
-use common::users::{PASSWORD, browser, csrf_in};
+use common::users::{PASSWORD, browser, csrf_in, location, status_of};
 use common::{TestApp, kota, problem};
 use kota_domain::access::Role;
 use kota_store::ScopeKey;
 
 const REFUSED: &str = "The e-mail address or the password is not right.";
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned()
-}
-
-async fn status_of(client: &reqwest::Client, app: &TestApp, path: &str) -> u16 {
-    client
-        .get(app.url(path))
-        .send()
-        .await
-        .expect("request")
-        .status()
-        .as_u16()
-}
 
 /// Rows of a table, counted behind the HTTP surface.
 async fn count(app: &TestApp, sql: &str) -> i64 {
@@ -163,9 +144,9 @@ async fn only_local_next_addresses_are_followed() {
     let user = app.user(Role::Coordinator).await;
     for (next, expected) in [
         ("/projects?country=TH", "/projects?country=TH"),
-        ("https://evil.example/", "/account"),
-        ("//evil.example/", "/account"),
-        ("/\\evil.example", "/account"),
+        ("https://evil.example/", "/me"),
+        ("//evil.example/", "/me"),
+        ("/\\evil.example", "/me"),
     ] {
         let client = browser();
         let csrf = app.login_csrf(&client).await;

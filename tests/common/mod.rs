@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 mod database;
+pub mod inbox;
 pub mod users;
 
 pub use database::TestDatabase;

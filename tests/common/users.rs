@@ -162,3 +162,66 @@ impl TestApp {
         TestApp::serve(self.db.shared(), store).await
     }
 }
+
+impl TestApp {
+    /// `POST path` with a JSON body, as `who` (their API token).
+    pub async fn post_as(
+        &self,
+        who: &TestUser,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&who.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST as a user")
+    }
+
+    /// `GET path` as `who` (their API token), which must answer 200: the JSON.
+    pub async fn get_json_as<T: serde::de::DeserializeOwned>(
+        &self,
+        who: &TestUser,
+        path: &str,
+    ) -> T {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(&who.token)
+            .send()
+            .await
+            .expect("GET as a user");
+        assert_eq!(response.status().as_u16(), 200, "GET {path}");
+        response.json().await.expect("JSON")
+    }
+
+    /// A page for a signed-in client, which must answer 200: its HTML.
+    pub async fn html_for(&self, client: &reqwest::Client, path: &str) -> String {
+        let response = client.get(self.url(path)).send().await.expect("GET page");
+        assert_eq!(response.status().as_u16(), 200, "GET {path}");
+        response.text().await.expect("HTML")
+    }
+}
+
+/// Where a redirect points (empty when it is none).
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The status `client` (with its session) gets for `GET path`.
+pub async fn status_of(client: &reqwest::Client, app: &TestApp, path: &str) -> u16 {
+    client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("request")
+        .status()
+        .as_u16()
+}

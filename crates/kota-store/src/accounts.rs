@@ -2,6 +2,8 @@
 //! throttling of failed attempts, API tokens kept only as hashes, and the server-side sessions
 //! of the web site. Passwords are hashed with Argon2id; secrets never reach the database.
 
+pub mod invitations;
+pub mod resets;
 pub(crate) mod secrets;
 mod sessions;
 mod sign_in;
@@ -15,6 +17,8 @@ use uuid::Uuid;
 
 use crate::StoreError;
 
+pub use invitations::{InvitationError, Invited, Joined, NewInvitation};
+pub use resets::{ResetError, ResetLink};
 pub use sessions::StoredSession;
 pub use sign_in::{LoginLimits, SignIn};
 
@@ -173,6 +177,9 @@ pub enum AccountError {
     /// No user has this login.
     #[error("no user has the e-mail address {0}")]
     UnknownUser(String),
+    /// The current password given to change it is not the account's.
+    #[error("This is not your current password")]
+    WrongPassword,
     /// Hashing or verifying a password failed.
     #[error("password hashing failed: {0}")]
     Hashing(String),

@@ -21,6 +21,7 @@ pub mod records;
 mod reference;
 mod rows;
 mod server_secrets;
+pub mod workspace;
 mod write_queue;
 pub mod write_tx;
 

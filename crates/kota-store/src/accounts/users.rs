@@ -15,7 +15,7 @@ use crate::{Store, StoreResult, with_pool, with_write_pool};
 /// they act for, from `users u`.
 pub(super) const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.password_hash, u.role, \
      u.city_id, c.slug AS city_slug, u.state_iso2, u.partner_id, p.slug AS partner_slug, \
-     COALESCE(c.name, s.name, p.name) AS place, u.created_at, u.disabled";
+     COALESCE(c.name, s.name, p.name) AS place, u.created_at, u.disabled, u.session_epoch";
 
 /// The joins after `users u` that give a user's columns their slugs and place.
 pub(super) const USER_JOINS: &str = "LEFT JOIN cities c ON c.id = u.city_id \
@@ -37,6 +37,7 @@ pub(super) struct UserRow {
     place: Option<String>,
     created_at: DateTime<Utc>,
     disabled: bool,
+    session_epoch: i64,
 }
 
 impl UserRow {
@@ -54,9 +55,21 @@ impl UserRow {
             place: self.place,
             created_at: self.created_at,
             disabled: self.disabled,
-            password_stamp: sha256_hex(&self.password_hash)[..32].to_owned(),
+            password_stamp: stamp(&self.password_hash, self.session_epoch),
         })
     }
+}
+
+/// The stamp sessions remember: it changes with the password, and when every session of the
+/// account is ended ("sign out everywhere" moves the epoch). Epoch 0 keeps the stamp sessions
+/// had before there were epochs.
+fn stamp(password_hash: &str, epoch: i64) -> String {
+    let digest = if epoch == 0 {
+        sha256_hex(password_hash)
+    } else {
+        sha256_hex(&format!("{password_hash}\n{epoch}"))
+    };
+    digest[..32].to_owned()
 }
 
 /// The ids a scope resolves to: city, member state, partner.

@@ -12,6 +12,7 @@ mod me;
 mod membership;
 mod network;
 mod partner_profile;
+mod people;
 pub(crate) mod plans;
 mod rounds;
 mod suggestions;
@@ -44,6 +45,8 @@ use crate::AppState;
         (name = "auth", description = "Your account and API tokens. Send a token as \
                                       `Authorization: Bearer <secret>`; make the first one on \
                                       your account page or with `kota token create`."),
+        (name = "people", description = "People in the network: invitations with single-use \
+                                           links, password resets, and what waits on you."),
         (name = "editing", description = "Changes by the people who own a record, each checked, \
                                             versioned (ETag / If-Match) and audited."),
         (name = "twinning", description = "Twinnings of partners with member cities: proposed \
@@ -109,6 +112,13 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(me::put_name))
         .routes(routes!(me::list_tokens, me::create_token))
         .routes(routes!(me::revoke_token))
+        .routes(routes!(people::waiting))
+        .routes(routes!(people::list_invitations, people::post_invitation))
+        .routes(routes!(people::revoke_invitation))
+        .routes(routes!(people::resend_invitation))
+        .routes(routes!(people::accept_invitation))
+        .routes(routes!(people::ask_reset))
+        .routes(routes!(people::complete_reset))
         .routes(routes!(edit::put_city_profile))
         .routes(routes!(edit::post_project))
         .routes(routes!(edit::put_project))

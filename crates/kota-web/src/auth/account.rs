@@ -1,6 +1,7 @@
-//! `/account`: who you are, the name others see you by (change it here), and your API tokens:
-//! make one (its secret shown exactly once) and revoke one. The only page that shows your
-//! e-mail address.
+//! `/account`: who you are, the name others see you by (change it here), your password
+//! (change it, with the rules said up front), how notices reach you by e-mail, your API
+//! tokens (make one, its secret shown exactly once, or revoke one), and "sign out everywhere"
+//! (every session and token ends). The only page that shows your e-mail address.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,11 +10,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kota_domain::access::Principal;
 use kota_domain::account::{ApiToken, IssuedToken};
+use kota_domain::invitation::PASSWORD_RULES;
+use kota_domain::notice::Delivery;
 use kota_store::AccountError;
 use serde::Deserialize;
+use tower_sessions::Session;
 use uuid::Uuid;
 
-use super::login::NoFields;
+use super::login::{NoFields, sign_in_session};
+use super::people::account_failed;
 use super::principal::RequiredPrincipal;
 use super::{CsrfForm, CsrfToken};
 use crate::AppState;
@@ -36,6 +41,12 @@ pub(super) struct AccountPage {
     issued: Option<IssuedToken>,
     token_name: String,
     message: Option<String>,
+    rules: &'static str,
+    current_error: Option<String>,
+    new_error: Option<String>,
+    password_done: Option<&'static str>,
+    delivery: Delivery,
+    deliveries: [Delivery; 3],
 }
 
 /// The page of the signed-in user, with their tokens.
@@ -61,6 +72,12 @@ async fn page(s: &AppState, who: &Principal, csrf: CsrfToken) -> Result<AccountP
         issued: None,
         token_name: String::new(),
         message: None,
+        rules: PASSWORD_RULES,
+        current_error: None,
+        new_error: None,
+        password_done: None,
+        delivery: s.store.delivery(user.id).await?,
+        deliveries: Delivery::ALL,
     })
 }
 
@@ -151,4 +168,92 @@ pub(super) async fn revoke_token(
         .await?
         .ok_or_else(not_yours)?;
     Ok(Redirect::to("/account"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /account/password`: changes the password, given the current one. Every other session
+/// of the account ends; this one goes on with the new password.
+pub(super) async fn change_password(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    session: Session,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<Response, PageError> {
+    let changed = s
+        .store
+        .change_password(who.user_id, &form.current_password, &form.new_password)
+        .await;
+    let (status, current_error, new_error) = match changed {
+        Ok(user) => {
+            sign_in_session(&session, &user).await?;
+            let csrf = CsrfToken::of(&session).await?;
+            let mut account = page(&s, &who, csrf).await?;
+            account.password_done =
+                Some("Your password is changed. Every other session of your account has ended.");
+            return Ok(account.into_response());
+        }
+        Err(AccountError::WrongPassword) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(AccountError::WrongPassword.to_string()),
+            None,
+        ),
+        Err(AccountError::Rule(rule)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(rule.to_string()),
+        ),
+        Err(e) => return Err(account_failed(e).into()),
+    };
+    let mut account = page(&s, &who, csrf).await?;
+    account.current_error = current_error;
+    account.new_error = new_error;
+    Ok((status, account).into_response())
+}
+
+/// `POST /account/sessions/end`: ends every session of the account, on every server and
+/// this one too, and revokes every API token; then the sign-in page.
+pub(super) async fn end_sessions(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    session: Session,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<Redirect, PageError> {
+    s.store.end_every_session(who.user_id).await?;
+    session.flush().await.map_err(|e| {
+        tracing::error!(error = %e, "session storage failed");
+        PageError::from(Problem::internal())
+    })?;
+    tracing::info!(user = %who.user_id, "signed out everywhere");
+    Ok(Redirect::to("/login"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct DeliveryForm {
+    delivery: String,
+}
+
+/// `POST /account/delivery`: how notices reach you by e-mail.
+pub(super) async fn set_delivery(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    CsrfForm(form): CsrfForm<DeliveryForm>,
+) -> Result<Redirect, PageError> {
+    let delivery = Delivery::parse(&form.delivery).ok_or_else(|| {
+        PageError::from(Problem::invalid(vec![super::people::field_error(
+            "delivery",
+            "Choose how e-mail about what concerns you reaches you: each at once, one a day, \
+             or none"
+                .into(),
+        )]))
+    })?;
+    s.store.set_delivery(who.user_id, delivery).await?;
+    Ok(Redirect::to("/account#delivery"))
 }

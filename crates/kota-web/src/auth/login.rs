@@ -1,11 +1,8 @@
 //! Signing in and out: the `/login` form (no JavaScript needed) and `POST /logout`.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kota_store::accounts::{LoginLimits, SignIn};
@@ -13,6 +10,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::OptionalPrincipal;
+use super::people::ClientAddress;
 use super::principal::SessionUser;
 use super::{CsrfForm, CsrfToken};
 use crate::AppState;
@@ -22,7 +20,7 @@ use crate::error::Problem;
 /// The one answer to a wrong login or password, whichever it was.
 const REFUSED: &str = "The e-mail address or the password is not right.";
 /// Where people go after signing in when they came from nowhere in particular.
-const HOME_OF_SIGNED_IN: &str = "/account";
+const HOME_OF_SIGNED_IN: &str = "/me";
 /// The longest `next` address followed.
 const MAX_NEXT_BYTES: usize = 2048;
 
@@ -90,21 +88,6 @@ pub(super) async fn form(
     LoginPage::new(csrf, q.next.as_deref(), "", None).into_response()
 }
 
-/// The client's address, the key failed sign-ins are counted under besides the login.
-pub(super) struct ClientAddress(String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-        Ok(Self(ip))
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(super) struct LoginForm {
@@ -146,9 +129,7 @@ pub(super) async fn submit(
         })?;
     match outcome {
         SignIn::Accepted(user) => {
-            session.cycle_id().await.map_err(session_failed)?;
-            SessionUser::start(&session, &user).await?;
-            CsrfToken::renew(&session).await?;
+            sign_in_session(&session, &user).await?;
             tracing::info!(user = %user.id, "signed in");
             let to = safe_next(form.next.as_deref()).unwrap_or(HOME_OF_SIGNED_IN);
             Ok(Redirect::to(to).into_response())
@@ -170,6 +151,17 @@ pub(super) async fn submit(
             Ok(response)
         }
     }
+}
+
+/// Signs `session` in as `user`: a new session id (no fixation), the user with their stamp,
+/// and a new CSRF token.
+pub(super) async fn sign_in_session(
+    session: &Session,
+    user: &kota_store::User,
+) -> Result<(), PageError> {
+    session.cycle_id().await.map_err(session_failed)?;
+    SessionUser::start(session, user).await?;
+    CsrfToken::renew(session).await.map(|_| ())
 }
 
 /// The form again, with what was typed (not the password) and a message.

@@ -10,14 +10,18 @@
 //! - CSRF: every HTML form carries [`CsrfToken`]; handlers take [`CsrfForm`], which refuses a
 //!   submission without the right token (403): the session's when signed in, else that of a
 //!   signed cookie (see `csrf`).
-//! - Pages: `/login`, `POST /logout`, `/account` (display name and API tokens).
+//! - Pages: `/login`, `POST /logout`, `/account` (display name, password, delivery of
+//!   notices, API tokens, sign out everywhere), `/me` (the workspace), `/invitations`,
+//!   `/invitations/{token}`, `/password-reset`, `/password-reset/{token}`.
 
 mod account;
 pub(crate) mod banner;
 mod csrf;
 mod login;
+pub(crate) mod people;
 mod principal;
 mod session_store;
+mod workspace;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -62,6 +66,25 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account/name", post(account::rename))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/account/password", post(account::change_password))
+        .route("/account/sessions/end", post(account::end_sessions))
+        .route("/account/delivery", post(account::set_delivery))
+        .route("/me", get(workspace::show))
+        .route("/invitations", get(people::list).post(people::send))
+        .route(
+            "/invitations/{token}",
+            get(people::accept_form).post(people::accept),
+        )
+        .route("/invitations/{id}/revoke", post(people::revoke))
+        .route("/invitations/{id}/resend", post(people::resend))
+        .route(
+            "/password-reset",
+            get(people::reset_ask_form).post(people::reset_ask),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(people::reset_choose_form).post(people::reset_choose),
+        )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
