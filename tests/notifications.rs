@@ -358,6 +358,35 @@ async fn a_daily_digest_gathers_what_came_in_once() {
         digest.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
         "{digest}"
     );
+
+    // What comes in after a digest waits for the next day's digest hour.
+    let undp = app
+        .store
+        .sql_text_rows(
+            "SELECT slug FROM partners WHERE name = 'United Nations Development Programme (UNDP)'",
+        )
+        .await
+        .expect("UNDP");
+    let rep = app
+        .user_with_scope(
+            Role::PartnerRepresentative,
+            ScopeKey::Partner(undp[0][0].clone()),
+        )
+        .await;
+    propose(&app, &rep, &undp[0][0], "bangkok").await;
+    let after_the_hour = tomorrow + chrono::TimeDelta::minutes(30);
+    assert_eq!(
+        app.store
+            .queue_digests(after_the_hour, 0)
+            .await
+            .expect("digests"),
+        0
+    );
+    let next_day = tomorrow + chrono::TimeDelta::days(1);
+    assert_eq!(
+        app.store.queue_digests(next_day, 0).await.expect("digests"),
+        1
+    );
 }
 
 #[tokio::test]

@@ -68,7 +68,7 @@ export async function newContext(browser, viewport = 'desktop') {
   return context;
 }
 
-/** Signs in through the /login form; the page is then on /account. */
+/** Signs in through the /login form; the page is then on the workspace, /me. */
 export async function signIn(page, email, password) {
   await page.goto(`${BASE}/login`);
   await page.fill('input[name="email"]', email);

@@ -12,7 +12,8 @@ export async function signedIn(browser, role) {
   const page = await context.newPage();
   const a = account(role);
   await signIn(page, a.email, a.password);
-  assert.equal(new URL(page.url()).pathname, '/account', `signed in as ${role}`);
+  assert.equal(new URL(page.url()).pathname, '/me', `signed in as ${role}, on their workspace`);
+  await page.goto(`${BASE}/account`);
   return { context, page };
 }
 

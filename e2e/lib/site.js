@@ -1,6 +1,9 @@
 // What the suite knows of the site: its accounts (made by scripts/e2e), its API, and the list
 // of main pages, with the records' pages found through the API.
 
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { BASE } from './browser.js';
 
 /** Accounts by role: `{ coordinator: { email, password }, city_officer: … }`. */
@@ -116,6 +119,48 @@ export async function interestOnViableProject() {
   return { project: p.json.slug, interest: i.json.id };
 }
 
+/** The folder the server writes its mail into (scripts/e2e gives it a scratch data folder). */
+const OUTBOX = process.env.KOTA_E2E_OUTBOX ?? '';
+
+/** A mail's text with its quoted-printable soft breaks and escapes undone. */
+function unquote(text) {
+  return text
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The path of the link `prefix`… in the newest mail to `address` the server wrote. */
+async function linkMailedTo(address, prefix) {
+  if (!OUTBOX) throw new Error('no outbox folder: scripts/e2e gives one');
+  const pattern = new RegExp(`${prefix}[A-Za-z0-9_.-]+`);
+  for (let attempt = 0; attempt < 150; attempt += 1) {
+    const files = fs.existsSync(OUTBOX) ? fs.readdirSync(OUTBOX).filter((f) => f.endsWith('.eml')).sort().reverse() : [];
+    for (const file of files) {
+      const text = unquote(fs.readFileSync(path.join(OUTBOX, file), 'utf8'));
+      const found = text.includes(`To: ${address}`) && text.match(pattern);
+      if (found) return found[0];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no mail to ${address} with a link ${prefix}… in ${OUTBOX}`);
+}
+
+/** The link of an invitation a coordinator sent to a new officer of Bangkok. */
+export async function invitationLink() {
+  const email = 'invited-officer@proof.example.org';
+  const r = await api('POST', '/api/v1/invitations', { body: { email, role: 'city_officer', city: 'bangkok' } });
+  if (r.status !== 201) throw new Error(`invitation: ${r.status} ${JSON.stringify(r.json)}`);
+  return linkMailedTo(email, '/invitations/');
+}
+
+/** The link of a password reset the city officer asked for. */
+export async function resetLink() {
+  const { email } = account('city_officer');
+  const r = await api('POST', '/api/v1/password-resets', { body: { email }, token: '' });
+  if (r.status !== 202) throw new Error(`password reset: ${r.status} ${JSON.stringify(r.json)}`);
+  return linkMailedTo(email, '/password-reset/');
+}
+
 /** A fair matching round over the whole network (a coordinator's draft). */
 export async function draftRound() {
   const r = await api('POST', '/api/v1/rounds', { body: { mode: 'fair' } });
@@ -152,6 +197,8 @@ export async function mainPages() {
   const round = await draftRound();
   const business = await interestOnViableProject();
   const runEventSlug = await runEvent();
+  const invitation = await invitationLink();
+  const reset = await resetLink();
   const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
   if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
@@ -186,6 +233,13 @@ export async function mainPages() {
     { name: 'login', path: '/login' },
     { name: 'not-found', path: '/no-such-page', status: 404 },
     { name: 'account', path: '/account', signInAs: coordinator },
+    { name: 'workspace-officer', path: '/me', signInAs: officer },
+    { name: 'workspace-partner', path: '/me', signInAs: partnerRep },
+    { name: 'workspace-coordinator', path: '/me', signInAs: coordinator },
+    { name: 'invitations', path: '/invitations', signInAs: coordinator },
+    { name: 'invitation', path: invitation },
+    { name: 'password-reset', path: '/password-reset' },
+    { name: 'password-reset-choose', path: reset },
     { name: 'plan-versions', path: '/cities/bangkok/plan' },
     { name: 'plan-diff', path: '/cities/bangkok/plan/diff?from=1&to=1' },
     { name: 'audit', path: '/audit', signInAs: coordinator },

@@ -4,6 +4,7 @@ one of them killed in the middle of sending.
 
     mail_proof.py folder URL PARTNER_TOKEN OFFICER_EMAIL OUTBOX_DIR SERVER_STDOUT
     mail_proof.py once URL_A URL_B PID_A PID_B PARTNER_TOKEN OFFICER_TOKEN OFFICER_EMAIL SINK_DIR SINK_PORT LEASE
+    mail_proof.py people URL COORDINATOR_TOKEN SINK_DIR
 """
 
 import email
@@ -119,6 +120,76 @@ def once(url_a, url_b, pid_a, pid_b, partner_token, officer_token, officer_email
     print(f"the surviving server delivered it {took:.1f} s after the kill (lease {lease} s)")
 
 
+def link_in(mail, url, path):
+    """The address of `path`… the mail carries."""
+    m = re.search(re.escape(url) + re.escape(path) + r"[A-Za-z0-9_.-]+", mail.get_content())
+    check(m is not None, f"the mail to {mail['To']} carries a link {path}…")
+    return m.group(0).removeprefix(url)
+
+
+def form_post(client, path, fields):
+    """Posts a form of `path` as a person would: its CSRF token, and `fields`."""
+    return client.request("POST", path, form={"csrf_token": client.csrf(path), **fields})
+
+
+def people(url, coordinator_token, sink):
+    coordinator = Client(url, coordinator_token)
+    invitee = "new-officer@proof.example.org"
+    r = coordinator.request("POST", "/api/v1/invitations",
+                            body={"email": invitee, "role": "city_officer", "city": "bangkok"})
+    check(r.status == 201, f"a coordinator invites an officer of Bangkok ({r.status})")
+    mail = wait_for("the invitation mail", lambda: to(read_mails(sink), invitee), 30)[0]
+    check("Bangkok" in mail.get_content(), "the invitation says for which city")
+    path = link_in(mail, url, "/invitations/")
+
+    person = Client(url)
+    page = person.get(path)
+    check(page.status == 200 and "12 characters" in page.text(), f"the invitation page states the password rules ({page.status})")
+    password = "canal lanterns at dusk 42"
+    joined = form_post(person, path, {"name": "Somchai Jaidee", "password": password})
+    check(joined.status == 303 and joined.headers.get("Location") == "/me",
+          f"setting a name and password signs in and lands on /me ({joined.status} {joined.headers.get('Location')})")
+    me = person.get("/me")
+    check(me.status == 200 and 'href="/cities/bangkok"' in me.text(), f"the workspace links the officer's city ({me.status})")
+    edit = person.get("/cities/bangkok/edit")
+    check(edit.status == 200 and 'method="post"' in edit.text(), f"the officer may edit their city ({edit.status})")
+    again = Client(url).get(path)
+    check(again.status == 410 and "no longer works" in again.text(), f"the link works once ({again.status})")
+
+    other = "revoked@proof.example.org"
+    r = coordinator.request("POST", "/api/v1/invitations",
+                            body={"email": other, "role": "city_officer", "city": "bangkok"})
+    check(r.status == 201, f"a second invitation ({r.status})")
+    revoked_path = link_in(wait_for("the second invitation mail", lambda: to(read_mails(sink), other), 30)[0], url, "/invitations/")
+    gone = coordinator.request("DELETE", f"/api/v1/invitations/{r.json()['id']}")
+    check(gone.status == 204, f"the coordinator revokes it ({gone.status})")
+    page = Client(url).get(revoked_path)
+    check(page.status == 410 and "revoked" in page.text().lower(), f"a revoked link answers with a clear page ({page.status})")
+
+    # Forgot password: the same answer for a known and an unknown address; a mail only for the known.
+    known = coordinator.request("POST", "/api/v1/password-resets", body={"email": invitee})
+    unknown = coordinator.request("POST", "/api/v1/password-resets", body={"email": "nobody@proof.example.org"})
+    check(known.status == unknown.status == 202 and known.body == unknown.body,
+          f"a known and an unknown address get the same answer ({known.status}, {unknown.status})")
+    reset = wait_for("the reset mail", lambda: [m for m in to(read_mails(sink), invitee) if "/password-reset/" in m.get_content()], 30)
+    time.sleep(2)
+    check(not to(read_mails(sink), "nobody@proof.example.org"), "no mail for the unknown address")
+    check(len(reset) == 1, f"one reset mail for the known address ({len(reset)})")
+    reset_path = link_in(reset[0], url, "/password-reset/")
+    chosen = form_post(Client(url), reset_path, {"password": "monsoon ferry timetable 7"})
+    check(chosen.status in (200, 303), f"a new password is chosen through the link ({chosen.status})")
+    old = Client(url)
+    try:
+        old.sign_in(invitee, password)
+        check(False, "the old password stops working")
+    except AssertionError:
+        check(True, "the old password stops working")
+    fresh = Client(url)
+    fresh.sign_in(invitee, "monsoon ferry timetable 7")
+    check(fresh.get("/me").status == 200, "the new password signs in")
+    check(Client(url).get(reset_path).status == 410, "the reset link works once")
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"folder": folder, "once": once}[command](*args)
+    {"folder": folder, "once": once, "people": people}[command](*args)

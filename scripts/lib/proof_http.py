@@ -75,7 +75,7 @@ class Client:
         r = self.request(
             "POST", "/login", form={"csrf_token": token, "email": email, "password": password}
         )
-        if r.status != 303 or r.headers.get("Location") != "/account":
+        if r.status != 303 or r.headers.get("Location") != "/me":
             raise AssertionError(f"sign-in refused: HTTP {r.status}")
 
 

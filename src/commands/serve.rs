@@ -78,10 +78,13 @@ impl MailArgs {
         let from = self.mail_from.parse().with_context(|| {
             format!("KOTA_MAIL_FROM `{}` is not a mail address", self.mail_from)
         })?;
-        let site = self
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{address}"));
+        let site = self.public_url.clone().unwrap_or_else(|| {
+            tracing::warn!(
+                "KOTA_PUBLIC_URL is not set: links in mail point to http://{address}, which only \
+                 this machine reaches"
+            );
+            format!("http://{address}")
+        });
         println!("Mail goes out {}", transport.describe());
         tracing::info!(mail = %transport.describe(), %site, "sending mail");
         Sender::new(store.clone(), transport, &site, from)

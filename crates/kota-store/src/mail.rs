@@ -151,6 +151,7 @@ impl Store {
                 "UPDATE outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 \
                  WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
                      AND next_attempt_at <= $3 AND (lease_until IS NULL OR lease_until < $3) \
+                     AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.user_id AND u.disabled) \
                      ORDER BY next_attempt_at, created_at LIMIT 1{lock}) \
                    AND sent_at IS NULL AND failed_at IS NULL \
                    AND (lease_until IS NULL OR lease_until < $3) \
@@ -193,9 +194,12 @@ impl Store {
 
     /// Records a failed attempt: retried after a growing delay, or given up when the failure
     /// is permanent or every retry is used.
+    /// Only the sender whose claim it still is (`owner`, this attempt) records it: a sender
+    /// whose lease ended leaves the mail to the one that took it over.
     pub async fn mail_failed(
         &self,
         mail: &QueuedMail,
+        owner: &str,
         error: &str,
         permanent: bool,
     ) -> StoreResult<()> {
@@ -208,16 +212,22 @@ impl Store {
             _ => (now, Some(now)),
         };
         let error: String = error.chars().take(500).collect();
+        // A mail given up keeps no secret link either.
         with_write_pool!(self, pool => sqlx::query(
             "UPDATE outbox SET lease_until = NULL, next_attempt_at = $1, failed_at = $2, \
-             last_error = $3 WHERE id = $4 AND sent_at IS NULL",
-        ).bind(next).bind(failed).bind(&error).bind(mail.id).execute(pool).await.map(|_| ()))?;
+             last_error = $3, \
+             body = CASE WHEN $2 IS NOT NULL AND kind IN ('invitation', 'password_reset') THEN '' ELSE body END, \
+             link = CASE WHEN $2 IS NOT NULL AND kind IN ('invitation', 'password_reset') THEN '' ELSE link END \
+             WHERE id = $4 AND sent_at IS NULL AND lease_owner = $5 AND attempts = $6",
+        ).bind(next).bind(failed).bind(&error).bind(mail.id).bind(owner).bind(mail.attempt)
+        .execute(pool).await.map(|_| ()))?;
         Ok(())
     }
 
     /// Queues the daily digest of everyone who wants one and has notices not yet mailed,
-    /// once a day at `hour` (UTC): one mail each, with every such notice. Runs under the
-    /// write lock, so of several servers one queues each digest. Answers how many.
+    /// once a day at `hour` (UTC): one mail each, with the notices that came before that hour
+    /// (later ones wait for the next day's). Runs under the write lock, so of several servers
+    /// one queues each digest. Answers how many.
     pub async fn queue_digests(&self, now: DateTime<Utc>, hour: u32) -> StoreResult<usize> {
         let today = now
             .date_naive()
@@ -262,7 +272,7 @@ impl Conn<'_> {
         let rows: Vec<DigestRow> = on_conn!(self, c => sqlx::query_as(
             "SELECT n.user_id, u.email, n.subject FROM notifications n \
              JOIN users u ON u.id = n.user_id \
-             WHERE NOT n.mailed AND u.delivery = 'daily' AND NOT u.disabled \
+             WHERE NOT n.mailed AND n.created_at < $1 AND u.delivery = 'daily' AND NOT u.disabled \
                AND (u.last_digest_at IS NULL OR u.last_digest_at < $1) \
              ORDER BY n.user_id, n.created_at",
         ).bind(due).fetch_all(&mut *c).await)?;
@@ -279,8 +289,9 @@ impl Conn<'_> {
             let mail = kota_domain::notice::digest(*user_id, email, items);
             self.queue_mail(&mail).await?;
             on_conn!(self, c => sqlx::query(
-                "UPDATE notifications SET mailed = TRUE WHERE user_id = $1 AND NOT mailed",
-            ).bind(user_id).execute(&mut *c).await.map(|_| ()))?;
+                "UPDATE notifications SET mailed = TRUE \
+                 WHERE user_id = $1 AND NOT mailed AND created_at < $2",
+            ).bind(user_id).bind(due).execute(&mut *c).await.map(|_| ()))?;
             on_conn!(self, c => sqlx::query(
                 "UPDATE users SET last_digest_at = $1 WHERE id = $2",
             ).bind(now).bind(user_id).execute(&mut *c).await.map(|_| ()))?;

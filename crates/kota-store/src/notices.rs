@@ -72,6 +72,9 @@ impl Conn<'_> {
         notices: &[Notice],
     ) -> StoreResult<()> {
         let created_at = Utc::now().trunc_subsecs(6);
+        // A person concerned twice by one change (an officer whose comment their city answers)
+        // is told once, by the first notice that concerns them.
+        let mut told = std::collections::HashSet::new();
         for notice in notices {
             let sql = format!(
                 "SELECT id, email, delivery FROM users WHERE NOT disabled AND id <> $2 AND {}",
@@ -80,7 +83,7 @@ impl Conn<'_> {
             let recipients: Vec<Recipient> = on_conn!(self, c => sqlx::query_as(&sql)
                 .bind(audience_id(&notice.audience)).bind(actor)
                 .fetch_all(&mut *c).await)?;
-            for person in recipients {
+            for person in recipients.into_iter().filter(|p| told.insert(p.id)) {
                 let delivery =
                     parse_stored("users", "delivery", &person.delivery, Delivery::parse)?;
                 // Mailed now, or never: only a daily digest picks up what is left unmailed.
@@ -131,7 +134,13 @@ reads_on_a_pooled_connection! {
 impl Store {
     /// Sets how a person wants notices delivered. Choosing a daily digest starts its day now,
     /// so that the first digest comes at the next digest hour, not at once.
+    /// Leaving the digest, what waited for it stays in the workspace, unmailed.
     pub async fn set_delivery(&self, user_id: Uuid, delivery: Delivery) -> StoreResult<()> {
+        if delivery != Delivery::Daily {
+            with_write_pool!(self, pool => sqlx::query(
+                "UPDATE notifications SET mailed = TRUE WHERE user_id = $1 AND NOT mailed",
+            ).bind(user_id).execute(pool).await.map(|_| ()))?;
+        }
         with_write_pool!(self, pool => sqlx::query(
             "UPDATE users SET delivery = $1, \
              last_digest_at = CASE WHEN $1 = 'daily' AND delivery <> 'daily' THEN $2 ELSE last_digest_at END \

@@ -127,6 +127,7 @@ pub fn app_with(state: AppState, options: &WebOptions) -> Router {
         ))
         .layer(Extension(metrics.clone()))
         .layer(Extension(diffs::DiffCache::new()))
+        .layer(Extension(mail::unsubscribe::Keys::new(state.store.clone())))
         .layer(axum::middleware::from_fn_with_state(
             read_cache::ReadCache::new(state.store.clone()),
             read_cache::serve,

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use kota_domain::access::{Principal, Role};
 use kota_domain::account::{Email, check_display_name, check_password};
-use kota_domain::edit::FieldError;
+use kota_domain::edit::{Code, FieldError};
 use kota_domain::invitation::{
     INVITATION_LIFETIME, Invitation, InvitationState, Invitee, Place, invitation_mail_body,
     may_manage_invitation, may_see_invitation, refusal_to_invite,
@@ -79,11 +79,8 @@ impl From<AccountError> for InvitationError {
 }
 
 /// One refused field, in words.
-fn field(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
+fn field(field: &str, code: Code, message: impl Into<String>) -> FieldError {
+    FieldError::new(field, code, message)
 }
 
 /// What an invitation is audited as: never the address (the audit log is read by
@@ -323,12 +320,13 @@ impl Conn<'_> {
     ) -> StoreResult<Result<(Email, Invitee, Option<Place>), Vec<FieldError>>> {
         let mut errors = Vec::new();
         let email = Email::parse(&new.email)
-            .map_err(|e| errors.push(field("email", e.to_string())))
+            .map_err(|e| errors.push(field("email", e.code(), e.to_string())))
             .ok();
         let role = Role::parse(new.role.trim()).filter(|r| *r != Role::Admin);
         if role.is_none() {
             errors.push(field(
                 "role",
+                Code::NotAChoice,
                 "Choose a role: city officer, national representative, partner representative \
                  or coordinator",
             ));
@@ -344,6 +342,7 @@ impl Conn<'_> {
             if value.is_some() && !wanted {
                 errors.push(field(
                     name,
+                    Code::UnknownField,
                     format!("Leave the {name} out: this role is not bound to one"),
                 ));
             }
@@ -364,7 +363,11 @@ impl Conn<'_> {
         let mut resolved = None;
         match role {
             Some(Role::CityOfficer) => match &city {
-                None => errors.push(field("city", "Give the city as its name or slug")),
+                None => errors.push(field(
+                    "city",
+                    Code::Required,
+                    "Give the city as its name or slug",
+                )),
                 Some(key) => match self.city_named(key).await? {
                     Some((id, name, country)) => {
                         resolved = Some((
@@ -381,6 +384,7 @@ impl Conn<'_> {
                     }
                     None => errors.push(field(
                         "city",
+                        Code::UnknownRecord,
                         format!(
                             "No member city is called “{key}”: give the city as its name or slug"
                         ),
@@ -390,6 +394,7 @@ impl Conn<'_> {
             Some(Role::NationalRepresentative) => match &state {
                 None => errors.push(field(
                     "state",
+                    Code::Required,
                     "Give the member state as its two-letter code (TH) or its name",
                 )),
                 Some(key) => match self.state_named(key).await? {
@@ -407,6 +412,7 @@ impl Conn<'_> {
                     }
                     None => errors.push(field(
                         "state",
+                        Code::UnknownRecord,
                         format!(
                             "No member state is “{key}”: give its two-letter code (TH) or its name"
                         ),
@@ -414,7 +420,11 @@ impl Conn<'_> {
                 },
             },
             Some(Role::PartnerRepresentative) => match &partner {
-                None => errors.push(field("partner", "Give the partner as its name or slug")),
+                None => errors.push(field(
+                    "partner",
+                    Code::Required,
+                    "Give the partner as its name or slug",
+                )),
                 Some(key) => match self.partner_named(key).await? {
                     Some((id, name)) => {
                         resolved = Some((
@@ -428,6 +438,7 @@ impl Conn<'_> {
                     }
                     None => errors.push(field(
                         "partner",
+                        Code::UnknownRecord,
                         format!(
                             "No partner is called “{key}”: give the partner as its name or slug"
                         ),
@@ -762,6 +773,7 @@ impl Edit for Accept {
     async fn notices(
         &self,
         _: &mut Conn<'_>,
+        _: &Principal,
         i: &Invited,
         joined: &Joined,
     ) -> StoreResult<Vec<Notice>> {
@@ -904,11 +916,11 @@ impl Store {
         }
         let mut errors = Vec::new();
         let name = check_display_name(name)
-            .map_err(|e| errors.push(field("name", e.to_string())))
+            .map_err(|e| errors.push(field("name", e.code(), e.to_string())))
             .ok();
         let login = Email::parse(&found.invitation.email).map_err(AccountError::from)?;
         if let Err(e) = check_password(password, &login) {
-            errors.push(field("password", e.to_string()));
+            errors.push(field("password", e.code(), e.to_string()));
         }
         let Some(name) = name.filter(|_| errors.is_empty()) else {
             return Err(WriteError::Invalid(errors).into());

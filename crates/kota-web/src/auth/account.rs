@@ -249,6 +249,7 @@ pub(super) async fn set_delivery(
     let delivery = Delivery::parse(&form.delivery).ok_or_else(|| {
         PageError::from(Problem::invalid(vec![super::people::field_error(
             "delivery",
+            kota_domain::edit::Code::NotAChoice,
             "Choose how e-mail about what concerns you reaches you: each at once, one a day, \
              or none"
                 .into(),

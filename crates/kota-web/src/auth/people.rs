@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use kota_domain::access::{Principal, Role, Scope};
-use kota_domain::edit::FieldError;
+use kota_domain::edit::{Code, FieldError};
 use kota_domain::invitation::{Invitation, PASSWORD_RULES, may_invite_anyone};
 use kota_store::WriteError;
 use kota_store::accounts::{InvitationError, NewInvitation, ResetError, ResetLink};
@@ -97,7 +97,7 @@ pub(crate) fn reset_problem(e: ResetError) -> Problem {
             ),
         ),
         ResetError::Account(kota_store::AccountError::Rule(rule)) => {
-            Problem::invalid(vec![field_error("password", rule.to_string())])
+            Problem::invalid(vec![field_error("password", rule.code(), rule.to_string())])
         }
         ResetError::Account(e) => account_failed(e),
     }
@@ -115,11 +115,8 @@ pub(super) fn account_failed(e: kota_store::AccountError) -> Problem {
 }
 
 /// One field's refusal in words.
-pub(super) fn field_error(field: &str, message: String) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message,
-    }
+pub(super) fn field_error(field: &str, code: Code, message: String) -> FieldError {
+    FieldError::new(field, code, message)
 }
 
 /// The message of `field` among `errors`.

@@ -53,8 +53,8 @@ impl Sender {
         })
     }
 
-    /// With another lease (see [`DEFAULT_LEASE`]); keep the transport's timeout well inside
-    /// it, so that a mail is never being sent by two servers.
+    /// With another lease (see [`DEFAULT_LEASE`]). A send is cut off at half the lease, so
+    /// that a mail is never in two servers' hands.
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
@@ -77,11 +77,17 @@ impl Sender {
             Ok(message) => message,
             Err(e) => {
                 tracing::warn!(mail = %mail.id, error = %e, "a queued mail cannot be written");
-                self.store.mail_failed(mail, &e.to_string(), true).await?;
+                self.store
+                    .mail_failed(mail, &self.owner, &e.to_string(), true)
+                    .await?;
                 return Ok(false);
             }
         };
-        match self.transport.send(mail, &message).await {
+        let limit = self.lease / 2;
+        let sent = tokio::time::timeout(limit, self.transport.send(mail, &message))
+            .await
+            .unwrap_or_else(|_| Err(TransportError::timed_out(limit)));
+        match sent {
             Ok(delivered) => {
                 self.store.mail_sent(mail.id).await?;
                 tracing::info!(mail = %mail.id, kind = mail.kind.as_str(), %delivered, "mail sent");
@@ -90,7 +96,7 @@ impl Sender {
             Err(e) => {
                 tracing::warn!(mail = %mail.id, attempt = mail.attempt, error = %e, "mail not sent");
                 self.store
-                    .mail_failed(mail, &e.to_string(), e.is_permanent())
+                    .mail_failed(mail, &self.owner, &e.to_string(), e.is_permanent())
                     .await?;
                 Ok(false)
             }

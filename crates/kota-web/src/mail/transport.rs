@@ -17,6 +17,14 @@ pub struct TransportError {
 }
 
 impl TransportError {
+    /// A send that took longer than `limit` (worth another try).
+    pub(super) fn timed_out(limit: Duration) -> Self {
+        Self {
+            message: format!("no answer within {} s", limit.as_secs()),
+            permanent: false,
+        }
+    }
+
     /// Whether trying again cannot help (the server refused the address, say).
     pub fn is_permanent(&self) -> bool {
         self.permanent
@@ -56,14 +64,23 @@ pub enum Transport {
 }
 
 impl Transport {
-    /// An SMTP server by URL: `smtp://user:password@host:587` (STARTTLS when the server offers
-    /// it; add `?tls=required` to insist), `smtps://host:465` (TLS from the start), with
-    /// `timeout` for each exchange.
+    /// An SMTP server by URL: `smtp://user:password@host:587` (STARTTLS, required when the URL
+    /// carries credentials, used when offered otherwise; `?tls=` overrides), `smtps://host:465`
+    /// (TLS from the start), with `timeout` for connecting.
     pub fn smtp(url: &str, timeout: Duration) -> Result<Self, TransportError> {
         let url = url.trim();
         let with_tls = if url.starts_with("smtp://") && !url.contains("tls=") {
             let joiner = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{joiner}tls=opportunistic")
+            let credentials = url["smtp://".len()..]
+                .split('/')
+                .next()
+                .is_some_and(|a| a.contains('@'));
+            let tls = if credentials {
+                "required"
+            } else {
+                "opportunistic"
+            };
+            format!("{url}{joiner}tls={tls}")
         } else {
             url.to_owned()
         };
@@ -80,9 +97,12 @@ impl Transport {
         })
     }
 
-    /// The folder `dir` (made when missing).
+    /// The folder `dir` (made when missing), once a file could be written into it.
     pub fn folder(dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir)?;
+        let probe = dir.join(".kota-write-test");
+        std::fs::write(&probe, b"")?;
+        std::fs::remove_file(&probe)?;
         Ok(Self::Folder(dir.to_owned()))
     }
 
@@ -139,10 +159,15 @@ async fn write_file(dir: &Path, mail: &QueuedMail, bytes: &[u8]) -> std::io::Res
     let (partial_path, final_path) = (partial.clone(), path.clone());
     tokio::task::spawn_blocking(move || {
         use std::io::Write;
-        let mut file = std::fs::File::create(&partial_path)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&partial_path, &final_path)
+        let written = std::fs::File::create(&partial_path).and_then(|mut file| {
+            file.write_all(&bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&partial_path, &final_path)
+        });
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial_path);
+        }
+        written
     })
     .await
     .map_err(std::io::Error::other)??;
@@ -178,6 +203,9 @@ mod tests {
     #[test]
     fn smtp_addresses_are_checked() {
         assert!(Transport::smtp("smtp://127.0.0.1:2525", Duration::from_secs(5)).is_ok());
+        assert!(
+            Transport::smtp("smtp://kota:secret@127.0.0.1:587", Duration::from_secs(5)).is_ok()
+        );
         assert!(Transport::smtp("http://example.org", Duration::from_secs(5)).is_err());
     }
 }

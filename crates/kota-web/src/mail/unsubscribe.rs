@@ -14,6 +14,29 @@ const SECRET_NAME: &str = "unsubscribe";
 #[derive(Clone)]
 pub struct Key(Vec<u8>);
 
+/// The key of the servers on one database, read once and kept (the pages ask for it on every
+/// visit of an unsubscribe link, which anyone can make).
+#[derive(Clone)]
+pub struct Keys {
+    store: Store,
+    key: std::sync::Arc<tokio::sync::OnceCell<Key>>,
+}
+
+impl Keys {
+    /// The keys of `store`'s database, not yet read.
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            key: std::sync::Arc::default(),
+        }
+    }
+
+    /// The key, read from the database the first time.
+    pub async fn key(&self) -> StoreResult<&Key> {
+        self.key.get_or_try_init(|| Key::of(&self.store)).await
+    }
+}
+
 impl Key {
     /// The key every server on this database shares.
     pub async fn of(store: &Store) -> StoreResult<Self> {

@@ -5,12 +5,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Path, State};
 use kota_domain::notice::Delivery;
 
 use crate::AppState;
 use crate::error::{PageResult, Problem};
-use crate::mail::unsubscribe::Key;
+use crate::mail::unsubscribe::Keys;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "unsubscribe.html")]
@@ -22,9 +23,10 @@ pub(crate) struct UnsubscribePage {
 }
 
 /// The person a token names, or a 404 that says the link is not (or no longer) valid.
-async fn person(s: &AppState, token: &str) -> PageResult<uuid::Uuid> {
-    let key = Key::of(&s.store).await?;
-    let person = key
+async fn person(s: &AppState, keys: &Keys, token: &str) -> PageResult<uuid::Uuid> {
+    let person = keys
+        .key()
+        .await?
         .person(token)
         .ok_or_else(|| Problem::not_found("unsubscribe link", token))?;
     s.store
@@ -37,9 +39,10 @@ async fn person(s: &AppState, token: &str) -> PageResult<uuid::Uuid> {
 /// `GET /unsubscribe/{token}`: asks whether to stop the mail.
 pub(crate) async fn ask(
     State(s): State<AppState>,
+    Extension(keys): Extension<Keys>,
     Path(token): Path<String>,
 ) -> PageResult<UnsubscribePage> {
-    person(&s, &token).await?;
+    person(&s, &keys, &token).await?;
     Ok(UnsubscribePage {
         title: "Stop e-mail from Kota".into(),
         section: "account",
@@ -52,9 +55,10 @@ pub(crate) async fn ask(
 /// one-click request, or the page's button).
 pub(crate) async fn stop(
     State(s): State<AppState>,
+    Extension(keys): Extension<Keys>,
     Path(token): Path<String>,
 ) -> PageResult<UnsubscribePage> {
-    let user_id = person(&s, &token).await?;
+    let user_id = person(&s, &keys, &token).await?;
     s.store.set_delivery(user_id, Delivery::Off).await?;
     Ok(UnsubscribePage {
         title: "No more e-mail from Kota".into(),
