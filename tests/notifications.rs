@@ -21,6 +21,19 @@ use serde_json::{Value, json};
 
 const ADB: &str = "asian-development-bank-adb";
 
+async fn officer_of(app: &TestApp, city: &str) -> TestUser {
+    app.user_with_scope(Role::CityOfficer, ScopeKey::City(city.into()))
+        .await
+}
+
+async fn rep_of(app: &TestApp, partner: &str) -> TestUser {
+    app.user_with_scope(
+        Role::PartnerRepresentative,
+        ScopeKey::Partner(partner.into()),
+    )
+    .await
+}
+
 async fn post(app: &TestApp, who: &TestUser, path: &str, body: Value) -> reqwest::Response {
     app.client
         .post(app.url(path))
@@ -88,21 +101,15 @@ async fn recipients(app: &TestApp) -> Vec<String> {
 #[tokio::test]
 async fn a_proposal_tells_the_city_at_once_and_its_acceptance_tells_the_partner() {
     let app = TestApp::spawn().await;
-    let adb = app
-        .user_with_scope(Role::PartnerRepresentative, ScopeKey::Partner(ADB.into()))
-        .await;
-    let officer = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
-        .await;
+    let adb = rep_of(&app, ADB).await;
+    let officer = officer_of(&app, "bangkok").await;
     let thai = app
         .user_with_scope(
             Role::NationalRepresentative,
             ScopeKey::MemberState("TH".into()),
         )
         .await;
-    let jakarta = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("jakarta".into()))
-        .await;
+    let jakarta = officer_of(&app, "jakarta").await;
 
     let id = propose(&app, &adb, ADB, "bangkok").await;
     for person in [&officer, &thai] {
@@ -223,12 +230,8 @@ async fn a_proposal_tells_the_city_at_once_and_its_acceptance_tells_the_partner(
 #[tokio::test]
 async fn interests_comments_and_answers_reach_the_other_side() {
     let app = TestApp::spawn().await;
-    let officer = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
-        .await;
-    let adb = app
-        .user_with_scope(Role::PartnerRepresentative, ScopeKey::Partner(ADB.into()))
-        .await;
+    let officer = officer_of(&app, "bangkok").await;
+    let adb = rep_of(&app, ADB).await;
     let created = post(
         &app,
         &officer,
@@ -287,9 +290,7 @@ async fn interests_comments_and_answers_reach_the_other_side() {
 #[tokio::test]
 async fn a_daily_digest_gathers_what_came_in_once() {
     let app = TestApp::spawn().await;
-    let officer = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
-        .await;
+    let officer = officer_of(&app, "bangkok").await;
     app.store
         .set_delivery(officer.id, Delivery::Daily)
         .await
@@ -299,12 +300,7 @@ async fn a_daily_digest_gathers_what_came_in_once() {
         Delivery::Daily
     );
     for partner in [ADB, "world-bank"] {
-        let rep = app
-            .user_with_scope(
-                Role::PartnerRepresentative,
-                ScopeKey::Partner(partner.into()),
-            )
-            .await;
+        let rep = rep_of(&app, partner).await;
         propose(&app, &rep, partner, "bangkok").await;
     }
     // Both wait for the digest: no mail yet.
@@ -367,12 +363,7 @@ async fn a_daily_digest_gathers_what_came_in_once() {
         )
         .await
         .expect("UNDP");
-    let rep = app
-        .user_with_scope(
-            Role::PartnerRepresentative,
-            ScopeKey::Partner(undp[0][0].clone()),
-        )
-        .await;
+    let rep = rep_of(&app, &undp[0][0]).await;
     propose(&app, &rep, &undp[0][0], "bangkok").await;
     let after_the_hour = tomorrow + chrono::TimeDelta::minutes(30);
     assert_eq!(
@@ -392,12 +383,8 @@ async fn a_daily_digest_gathers_what_came_in_once() {
 #[tokio::test]
 async fn one_click_stops_notice_mail_and_a_visit_alone_does_not() {
     let app = TestApp::spawn().await;
-    let officer = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
-        .await;
-    let adb = app
-        .user_with_scope(Role::PartnerRepresentative, ScopeKey::Partner(ADB.into()))
-        .await;
+    let officer = officer_of(&app, "bangkok").await;
+    let adb = rep_of(&app, ADB).await;
     propose(&app, &adb, ADB, "bangkok").await;
     let dir = tempfile::tempdir().expect("temporary folder");
     sender(&app, dir.path())
@@ -440,12 +427,7 @@ async fn one_click_stops_notice_mail_and_a_visit_alone_does_not() {
     // Notices still reach the workspace, but no mail.
     let before = recipients(&app).await.len();
     let world_bank = "world-bank";
-    let rep = app
-        .user_with_scope(
-            Role::PartnerRepresentative,
-            ScopeKey::Partner(world_bank.into()),
-        )
-        .await;
+    let rep = rep_of(&app, world_bank).await;
     propose(&app, &rep, world_bank, "bangkok").await;
     assert_eq!(
         app.store
@@ -614,12 +596,8 @@ async fn meeting_requests_reach_the_side_asked_and_answers_the_side_that_asked()
     )
     .await
     .expect("a coming brokerage session");
-    let officer = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
-        .await;
-    let adb = app
-        .user_with_scope(Role::PartnerRepresentative, ScopeKey::Partner(ADB.into()))
-        .await;
+    let officer = officer_of(&app, "bangkok").await;
+    let adb = rep_of(&app, ADB).await;
     let made = post(
         &app,
         &officer,
@@ -674,15 +652,9 @@ async fn a_decision_reaches_each_city_it_concerns_once() {
     let list = app.get_json("/api/v1/events?limit=1", 200).await;
     let event = list["items"][0]["slug"].as_str().expect("slug").to_owned();
     let coordinator = app.user(Role::Coordinator).await;
-    let bangkok = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
-        .await;
-    let cebu = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("cebu-city".into()))
-        .await;
-    let jakarta = app
-        .user_with_scope(Role::CityOfficer, ScopeKey::City("jakarta".into()))
-        .await;
+    let bangkok = officer_of(&app, "bangkok").await;
+    let cebu = officer_of(&app, "cebu-city").await;
+    let jakarta = officer_of(&app, "jakarta").await;
     let decided = post(
         &app,
         &coordinator,

@@ -63,9 +63,28 @@ impl RecentChange {
     pub fn verb(&self) -> &str {
         match self.action.as_str() {
             "create" => "created",
-            "update" => "changed",
             "accept" => "accepted",
-            other => other,
+            "decline" => "declined",
+            "endorse" => "endorsed",
+            "conclude" => "concluded",
+            "withdraw" => "withdrew",
+            "log_activity" => "logged an activity in",
+            "new_version" => "saved a new version of",
+            "progress" => "reported progress on",
+            "propose" => "proposed",
+            "request" => "requested",
+            "run" => "ran",
+            "settings" => "set up",
+            "start" => "started",
+            "submit" => "submitted",
+            "shortlist" => "shortlisted",
+            "agree" => "agreed to",
+            "message" => "wrote on",
+            "update_membership" => "changed the membership of",
+            "import" => "imported",
+            "delete" => "removed",
+            // `update`, `change`, and any action named later.
+            _ => "changed",
         }
     }
 
@@ -112,6 +131,11 @@ mod tests {
             ("changed", "an action plan")
         );
         assert_eq!(change.href.as_deref(), Some("/cities/c1/plan"));
+        let version = RecentChange {
+            action: "new_version".into(),
+            ..change
+        };
+        assert_eq!(version.verb(), "saved a new version of");
         assert_eq!(object_href("comment", "x"), None);
     }
 }
