@@ -5,7 +5,8 @@ to FOLDER as NNNN.eml once the client has sent it and the server accepts it (nev
 
 It writes the port it listens on to PORT_FILE. With --stall, a RCPT TO that arrives while the
 file FOLDER/stall-next exists waits that long before it is answered (the file is removed and
-FOLDER/stalled written): a sender killed then has delivered nothing.
+FOLDER/stalled names the recipient and the sender's port): a sender killed then has delivered
+nothing.
 """
 
 import argparse
@@ -14,7 +15,6 @@ import itertools
 import os
 import signal
 import socket
-import time
 
 from aiosmtpd.controller import Controller
 
@@ -29,8 +29,10 @@ class Keep:
         trigger = os.path.join(self.folder, "stall-next")
         if self.stall and os.path.exists(trigger):
             os.remove(trigger)
-            with open(os.path.join(self.folder, "stalled"), "w", encoding="utf-8") as f:
-                f.write(f"{time.time()}\n")
+            # Who the stalled mail is for, and the sender's port (which names the sender).
+            with open(os.path.join(self.folder, ".stalled"), "w", encoding="utf-8") as f:
+                f.write(f"{address}\n{session.peer[1]}\n")
+            os.rename(os.path.join(self.folder, ".stalled"), os.path.join(self.folder, "stalled"))
             await asyncio.sleep(self.stall)
         envelope.rcpt_tos.append(address)
         return "250 OK"
