@@ -14,6 +14,7 @@ use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 use kota_domain::mail::{MailKind, Outgoing};
 use uuid::Uuid;
 
+use crate::audit::now;
 use crate::conn::on_conn;
 use crate::rows::parse_stored;
 use crate::{Conn, Store, StoreResult, begin_write, with_write_pool};
@@ -107,12 +108,6 @@ const INSERT_MAIL: &str = "INSERT INTO outbox \
      (id, kind, user_id, recipient, subject, body, link, created_at, next_attempt_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
 
-/// The current time at the precision both backends keep (microseconds).
-fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
-}
-
 impl Conn<'_> {
     /// Queues a mail in this connection's transaction: it is sent only if the transaction
     /// commits.
@@ -129,12 +124,10 @@ impl Conn<'_> {
 impl Store {
     /// Queues a mail on its own (a password reset asked for, say).
     pub async fn queue_mail(&self, mail: &Outgoing) -> StoreResult<Uuid> {
-        let id = Uuid::new_v4();
-        with_write_pool!(self, pool => sqlx::query(INSERT_MAIL)
-            .bind(id).bind(mail.kind.as_str()).bind(mail.user_id).bind(&mail.to)
-            .bind(&mail.subject).bind(&mail.body).bind(&mail.link).bind(now())
-            .execute(pool).await.map(|_| ()))?;
-        Ok(id)
+        with_write_pool!(self, pool => {
+            let mut connection = pool.acquire().await?;
+            Conn::from(&mut *connection).queue_mail(mail).await
+        })
     }
 
     /// Claims the next due mail for `owner` for `lease`, or none when nothing is due. Of

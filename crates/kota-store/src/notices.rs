@@ -2,10 +2,11 @@
 //! change's own transaction (never for the person who made it), with the mail of those who
 //! want each at once; and how each person wants them delivered.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use kota_domain::notice::{self, Audience, Delivery, Notice, Notification};
 use uuid::Uuid;
 
+use crate::audit::now;
 use crate::conn::on_conn;
 use crate::rows::parse_stored;
 use crate::{Conn, Store, StoreResult, reads_on_a_pooled_connection, with_write_pool};
@@ -71,7 +72,7 @@ impl Conn<'_> {
         actor: Uuid,
         notices: &[Notice],
     ) -> StoreResult<()> {
-        let created_at = Utc::now().trunc_subsecs(6);
+        let created_at = now();
         // A person concerned twice by one change (an officer whose comment their city answers)
         // is told once, by the first notice that concerns them.
         let mut told = std::collections::HashSet::new();
@@ -145,7 +146,7 @@ impl Store {
             "UPDATE users SET delivery = $1, \
              last_digest_at = CASE WHEN $1 = 'daily' AND delivery <> 'daily' THEN $2 ELSE last_digest_at END \
              WHERE id = $3",
-        ).bind(delivery.as_str()).bind(Utc::now().trunc_subsecs(6)).bind(user_id)
+        ).bind(delivery.as_str()).bind(now()).bind(user_id)
         .execute(pool).await.map(|_| ()))?;
         Ok(())
     }
