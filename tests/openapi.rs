@@ -82,6 +82,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("put", "/api/v1/events/{id}"),
     ("get", "/api/v1/events/{id}.ics"),
     ("get", "/api/v1/events.ics"),
+    ("get", "/api/v1/cities.geojson"),
+    ("get", "/api/v1/catalog"),
     ("post", "/api/v1/events/{id}/decisions"),
     ("get", "/api/v1/cities/{id}/decisions"),
     ("post", "/api/v1/events/{id}/meeting-requests"),

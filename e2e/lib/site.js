@@ -214,6 +214,8 @@ export async function mainPages() {
     { name: 'about', path: '/about' },
     { name: 'member-states', path: '/member-states' },
     { name: 'member-state-th', path: '/member-states/TH' },
+    { name: 'member-state-ph', path: '/member-states/PH' },
+    { name: 'map', path: '/map' },
     { name: 'cities', path: '/cities' },
     { name: 'cities-filtered', path: '/cities?country=VN&role=capital' },
     ...Object.keys(NATIVE_TEXT).map((slug) => ({ name: `city-${slug}`, path: `/cities/${slug}` })),

@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+pub mod calendar;
 mod database;
 pub mod inbox;
 pub mod users;

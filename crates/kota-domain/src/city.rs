@@ -115,6 +115,41 @@ impl City {
     }
 }
 
+impl City {
+    /// The city as a GeoJSON feature (RFC 7946): a point at `[longitude, latitude]`, with
+    /// what a map or a table of cities needs as properties and its page's address.
+    pub fn feature(&self) -> geojson::Feature {
+        let properties = serde_json::json!({
+            "slug": self.slug,
+            "name": self.name,
+            "country": self.country_iso2,
+            "population": self.population,
+            "population_year": self.population_year,
+            "cohort": self.cohort,
+            "joined_year": self.joined_year,
+            "roles": self.roles,
+            // Every city Kota keeps is a member of the network.
+            "standing": "member",
+            "page": format!("/cities/{}", self.slug),
+        });
+        geojson::Feature {
+            bbox: None,
+            geometry: Some(geojson::Geometry::new_point([
+                self.longitude,
+                self.latitude,
+            ])),
+            id: Some(geojson::feature::Id::String(self.id.to_string())),
+            properties: properties.as_object().cloned(),
+            foreign_members: None,
+        }
+    }
+}
+
+/// Cities as a GeoJSON feature collection (RFC 7946), one point each.
+pub fn feature_collection(cities: &[City]) -> geojson::FeatureCollection {
+    geojson::FeatureCollection::new(cities.iter().map(City::feature))
+}
+
 /// A city named in a list, with what is needed to link to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CityRef {

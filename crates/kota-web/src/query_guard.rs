@@ -39,6 +39,11 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/twinnings", list(names::<TwinningQuery>())),
         ("/interests", list(names::<InterestQuery>())),
         ("/audit", list(names::<AuditQuery>())),
+        ("/cities.csv", names::<CityQuery>()),
+        ("/projects.csv", names::<ProjectQuery>()),
+        ("/partners.csv", names::<PartnerQuery>()),
+        ("/events.csv", names::<EventQuery>()),
+        ("/twinnings.csv", names::<TwinningQuery>()),
         ("/cities/{key}/plan/diff", names::<DiffQuery>()),
         ("/login", vec!["next".to_owned()]),
         (
@@ -53,7 +58,18 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
 }
 
 /// Routes outside `/api/` that answer machines, so with problems rather than pages.
-const MACHINE_ROUTES: &[&str] = &["/healthz", "/metrics"];
+const MACHINE_ROUTES: &[&str] = &[
+    "/healthz",
+    "/metrics",
+    "/cities.csv",
+    "/projects.csv",
+    "/partners.csv",
+    "/member-states.csv",
+    "/events.csv",
+    "/events.ics",
+    "/twinnings.csv",
+    "/chairmanship.csv",
+];
 
 /// Routes that ignore their query (static assets, which may be asked for with a cache buster).
 const ANY_QUERY: &[&str] = &["/assets/kota.css", "/favicon.svg"];

@@ -6,11 +6,12 @@ mod body;
 pub(crate) mod brokerage;
 mod comments;
 mod edit;
-mod events;
+pub(crate) mod events;
 mod interests;
 mod me;
 mod membership;
 mod network;
+mod open_data;
 mod partner_profile;
 mod people;
 pub(crate) mod plans;
@@ -96,6 +97,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::list_member_states))
         .routes(routes!(network::list_cities, membership::post_city))
         .routes(routes!(network::get_city))
+        .routes(routes!(open_data::cities_geojson))
+        .routes(routes!(open_data::get_catalog))
         .routes(routes!(network::list_projects))
         .routes(routes!(network::get_project))
         .routes(routes!(network::list_partners))

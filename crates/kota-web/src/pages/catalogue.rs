@@ -4,15 +4,20 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Uri;
+use axum::response::Response;
 use kota_domain::city::{City, CityRole};
 use kota_domain::network::MemberState;
+use kota_domain::page::PageRequest;
 use kota_domain::partner::{Partner, PartnerKind};
 use kota_domain::project::{Project, ReportedStatus, Seek, Stage};
 
 use super::view::{AreaNames, Choice, Pager, thousands};
 use crate::AppState;
-use crate::error::PageResult;
+use crate::auth::OptionalPrincipal;
+use crate::error::{PageResult, Problem};
 use crate::filters::{CityQuery, PageQuery, Params, PartnerQuery, ProjectQuery};
+use crate::open_data::rows::StateLine;
+use crate::open_data::{csv_file, csv_link};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "member_states.html")]
@@ -22,23 +27,36 @@ pub(crate) struct MemberStatesPage {
     states: Vec<(MemberState, u64)>,
 }
 
-pub(crate) async fn member_states(State(s): State<AppState>) -> PageResult<MemberStatesPage> {
+/// Member states in the network's order, each with the number of its cities.
+async fn states_with_counts(s: &AppState) -> Result<Vec<StateLine>, Problem> {
     let counts = s.store.cities_per_state().await?;
-    let states = s
-        .store
+    Ok(s.store
         .member_states()
         .await?
         .into_iter()
         .map(|st| {
             let n = counts.get(&st.iso2).copied().unwrap_or(0);
-            (st, n)
+            StateLine(st, n)
         })
+        .collect())
+}
+
+pub(crate) async fn member_states(State(s): State<AppState>) -> PageResult<MemberStatesPage> {
+    let states = states_with_counts(&s)
+        .await?
+        .into_iter()
+        .map(|StateLine(st, n)| (st, n))
         .collect();
     Ok(MemberStatesPage {
         title: "Member states".into(),
         section: "states",
         states,
     })
+}
+
+/// `/member-states.csv`: the member states as CSV.
+pub(crate) async fn member_states_csv(State(s): State<AppState>) -> Result<Response, Problem> {
+    csv_file("member-states.csv", &states_with_counts(&s).await?)
 }
 
 /// Choices shared by several filter forms.
@@ -83,6 +101,7 @@ pub(crate) struct CitiesPage {
     areas: Vec<Choice>,
     cohorts: Vec<Choice>,
     q: String,
+    csv: String,
 }
 
 pub(crate) async fn cities(
@@ -127,7 +146,22 @@ pub(crate) async fn cities(
             &q.cohort,
         ),
         q: q.q.unwrap_or_default(),
+        csv: csv_link("/cities", uri.query()),
     })
+}
+
+/// `/cities.csv`: the cities `/cities` shows with the same filters, every page, as CSV.
+pub(crate) async fn cities_csv(
+    State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
+    Params(q): Params<CityQuery>,
+) -> Result<Response, Problem> {
+    let filter = q.resolve(&s.store).await?;
+    let page = s
+        .store
+        .cities(&filter, PageRequest::all(), who.as_ref())
+        .await?;
+    csv_file("cities.csv", &page.items)
 }
 
 /// A project as a row of a list.
@@ -175,6 +209,7 @@ pub(crate) struct ProjectsPage {
     support: Vec<Choice>,
     open: Vec<Choice>,
     q: String,
+    csv: String,
 }
 
 pub(crate) async fn projects(
@@ -226,7 +261,23 @@ pub(crate) async fn projects(
             &q.open_to_private_investment,
         ),
         q: q.q.unwrap_or_default(),
+        csv: csv_link("/projects", uri.query()),
     })
+}
+
+/// `/projects.csv`: the projects `/projects` shows with the same filters, every page, as CSV
+/// (amounts a city keeps confidential only for those who may read them).
+pub(crate) async fn projects_csv(
+    State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
+    Params(q): Params<ProjectQuery>,
+) -> Result<Response, Problem> {
+    let filter = q.resolve(&s.store).await?;
+    let page = s
+        .store
+        .projects(&filter, PageRequest::all(), who.as_ref())
+        .await?;
+    csv_file("projects.csv", &page.items)
 }
 
 /// A partner as a row of the list.
@@ -245,6 +296,7 @@ pub(crate) struct PartnersPage {
     kinds: Vec<Choice>,
     areas: Vec<Choice>,
     q: String,
+    csv: String,
 }
 
 pub(crate) async fn partners(
@@ -275,5 +327,16 @@ pub(crate) async fn partners(
         ),
         areas,
         q: q.q.unwrap_or_default(),
+        csv: csv_link("/partners", uri.query()),
     })
+}
+
+/// `/partners.csv`: the partners `/partners` shows with the same filters, every page, as CSV.
+pub(crate) async fn partners_csv(
+    State(s): State<AppState>,
+    Params(q): Params<PartnerQuery>,
+) -> Result<Response, Problem> {
+    let filter = q.resolve(&s.store).await?;
+    let page = s.store.partners(&filter, PageRequest::all()).await?;
+    csv_file("partners.csv", &page.items)
 }

@@ -6,9 +6,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Uri;
+use axum::response::Response;
 use kota_domain::access::Principal;
 use kota_domain::event::Event;
 use kota_domain::network::MemberState;
+use kota_domain::page::PageRequest;
 
 use super::view::{Choice, Pager};
 use crate::AppState;
@@ -16,6 +18,7 @@ use crate::auth::OptionalPrincipal;
 use crate::error::{PageResult, Problem};
 use crate::extract::KeyPath;
 use crate::filters::{EventQuery, PageQuery, Params};
+use crate::open_data::{csv_file, csv_link};
 
 /// When an event takes place, as people at its place read it: `Tue 10 Mar 2026, 09:00–17:30
 /// (Asia/Manila, UTC+08:00)`; the written date for an event known only by it.
@@ -57,6 +60,7 @@ pub(crate) struct EventsPage {
     events: Vec<EventLine>,
     pager: Pager,
     years: Vec<Choice>,
+    csv: String,
 }
 
 /// `/events`: events newest first, filtered by year.
@@ -88,7 +92,18 @@ pub(crate) async fn list(
             years.into_iter().map(|y| (y.to_string(), y.to_string())),
             &q.year,
         ),
+        csv: csv_link("/events", uri.query()),
     })
+}
+
+/// `/events.csv`: the events `/events` shows with the same filters, every page, as CSV.
+pub(crate) async fn list_csv(
+    State(s): State<AppState>,
+    Params(q): Params<EventQuery>,
+) -> Result<Response, Problem> {
+    let filter = q.resolve(&s.store).await?;
+    let page = s.store.events(&filter, PageRequest::all()).await?;
+    csv_file("events.csv", &page.items)
 }
 
 #[derive(Template, WebTemplate)]

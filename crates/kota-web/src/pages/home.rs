@@ -216,3 +216,10 @@ pub(crate) async fn chairmanship(State(s): State<AppState>) -> PageResult<Chairm
         years: s.store.chairmanship().await?,
     })
 }
+
+/// `/chairmanship.csv`: the chair by year as CSV.
+pub(crate) async fn chairmanship_csv(
+    State(s): State<AppState>,
+) -> Result<axum::response::Response, crate::error::Problem> {
+    crate::open_data::csv_file("chairmanship.csv", &s.store.chairmanship().await?)
+}

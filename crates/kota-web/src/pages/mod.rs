@@ -7,6 +7,7 @@ mod edit;
 mod events;
 mod home;
 mod interests;
+mod map;
 mod records;
 mod rounds;
 mod twinnings;
@@ -33,16 +34,23 @@ pub(crate) fn router() -> Router<AppState> {
             "/unsubscribe/{token}",
             get(unsubscribe::ask).post(unsubscribe::stop),
         )
+        .route("/map", get(map::network))
         .route("/member-states", get(catalogue::member_states))
+        .route("/member-states.csv", get(catalogue::member_states_csv))
         .route("/member-states/{iso2}", get(records::member_state))
         .route("/cities", get(catalogue::cities))
+        .route("/cities.csv", get(catalogue::cities_csv))
         .route("/cities/{key}", get(records::city))
         .route("/framework", get(home::framework))
         .route("/projects", get(catalogue::projects))
+        .route("/projects.csv", get(catalogue::projects_csv))
         .route("/projects/{key}", get(records::project))
         .route("/partners", get(catalogue::partners))
+        .route("/partners.csv", get(catalogue::partners_csv))
         .route("/partners/{key}", get(records::partner))
         .route("/events", get(events::list))
+        .route("/events.csv", get(events::list_csv))
+        .route("/events.ics", get(crate::api::events::list_events_ics))
         .route("/events/new", forms::routes::<edit::event::NewEventForm>())
         .route("/events/{key}", get(events::page))
         .route(
@@ -54,6 +62,7 @@ pub(crate) fn router() -> Router<AppState> {
             forms::routes::<edit::event::DecisionForm>(),
         )
         .route("/chairmanship", get(home::chairmanship))
+        .route("/chairmanship.csv", get(home::chairmanship_csv))
         .route("/cities/new", forms::routes::<edit::city::AdmitForm>())
         .route(
             "/cities/{key}/edit",
@@ -97,6 +106,7 @@ pub(crate) fn router() -> Router<AppState> {
         .merge(rounds::routes())
         .merge(brokerage::routes())
         .route("/twinnings", get(twinnings::list))
+        .route("/twinnings.csv", get(twinnings::list_csv))
         .route("/twinnings/inbox", get(twinnings::inbox))
         .route("/twinnings/{key}", get(twinnings::page))
         .route(

@@ -33,6 +33,7 @@ pub(crate) struct MemberStatePage {
     section: &'static str,
     state: MemberState,
     cities: Vec<City>,
+    map: Option<crate::map::MapView>,
 }
 
 pub(crate) async fn member_state(
@@ -54,11 +55,13 @@ pub(crate) async fn member_state(
         .cities(&filter, PageRequest::all(), None)
         .await?
         .items;
+    let map = super::map::map_of(&s, &cities, &state.name).await?;
     Ok(MemberStatePage {
         title: state.name.clone(),
         section: "states",
         state,
         cities,
+        map,
     })
 }
 

@@ -5,6 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Uri;
+use axum::response::Response;
 use kota_domain::access::{Principal, Scope};
 use kota_domain::page::PageRequest;
 use kota_domain::twinning::{ActivityKind, Transition, Twinning, TwinningState};
@@ -17,6 +18,7 @@ use crate::auth::{CsrfToken, OptionalPrincipal, RequiredPrincipal};
 use crate::error::{PageResult, Problem};
 use crate::extract::KeyPath;
 use crate::filters::{PageQuery, Params, TwinningQuery};
+use crate::open_data::{csv_file, csv_link};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "twinnings.html")]
@@ -29,6 +31,7 @@ pub(crate) struct TwinningsPage {
     partners: Vec<Choice>,
     states: Vec<Choice>,
     signed_in: bool,
+    csv: String,
 }
 
 pub(crate) async fn list(
@@ -63,7 +66,23 @@ pub(crate) async fn list(
             &q.state,
         ),
         signed_in: who.is_some(),
+        csv: csv_link("/twinnings", uri.query()),
     })
+}
+
+/// `/twinnings.csv`: the twinnings `/twinnings` shows the viewer with the same filters, every
+/// page, as CSV.
+pub(crate) async fn list_csv(
+    State(s): State<AppState>,
+    OptionalPrincipal(who): OptionalPrincipal,
+    Params(q): Params<TwinningQuery>,
+) -> Result<Response, Problem> {
+    let filter = q.resolve(&s.store).await?;
+    let page = s
+        .store
+        .twinnings(&filter, PageRequest::all(), who.as_ref())
+        .await?;
+    csv_file("twinnings.csv", &page.items)
 }
 
 #[derive(Template, WebTemplate)]
