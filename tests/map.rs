@@ -100,7 +100,10 @@ async fn the_map_draws_every_city_once_where_it_lies_with_its_link() {
         at["/cities/singapore"],
     );
     assert!(bangkok.x < manila.x, "Manila lies east of Bangkok");
-    assert!(jakarta.y > singapore.y && singapore.y > bangkok.y, "south is down");
+    assert!(
+        jakarta.y > singapore.y && singapore.y > bangkok.y,
+        "south is down"
+    );
     // Jakarta has more people than Singapore, so a larger circle.
     assert!(jakarta.r > singapore.r);
     let view_box: Vec<f64> = attribute(drawing, "viewBox")
@@ -113,7 +116,10 @@ async fn the_map_draws_every_city_once_where_it_lies_with_its_link() {
 
     // Country outlines are drawn, and the drawing is named and described.
     let land = &drawing[drawing.find("<g class=\"land\"").expect("land")..];
-    assert!(land.matches("<path d=\"M").count() >= 10, "country outlines");
+    assert!(
+        land.matches("<path d=\"M").count() >= 10,
+        "country outlines"
+    );
     assert!(drawing.contains("<title id=\"map-title\">Map of the network: 38 cities</title>"));
     assert!(drawing.contains("aria-describedby=\"map-desc\""));
     assert!(drawing.contains("width=\"100%\""));
@@ -121,9 +127,14 @@ async fn the_map_draws_every_city_once_where_it_lies_with_its_link() {
     assert!(drawing.contains("aria-label=\"Bangkok (Thailand): "));
 
     // The same cities as a table, each linked.
-    let table = &html[html.find("<caption>The cities on the map").expect("a table")..];
+    let table = &html[html
+        .find("<caption>The cities on the map")
+        .expect("a table")..];
     for slug in &all {
-        assert!(table.contains(&format!("<a href=\"/cities/{slug}\">")), "{slug}");
+        assert!(
+            table.contains(&format!("<a href=\"/cities/{slug}\">")),
+            "{slug}"
+        );
     }
     // The legend tells the cohorts apart.
     assert!(html.contains("Pilot cities (2018)") && html.contains("Joined later"));
@@ -133,9 +144,7 @@ async fn the_map_draws_every_city_once_where_it_lies_with_its_link() {
 async fn a_member_state_page_maps_only_its_cities() {
     let app = TestApp::spawn().await;
     for state in ["PH", "SG", "VN"] {
-        let html = app
-            .get_html(&format!("/member-states/{state}"), 200)
-            .await;
+        let html = app.get_html(&format!("/member-states/{state}"), 200).await;
         let mut drawn: Vec<String> = points(svg(&html))
             .into_iter()
             .map(|p| p.href.trim_start_matches("/cities/").to_owned())

@@ -12,13 +12,13 @@ use kota_store::ScopeKey;
 use serde_json::{Value, json};
 
 /// A CSV file as its header and rows, checked for RFC 4180's line ends and the headers a
-/// download has.
-async fn csv_of(app: &TestApp, path: &str, token: Option<&str>) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut request = app.client.get(app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await.expect("request");
+/// download has; read by `client` (signed in or not).
+async fn csv_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let response = client.get(app.url(path)).send().await.expect("request");
     assert_eq!(response.status(), 200, "{path}");
     assert_eq!(content_type(&response), "text/csv; charset=utf-8", "{path}");
     let file = path
@@ -46,13 +46,22 @@ async fn csv_of(app: &TestApp, path: &str, token: Option<&str>) -> (Vec<String>,
         .map(|r| r.expect("a row").iter().map(str::to_owned).collect())
         .collect();
     for row in &rows {
-        assert_eq!(row.len(), header.len(), "{path}: every row has every column");
+        assert_eq!(
+            row.len(),
+            header.len(),
+            "{path}: every row has every column"
+        );
     }
     assert!(
         body.matches("\r\n").count() > rows.len(),
         "{path}: the header and each row end with CRLF"
     );
     (header, rows)
+}
+
+/// A CSV file as someone not signed in reads it.
+async fn csv_of(app: &TestApp, path: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    csv_as(app, &app.client, path).await
 }
 
 fn column(header: &[String], name: &str) -> usize {
@@ -76,11 +85,16 @@ async fn the_cities_read_back_from_geojson_with_longitude_first() {
     for f in features {
         assert_eq!(f["type"], "Feature");
         assert_eq!(f["geometry"]["type"], "Point");
-        let xy = f["geometry"]["coordinates"].as_array().expect("coordinates");
+        let xy = f["geometry"]["coordinates"]
+            .as_array()
+            .expect("coordinates");
         assert_eq!(xy.len(), 2);
         let (lon, lat) = (xy[0].as_f64().unwrap(), xy[1].as_f64().unwrap());
         // The network lies between 90° and 130° east, 12° south and 30° north.
-        assert!((90.0..130.0).contains(&lon) && (-12.0..30.0).contains(&lat), "{f}");
+        assert!(
+            (90.0..130.0).contains(&lon) && (-12.0..30.0).contains(&lat),
+            "{f}"
+        );
         assert_eq!(f["properties"]["standing"], "member");
         assert_eq!(
             f["properties"]["page"],
@@ -92,8 +106,14 @@ async fn the_cities_read_back_from_geojson_with_longitude_first() {
         .find(|f| f["properties"]["slug"] == "singapore")
         .expect("Singapore");
     let xy = &singapore["geometry"]["coordinates"];
-    assert!((xy[0].as_f64().unwrap() - 103.85).abs() < 0.1, "longitude first: {xy}");
-    assert!((xy[1].as_f64().unwrap() - 1.29).abs() < 0.1, "then latitude: {xy}");
+    assert!(
+        (xy[0].as_f64().unwrap() - 103.85).abs() < 0.1,
+        "longitude first: {xy}"
+    );
+    assert!(
+        (xy[1].as_f64().unwrap() - 1.29).abs() < 0.1,
+        "then latitude: {xy}"
+    );
     let p = &singapore["properties"];
     assert_eq!(p["name"], "Singapore");
     assert_eq!(p["country"], "SG");
@@ -131,16 +151,24 @@ async fn every_list_downloads_as_csv_with_its_filters() {
         ("/partners.csv", "/api/v1/partners"),
         ("/events.csv", "/api/v1/events"),
         ("/twinnings.csv", "/api/v1/twinnings"),
-        ("/projects.csv?city=cebu-city", "/api/v1/projects?city=cebu-city"),
-        ("/cities.csv?country=VN&role=capital", "/api/v1/cities?country=VN&role=capital"),
+        (
+            "/projects.csv?city=cebu-city",
+            "/api/v1/projects?city=cebu-city",
+        ),
+        (
+            "/cities.csv?country=VN&role=capital",
+            "/api/v1/cities?country=VN&role=capital",
+        ),
         ("/events.csv?year=2019", "/api/v1/events?year=2019"),
     ] {
-        let (_, rows) = csv_of(&app, list, None).await;
-        let total = app.get_json(api, 200).await["total"].as_u64().expect("total");
+        let (_, rows) = csv_of(&app, list).await;
+        let total = app.get_json(api, 200).await["total"]
+            .as_u64()
+            .expect("total");
         assert_eq!(rows.len() as u64, total, "{list}: one row per record");
     }
     let states = app.get_json("/api/v1/member-states", 200).await;
-    let (header, rows) = csv_of(&app, "/member-states.csv", None).await;
+    let (header, rows) = csv_of(&app, "/member-states.csv").await;
     assert_eq!(json!(rows.len()), json!(states.as_array().unwrap().len()));
     let th = rows
         .iter()
@@ -148,28 +176,56 @@ async fn every_list_downloads_as_csv_with_its_filters() {
         .expect("Thailand");
     assert_eq!(th[column(&header, "cities")], "6");
     let chairs = app.get_json("/api/v1/chairmanship", 200).await;
-    let (_, rows) = csv_of(&app, "/chairmanship.csv", None).await;
+    let (_, rows) = csv_of(&app, "/chairmanship.csv").await;
     assert_eq!(json!(rows.len()), json!(chairs.as_array().unwrap().len()));
 
     // The cities' header, and the filtered projects are Cebu City's.
-    let (header, rows) = csv_of(&app, "/cities.csv", None).await;
+    let (header, rows) = csv_of(&app, "/cities.csv").await;
     assert_eq!(
         header,
         [
-            "slug", "name", "country", "latitude", "longitude", "population",
-            "population_year", "joined_year", "cohort", "roles", "website", "page"
+            "slug",
+            "name",
+            "country",
+            "latitude",
+            "longitude",
+            "population",
+            "population_year",
+            "joined_year",
+            "cohort",
+            "roles",
+            "website",
+            "page"
         ]
     );
-    let singapore = rows.iter().find(|r| r[0] == "singapore").expect("Singapore");
-    assert_eq!(singapore[column(&header, "longitude")].parse::<f64>().unwrap().round(), 104.0);
-    let (header, rows) = csv_of(&app, "/projects.csv?city=cebu-city", None).await;
+    let singapore = rows
+        .iter()
+        .find(|r| r[0] == "singapore")
+        .expect("Singapore");
+    assert_eq!(
+        singapore[column(&header, "longitude")]
+            .parse::<f64>()
+            .unwrap()
+            .round(),
+        104.0
+    );
+    let (header, rows) = csv_of(&app, "/projects.csv?city=cebu-city").await;
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r[column(&header, "city")] == "cebu-city"));
+    assert!(
+        rows.iter()
+            .all(|r| r[column(&header, "city")] == "cebu-city")
+    );
 
     // A name with a comma comes back whole.
-    let (header, rows) = csv_of(&app, "/partners.csv?q=liveable", None).await;
-    let names: Vec<&str> = rows.iter().map(|r| r[column(&header, "name")].as_str()).collect();
-    assert!(names.contains(&"Centre for Liveable Cities (CLC), Singapore"), "{names:?}");
+    let (header, rows) = csv_of(&app, "/partners.csv?q=liveable").await;
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r[column(&header, "name")].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Centre for Liveable Cities (CLC), Singapore"),
+        "{names:?}"
+    );
 
     // A bad filter is a problem naming it, as on the list; paging is not taken.
     let refused = problem(app.get("/projects.csv?city=nowhere").await, 400).await;
@@ -207,9 +263,10 @@ async fn csv_holds_only_what_the_viewer_may_see_and_quotes_round_trip() {
             row[column(header, "budget_currency")].clone(),
         )
     };
-    let (header, rows) = csv_of(&app, "/projects.csv?city=bangkok", None).await;
+    let (header, rows) = csv_of(&app, "/projects.csv?city=bangkok").await;
     assert_eq!(budget_of(&header, &rows), (String::new(), String::new()));
-    let (header, rows) = csv_of(&app, "/projects.csv?city=bangkok", Some(&officer.token)).await;
+    let signed_in = app.login(&officer).await;
+    let (header, rows) = csv_as(&app, &signed_in, "/projects.csv?city=bangkok").await;
     assert_eq!(budget_of(&header, &rows), ("1000".into(), "THB".into()));
     assert!(!header.iter().any(|h| h.contains("confidential")));
 
@@ -228,9 +285,10 @@ async fn csv_holds_only_what_the_viewer_may_see_and_quotes_round_trip() {
         .as_str()
         .expect("id")
         .to_owned();
-    let (_, public) = csv_of(&app, "/twinnings.csv", None).await;
+    let (_, public) = csv_of(&app, "/twinnings.csv").await;
     assert!(!public.iter().any(|r| r[0] == id));
-    let (_, own) = csv_of(&app, "/twinnings.csv", Some(&coordinator.token)).await;
+    let signed_in = app.login(&coordinator).await;
+    let (_, own) = csv_as(&app, &signed_in, "/twinnings.csv").await;
     assert!(own.iter().any(|r| r[0] == id));
 }
 
@@ -247,7 +305,10 @@ async fn each_list_page_links_its_csv_with_its_filters() {
         ("/chairmanship", "/chairmanship.csv"),
     ] {
         let html = app.get_html(page, 200).await;
-        assert!(html.contains(&format!("href=\"{csv}\"")), "{page} links {csv}");
+        assert!(
+            html.contains(&format!("href=\"{csv}\"")),
+            "{page} links {csv}"
+        );
     }
     let events = app.get_html("/events", 200).await;
     assert!(events.contains("href=\"/events.ics\""));
@@ -263,7 +324,12 @@ async fn the_events_feed_parses_with_a_real_parser() {
     let parsed = parsed_calendar(&text);
     let events = parsed["events"].as_array().expect("events");
     assert!(!events.is_empty());
-    let api = app.get("/api/v1/events.ics").await.text().await.expect("calendar");
+    let api = app
+        .get("/api/v1/events.ics")
+        .await
+        .text()
+        .await
+        .expect("calendar");
     assert_eq!(parsed_calendar(&api)["events"], parsed["events"]);
 }
 
@@ -278,14 +344,25 @@ async fn the_catalogue_lists_each_dataset_at_an_address_that_answers() {
         .iter()
         .map(|d| d["dct:identifier"].as_str().expect("identifier"))
         .collect();
-    for id in ["cities", "member-states", "projects", "partners", "events", "twinnings"] {
+    for id in [
+        "cities",
+        "member-states",
+        "projects",
+        "partners",
+        "events",
+        "twinnings",
+    ] {
         assert!(ids.contains(&id), "{id} in {ids:?}");
     }
     let mut formats = Vec::new();
     for d in datasets {
         assert_eq!(d["@type"], "dcat:Dataset");
         assert!(d["dct:title"].is_string() && d["dct:description"].is_string());
-        assert!(d["dct:license"].as_str().is_some_and(|l| l.starts_with("https://")));
+        assert!(
+            d["dct:license"]
+                .as_str()
+                .is_some_and(|l| l.starts_with("https://"))
+        );
         let page = d["dcat:landingPage"].as_str().expect("landing page");
         assert_eq!(app.get(page).await.status(), 200, "{page}");
         for dist in d["dcat:distribution"].as_array().expect("distributions") {
@@ -293,7 +370,10 @@ async fn the_catalogue_lists_each_dataset_at_an_address_that_answers() {
             let response = app.get(address).await;
             assert_eq!(response.status(), 200, "{address}");
             let media = dist["dcat:mediaType"].as_str().expect("media type");
-            assert!(content_type(&response).starts_with(media), "{address}: {media}");
+            assert!(
+                content_type(&response).starts_with(media),
+                "{address}: {media}"
+            );
             if let Some(download) = dist["dcat:downloadURL"].as_str() {
                 assert_eq!(download, address);
             }

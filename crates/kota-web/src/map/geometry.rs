@@ -111,19 +111,19 @@ impl Bounds {
         if !self.meets(ring) {
             return None;
         }
-        let edges: [(fn(&LonLat, &Bounds) -> bool, Edge); 4] = [
-            (|p, b| p.lon >= b.west, Edge::Lon(self.west)),
-            (|p, b| p.lon <= b.east, Edge::Lon(self.east)),
-            (|p, b| p.lat >= b.south, Edge::Lat(self.south)),
-            (|p, b| p.lat <= b.north, Edge::Lat(self.north)),
+        let edges = [
+            Edge::West(self.west),
+            Edge::East(self.east),
+            Edge::South(self.south),
+            Edge::North(self.north),
         ];
         let mut points: Vec<LonLat> = ring.to_vec();
-        for (inside, edge) in edges {
+        for edge in edges {
             let Some(&last) = points.last() else { break };
             let mut out = Vec::with_capacity(points.len());
             let mut previous = last;
             for &p in &points {
-                match (inside(&previous, self), inside(&p, self)) {
+                match (edge.keeps(previous), edge.keeps(p)) {
                     (true, true) => out.push(p),
                     (true, false) => out.push(edge.cross(previous, p)),
                     (false, true) => {
@@ -140,25 +140,37 @@ impl Bounds {
     }
 }
 
-/// A side of the clipping box.
+/// A side of the clipping box, at its longitude or latitude.
 #[derive(Clone, Copy)]
 enum Edge {
-    Lon(f64),
-    Lat(f64),
+    West(f64),
+    East(f64),
+    South(f64),
+    North(f64),
 }
 
 impl Edge {
+    /// Whether `p` is on the inner side.
+    fn keeps(self, p: LonLat) -> bool {
+        match self {
+            Edge::West(lon) => p.lon >= lon,
+            Edge::East(lon) => p.lon <= lon,
+            Edge::South(lat) => p.lat >= lat,
+            Edge::North(lat) => p.lat <= lat,
+        }
+    }
+
     /// Where the segment from `a` to `b` crosses this side.
     fn cross(self, a: LonLat, b: LonLat) -> LonLat {
         match self {
-            Edge::Lon(lon) => {
+            Edge::West(lon) | Edge::East(lon) => {
                 let t = (lon - a.lon) / (b.lon - a.lon);
                 LonLat {
                     lon,
                     lat: a.lat + t * (b.lat - a.lat),
                 }
             }
-            Edge::Lat(lat) => {
+            Edge::South(lat) | Edge::North(lat) => {
                 let t = (lat - a.lat) / (b.lat - a.lat);
                 LonLat {
                     lon: a.lon + t * (b.lon - a.lon),
@@ -289,7 +301,13 @@ mod tests {
             north: 10.0,
         };
         // A square half outside to the east comes back as its inside half.
-        let square = [at(5.0, 2.0), at(15.0, 2.0), at(15.0, 8.0), at(5.0, 8.0), at(5.0, 2.0)];
+        let square = [
+            at(5.0, 2.0),
+            at(15.0, 2.0),
+            at(15.0, 8.0),
+            at(5.0, 8.0),
+            at(5.0, 2.0),
+        ];
         let cut = b.clip(&square).unwrap();
         assert!(cut.iter().all(|p| p.lon <= 10.0 && p.lon >= 5.0));
         assert!(cut.contains(&at(10.0, 2.0)) && cut.contains(&at(10.0, 8.0)));

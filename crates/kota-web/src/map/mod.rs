@@ -136,9 +136,10 @@ impl MapView {
                     Cohort::Pilot => format!("pilot city, joined {}", c.joined_year),
                     Cohort::Later => format!("joined {}", c.joined_year),
                 };
-                let people = population
-                    .as_ref()
-                    .map_or_else(|| "population unknown".to_owned(), |p| format!("{p} people"));
+                let people = population.as_ref().map_or_else(
+                    || "population unknown".to_owned(),
+                    |p| format!("{p} people"),
+                );
                 MapPoint {
                     x: number(x),
                     y: number(y),
@@ -155,7 +156,10 @@ impl MapView {
             .collect::<Vec<_>>();
         let mut legend = Vec::new();
         if points.iter().any(|p| p.cohort == Cohort::Pilot) {
-            let year = context.first_year.map(|y| format!(" ({y})")).unwrap_or_default();
+            let year = context
+                .first_year
+                .map(|y| format!(" ({y})"))
+                .unwrap_or_default();
             legend.push(LegendEntry {
                 class: Cohort::Pilot.class(),
                 label: format!("Pilot cities{year}"),
@@ -179,8 +183,9 @@ impl MapView {
                 thousands(people),
                 thousands(smallest_population()),
             ),
-            None => "No population is known for these cities: every circle has one size."
-                .to_owned(),
+            None => {
+                "No population is known for these cities: every circle has one size.".to_owned()
+            }
         };
         let count = points.len();
         Some(Self {
@@ -232,7 +237,8 @@ fn outline(shape: &Shape, cut: &Bounds, projection: &Projection) -> Option<Strin
         let extent = |f: fn(&(i64, i64)) -> i64| {
             points.iter().map(f).max().unwrap_or(0) - points.iter().map(f).min().unwrap_or(0)
         };
-        if points.len() < 3 || (extent(|p| p.0) < SMALLEST_OUTLINE && extent(|p| p.1) < SMALLEST_OUTLINE)
+        if points.len() < 3
+            || (extent(|p| p.0) < SMALLEST_OUTLINE && extent(|p| p.1) < SMALLEST_OUTLINE)
         {
             continue;
         }
@@ -260,7 +266,7 @@ fn outline(shape: &Shape, cut: &Bounds, projection: &Projection) -> Option<Strin
 fn number(v: f64) -> String {
     let text = format!("{v:.1}");
     match text.strip_suffix(".0") {
-        Some(whole) if whole == "-0" => "0".to_owned(),
+        Some("-0") => "0".to_owned(),
         Some(whole) => whole.to_owned(),
         None => text,
     }
@@ -293,7 +299,10 @@ mod tests {
             .find(|s| s.name.as_deref() == Some("Singapore"))
             .unwrap();
         let p = singapore.polygons[0][0][0];
-        assert!((103.5..104.2).contains(&p.lon) && (1.1..1.5).contains(&p.lat), "{p:?}");
+        assert!(
+            (103.5..104.2).contains(&p.lon) && (1.1..1.5).contains(&p.lat),
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -317,8 +326,14 @@ mod tests {
             .filter(|s| outline(s, &bounds, &projection).is_some())
             .filter_map(|s| s.name.as_deref())
             .collect();
-        assert!(drawn.contains(&"Singapore") && drawn.contains(&"Malaysia"), "{drawn:?}");
-        assert!(!drawn.contains(&"Thailand") && !drawn.contains(&"France"), "{drawn:?}");
+        assert!(
+            drawn.contains(&"Singapore") && drawn.contains(&"Malaysia"),
+            "{drawn:?}"
+        );
+        assert!(
+            !drawn.contains(&"Thailand") && !drawn.contains(&"France"),
+            "{drawn:?}"
+        );
     }
 
     #[test]

@@ -179,7 +179,10 @@ impl CsvRow for Event {
     fn row(&self) -> Vec<String> {
         let (starts, ends) = match (self.starts_at, self.ends_at) {
             (Some(s), Some(e)) => (s.to_rfc3339(), e.to_rfc3339()),
-            _ => (self.date.starts_on.to_string(), self.date.ends_on.to_string()),
+            _ => (
+                self.date.starts_on.to_string(),
+                self.date.ends_on.to_string(),
+            ),
         };
         vec![
             self.slug.clone(),
