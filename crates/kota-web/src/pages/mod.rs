@@ -3,11 +3,14 @@
 
 mod brokerage;
 mod catalogue;
+mod dashboard;
 mod edit;
 mod events;
 mod home;
 mod interests;
+mod prose;
 mod records;
+mod reports;
 mod rounds;
 mod twinnings;
 mod unsubscribe;
@@ -54,6 +57,9 @@ pub(crate) fn router() -> Router<AppState> {
             forms::routes::<edit::event::DecisionForm>(),
         )
         .route("/chairmanship", get(home::chairmanship))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/reports", get(reports::list))
+        .route("/reports/{year}", get(reports::report))
         .route("/cities/new", forms::routes::<edit::city::AdmitForm>())
         .route(
             "/cities/{key}/edit",
