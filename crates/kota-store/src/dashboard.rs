@@ -143,16 +143,14 @@ impl Conn<'_> {
     /// Projects by member state and focus area, a row per member state in the network's
     /// order.
     async fn state_areas(&mut self, areas: &[String]) -> StoreResult<Vec<StateAreaRow>> {
-        let (states, counts): (Vec<(String, String)>, Vec<(String, String, i64)>) = on_conn!(self, c => {
-            let s = sqlx::query_as("SELECT iso2, name FROM member_states ORDER BY position")
-                .fetch_all(&mut *c).await?;
-            let n = sqlx::query_as(
-                "SELECT ci.country_iso2, pf.focus_area_id, COUNT(*) FROM project_focus_areas pf \
-                 JOIN projects p ON p.id = pf.project_id JOIN cities ci ON ci.id = p.city_id \
-                 GROUP BY ci.country_iso2, pf.focus_area_id",
-            ).fetch_all(&mut *c).await?;
-            StoreResult::Ok((s, n))
-        })?;
+        let states: Vec<(String, String)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT iso2, name FROM member_states ORDER BY position",
+        ).fetch_all(&mut *c).await)?;
+        let counts: Vec<(String, String, i64)> = on_conn!(self, c => sqlx::query_as(
+            "SELECT ci.country_iso2, pf.focus_area_id, COUNT(*) FROM project_focus_areas pf \
+             JOIN projects p ON p.id = pf.project_id JOIN cities ci ON ci.id = p.city_id \
+             GROUP BY ci.country_iso2, pf.focus_area_id",
+        ).fetch_all(&mut *c).await)?;
         let counts: Vec<(String, String, u64)> = counts
             .into_iter()
             .map(|(s, a, n)| (s, a, count_of(n)))

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::figure::{Chart, Row, esc, svg_open};
 
 /// Width of the row labels.
-const LABEL: u32 = 150;
+const LABEL: u32 = 128;
 /// Width and height of a cell.
 const CELL_W: u32 = 44;
 const CELL_H: u32 = 26;

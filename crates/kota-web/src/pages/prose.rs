@@ -155,7 +155,7 @@ const KNOWN: &[Known] = &[
 
 /// Words that read better in full than as the network's abbreviations.
 const SPELLED_OUT: &[(&str, &str)] = &[
-    ("AMS", "member states"),
+    ("AMS", "ASEAN member state"),
     ("NRs", "National Representatives"),
     ("NR", "National Representative"),
     ("CSCOs", "Chief Smart City Officers"),
@@ -166,8 +166,13 @@ const SPELLED_OUT: &[(&str, &str)] = &[
     ("M&E", "monitoring and evaluation"),
 ];
 
-/// `text` with the network's abbreviations spelled out where they stand as words.
+/// `text` with the network's abbreviations spelled out where they stand as words (and
+/// dropped where they follow their full form in brackets).
 fn spelled_out(text: &str) -> String {
+    let mut text = text.to_owned();
+    for (short, _) in SPELLED_OUT {
+        text = text.replace(&format!(" ({short})"), "");
+    }
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
@@ -375,8 +380,8 @@ mod tests {
     #[test]
     fn abbreviations_are_spelled_out_as_words_only() {
         assert_eq!(
-            spelled_out("each NR and CSCO; NRs (M&E)"),
-            "each National Representative and Chief Smart City Officer; National Representatives (monitoring and evaluation)"
+            spelled_out("Representative (NR): each NR and CSCO; NRs (M&E); an AMS"),
+            "Representative: each National Representative and Chief Smart City Officer; National Representatives; an ASEAN member state"
         );
         assert_eq!(spelled_out("NRTA"), "NRTA");
     }
