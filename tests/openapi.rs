@@ -16,6 +16,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/events/{id}"),
     ("get", "/api/v1/framework"),
     ("get", "/api/v1/chairmanship"),
+    ("get", "/api/v1/dashboard"),
     ("get", "/healthz"),
     ("get", "/api/v1/me"),
     ("put", "/api/v1/me/name"),

@@ -8,6 +8,7 @@ mod args;
 pub mod audit;
 pub mod audit_key;
 pub mod conn;
+mod dashboard;
 pub mod edit;
 pub mod filter;
 pub mod idempotency;

@@ -5,6 +5,7 @@ mod audit_checkpoints;
 mod body;
 pub(crate) mod brokerage;
 mod comments;
+mod dashboard;
 mod edit;
 pub(crate) mod events;
 mod interests;
@@ -111,6 +112,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::get_framework))
         .routes(routes!(network::list_chairmanship))
         .routes(routes!(network::healthz))
+        .routes(routes!(dashboard::get_dashboard))
         .routes(routes!(me::me))
         .routes(routes!(me::put_name))
         .routes(routes!(me::list_tokens, me::create_token))

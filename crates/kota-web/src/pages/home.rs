@@ -10,6 +10,7 @@ use kota_domain::page::PageRequest;
 use kota_domain::project::Project;
 use kota_store::filter::{EventFilter, ProjectFilter};
 
+use super::prose::{Passage, Segment, passages};
 use crate::AppState;
 use crate::error::PageResult;
 
@@ -21,7 +22,13 @@ pub(crate) struct HomePage {
     counts: NetworkCounts,
     latest_events: Vec<Event>,
     chair: Option<Chairmanship>,
-    description: String,
+}
+
+/// The chair of the current year, or else the latest one named.
+fn current_chair(years: Vec<Chairmanship>) -> Option<Chairmanship> {
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    let mut named = years.into_iter().filter(|c| c.year <= this_year);
+    named.next_back()
 }
 
 pub(crate) async fn home(State(s): State<AppState>) -> PageResult<HomePage> {
@@ -37,32 +44,13 @@ pub(crate) async fn home(State(s): State<AppState>) -> PageResult<HomePage> {
         )
         .await?
         .items;
-    let chair = s.store.chairmanship().await?.into_iter().last();
-    let description = s
-        .store
-        .document("about")
-        .await?
-        .and_then(|d| {
-            d.body
-                .get("description")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        })
-        .unwrap_or_default();
     Ok(HomePage {
         title: "Kota".into(),
         section: "home",
         counts,
         latest_events,
-        chair,
-        description,
+        chair: current_chair(s.store.chairmanship().await?),
     })
-}
-
-/// A titled text of a network document.
-pub(crate) struct Passage {
-    heading: String,
-    text: String,
 }
 
 /// Figures the network published at one date.
@@ -80,46 +68,7 @@ pub(crate) struct AboutPage {
     section: &'static str,
     governance: Vec<Passage>,
     twinning: Vec<Passage>,
-    notes: Vec<Passage>,
     statistics: Vec<Statistic>,
-}
-
-/// The text passages of a JSON object, with readable headings; lists become `;`-joined text.
-fn passages(body: Option<serde_json::Value>) -> Vec<Passage> {
-    let Some(serde_json::Value::Object(map)) = body else {
-        return Vec::new();
-    };
-    map.into_iter()
-        .filter_map(|(key, value)| {
-            let text = match value {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Array(items) => items
-                    .iter()
-                    .map(|i| match i {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other
-                            .as_object()
-                            .map(|o| {
-                                o.values()
-                                    .filter_map(|v| v.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(" — ")
-                            })
-                            .unwrap_or_default(),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                _ => return None,
-            };
-            let heading = key.replace('_', " ");
-            let mut chars = heading.chars();
-            let heading = chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default();
-            Some(Passage { heading, text })
-        })
-        .collect()
 }
 
 pub(crate) async fn about(State(s): State<AppState>) -> PageResult<AboutPage> {
@@ -149,9 +98,11 @@ pub(crate) async fn about(State(s): State<AppState>) -> PageResult<AboutPage> {
     Ok(AboutPage {
         title: "About the network".into(),
         section: "about",
-        governance: passages(doc("governance").await?),
-        twinning: passages(doc("twinning").await?),
-        notes: passages(doc("about").await?),
+        governance: passages(
+            doc("governance").await?.as_ref(),
+            "Where the network's rules come from",
+        ),
+        twinning: passages(doc("twinning").await?.as_ref(), "Where this comes from"),
         statistics,
     })
 }

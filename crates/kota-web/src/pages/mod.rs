@@ -3,12 +3,15 @@
 
 mod brokerage;
 mod catalogue;
+mod dashboard;
 mod edit;
 mod events;
 mod home;
 mod interests;
 mod map;
+mod prose;
 mod records;
+mod reports;
 mod rounds;
 mod twinnings;
 mod unsubscribe;
@@ -63,6 +66,9 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/chairmanship", get(home::chairmanship))
         .route("/chairmanship.csv", get(home::chairmanship_csv))
+        .route("/dashboard", get(dashboard::dashboard))
+        .route("/reports", get(reports::list))
+        .route("/reports/{year}", get(reports::report))
         .route("/cities/new", forms::routes::<edit::city::AdmitForm>())
         .route(
             "/cities/{key}/edit",
