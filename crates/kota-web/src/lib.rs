@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 mod auth;
+mod charts;
 mod diffs;
 mod error;
 mod extract;

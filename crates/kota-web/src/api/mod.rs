@@ -7,6 +7,7 @@ pub(crate) mod brokerage;
 mod comments;
 mod edit;
 mod events;
+mod indicators;
 mod interests;
 mod me;
 mod membership;
@@ -63,6 +64,8 @@ use crate::AppState;
         (name = "brokerage", description = "Brokerage sessions at events: one-to-one meeting \
                                              requests between cities and partners, their \
                                              schedule into slots and tables, and agendas."),
+        (name = "indicators", description = "City indicators over time: values by year with \
+                                              their source and verification, and targets."),
         (name = "audit", description = "The audit chain's signed heads, public so that anyone \
                                           can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
@@ -105,6 +108,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::list_events_ics))
         .routes(routes!(events::post_decision))
         .routes(routes!(events::list_city_decisions))
+        .routes(routes!(
+            indicators::list_indicators,
+            indicators::post_indicators
+        ))
         .routes(routes!(network::get_framework))
         .routes(routes!(network::list_chairmanship))
         .routes(routes!(network::healthz))

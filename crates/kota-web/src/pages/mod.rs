@@ -6,6 +6,7 @@ mod catalogue;
 mod edit;
 mod events;
 mod home;
+mod indicators;
 mod interests;
 mod records;
 mod rounds;
@@ -37,6 +38,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/member-states/{iso2}", get(records::member_state))
         .route("/cities", get(catalogue::cities))
         .route("/cities/{key}", get(records::city))
+        .route("/cities/{key}/indicators", get(indicators::city))
+        .route(
+            "/cities/{key}/indicators/upload",
+            get(indicators::upload_form).post(indicators::upload),
+        )
+        .route("/indicators/{code}", get(indicators::compare))
         .route("/framework", get(home::framework))
         .route("/projects", get(catalogue::projects))
         .route("/projects/{key}", get(records::project))
