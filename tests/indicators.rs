@@ -10,8 +10,7 @@ use kota_domain::access::Role;
 use kota_store::ScopeKey;
 use serde_json::{Value, json};
 
-const HEADER: &str =
-    "city,code,name,unit,year,value,source,verification,target_year,target_value";
+const HEADER: &str = "city,code,name,unit,year,value,source,verification,target_year,target_value";
 
 fn pm25(year: i32, value: f64) -> Value {
     json!({
@@ -46,9 +45,12 @@ fn import(app: &TestApp, who: &TestUser, csv: &str, dry_run: bool) -> std::proce
     let file = dir.path().join("indicators.csv");
     std::fs::write(&file, csv).expect("write the file");
     let mut cmd = kota();
-    cmd.args(["import", "indicators"])
-        .arg(&file)
-        .args(["--as", &who.email, "--database-url", &app.db.url]);
+    cmd.args(["import", "indicators"]).arg(&file).args([
+        "--as",
+        &who.email,
+        "--database-url",
+        &app.db.url,
+    ]);
     if dry_run {
         cmd.arg("--dry-run");
     }
@@ -64,11 +66,18 @@ async fn values_posted_are_read_back_as_series_with_targets() {
     let app = TestApp::spawn().await;
     let officer = app.user(Role::CityOfficer).await;
     let one = app
-        .post_as(&officer, "/api/v1/cities/bangkok/indicators", pm25(2021, 24.0))
+        .post_as(
+            &officer,
+            "/api/v1/cities/bangkok/indicators",
+            pm25(2021, 24.0),
+        )
         .await;
     assert_eq!(one.status().as_u16(), 201);
     let one: Value = one.json().await.expect("JSON");
-    assert_eq!((one["new"].as_u64(), one["changed"].as_u64()), (Some(1), Some(0)));
+    assert_eq!(
+        (one["new"].as_u64(), one["changed"].as_u64()),
+        (Some(1), Some(0))
+    );
     let batch = app
         .post_as(
             &officer,
@@ -91,12 +100,19 @@ async fn values_posted_are_read_back_as_series_with_targets() {
     assert_eq!(years, [2021, 2022, 2023]);
     assert_eq!(series["values"][2]["value"], 21.5);
     assert_eq!(series["values"][2]["verification"], "self_reported");
-    assert_eq!(series["values"][2]["source"], "Example report (not real data)");
+    assert_eq!(
+        series["values"][2]["source"],
+        "Example report (not real data)"
+    );
     assert_eq!(series["targets"], json!([{"year": 2030, "value": 15.0}]));
 
     // The same key again with another value: updated in place, a new version.
     let fix = app
-        .post_as(&officer, "/api/v1/cities/bangkok/indicators", pm25(2022, 22.5))
+        .post_as(
+            &officer,
+            "/api/v1/cities/bangkok/indicators",
+            pm25(2022, 22.5),
+        )
         .await;
     assert_eq!(fix.status().as_u16(), 201);
     let fix: Value = fix.json().await.expect("JSON");
@@ -105,7 +121,11 @@ async fn values_posted_are_read_back_as_series_with_targets() {
     // Just so again: nothing written.
     let before = written(&app).await;
     let same = app
-        .post_as(&officer, "/api/v1/cities/bangkok/indicators", pm25(2022, 22.5))
+        .post_as(
+            &officer,
+            "/api/v1/cities/bangkok/indicators",
+            pm25(2022, 22.5),
+        )
         .await;
     assert_eq!(same.status().as_u16(), 200);
     assert_eq!(written(&app).await, before);
@@ -143,7 +163,10 @@ async fn only_the_citys_people_and_coordinators_record_and_only_coordinators_ver
     problem(app.post_as(&partner, path, pm25(2023, 1.0)).await, 403).await;
     let national = app.user(Role::NationalRepresentative).await;
     assert_eq!(
-        app.post_as(&national, path, pm25(2020, 1.0)).await.status().as_u16(),
+        app.post_as(&national, path, pm25(2020, 1.0))
+            .await
+            .status()
+            .as_u16(),
         201
     );
     let officer = app.user(Role::CityOfficer).await;
@@ -159,7 +182,10 @@ async fn only_the_citys_people_and_coordinators_record_and_only_coordinators_ver
     );
     let coordinator = app.user(Role::Coordinator).await;
     assert_eq!(
-        app.post_as(&coordinator, path, verified).await.status().as_u16(),
+        app.post_as(&coordinator, path, verified)
+            .await
+            .status()
+            .as_u16(),
         201
     );
     let read = app.get_json(path, 200).await;
@@ -175,7 +201,8 @@ async fn bad_values_are_refused_whole_with_each_field_in_words() {
     let mut bad = pm25(1800, 1.0);
     bad["code"] = json!("PM 2.5");
     let refused = problem(
-        app.post_as(&officer, path, json!([pm25(2023, 1.0), bad])).await,
+        app.post_as(&officer, path, json!([pm25(2023, 1.0), bad]))
+            .await,
         422,
     )
     .await;
@@ -186,7 +213,11 @@ async fn bad_values_are_refused_whole_with_each_field_in_words() {
         .map(|e| e["field"].as_str().expect("field"))
         .collect();
     assert_eq!(fields, ["[1].year", "[1].code"], "{refused}");
-    assert!(refused["errors"][0]["message"].as_str().is_some_and(|m| m.contains("1900")));
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("1900"))
+    );
     let mut wrong = pm25(2023, 1.0);
     wrong["value"] = json!("lots");
     let refused = problem(app.post_as(&officer, path, wrong).await, 422).await;
@@ -212,21 +243,30 @@ async fn the_cli_refuses_a_bad_file_whole_dry_runs_and_imports_once() {
     let said = text(&out.stderr);
     assert!(said.contains("is refused, nothing was changed"), "{said}");
     assert!(said.contains("line 4, column 6 (value): "), "{said}");
-    assert_eq!(written(&app).await, before, "the good lines were not written either");
-    // Well-formed, but naming a city that does not exist: refused by line and column too.
-    let unknown = format!(
-        "{good}no-such-city,pm25_annual_mean,Annual mean PM2.5,µg/m³,2023,1,Example,,,\n"
+    assert_eq!(
+        written(&app).await,
+        before,
+        "the good lines were not written either"
     );
+    // Well-formed, but naming a city that does not exist: refused by line and column too.
+    let unknown =
+        format!("{good}no-such-city,pm25_annual_mean,Annual mean PM2.5,µg/m³,2023,1,Example,,,\n");
     let out = import(&app, &coordinator, &unknown, false);
     assert_eq!(out.status.code(), Some(1));
     let said = text(&out.stderr);
-    assert!(said.contains("line 4, column 1 (city): No city has"), "{said}");
+    assert!(
+        said.contains("line 4, column 1 (city): No city has"),
+        "{said}"
+    );
     assert_eq!(written(&app).await, before);
 
     let out = import(&app, &coordinator, &good, true);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
-    assert!(said.contains("2 new, 0 changed, 0 unchanged values"), "{said}");
+    assert!(
+        said.contains("2 new, 0 changed, 0 unchanged values"),
+        "{said}"
+    );
     assert!(said.contains("Dry run: nothing was written."), "{said}");
     assert_eq!(written(&app).await, before, "a dry run writes nothing");
 
@@ -238,7 +278,11 @@ async fn the_cli_refuses_a_bad_file_whole_dry_runs_and_imports_once() {
     let out = import(&app, &coordinator, &good, false);
     assert!(out.status.success());
     assert!(text(&out.stdout).contains("0 new, 0 changed, 2 unchanged values"));
-    assert_eq!(written(&app).await, after, "importing again changes nothing");
+    assert_eq!(
+        written(&app).await,
+        after,
+        "importing again changes nothing"
+    );
 
     let changed = good.replace(",24,", ",23.1,");
     let out = import(&app, &coordinator, &changed, true);
@@ -253,7 +297,8 @@ async fn the_cli_refuses_a_bad_file_whole_dry_runs_and_imports_once() {
     let out = import(&app, &officer, &changed, false);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("line 3, column 1 (city): You may not record indicators of Cebu City"),
+        text(&out.stderr)
+            .contains("line 3, column 1 (city): You may not record indicators of Cebu City"),
         "{}",
         text(&out.stderr)
     );
@@ -293,7 +338,10 @@ async fn the_upload_form_checks_shows_what_changes_and_records_on_confirm() {
     let checked = post(good.clone(), false).await.expect("POST");
     assert_eq!(checked.status().as_u16(), 200);
     let html = checked.text().await.expect("HTML");
-    assert!(html.contains("2 new, 0 changed and 0 unchanged values"), "{html}");
+    assert!(
+        html.contains("2 new, 0 changed and 0 unchanged values"),
+        "{html}"
+    );
     assert!(html.contains("Record these values"));
     assert_eq!(written(&app).await, before, "the check writes nothing");
 
@@ -331,7 +379,11 @@ async fn the_page_charts_one_point_per_value_and_peers_group_by_size_and_income(
     ] {
         let body: Vec<Value> = values.iter().map(|(y, v)| pm25(*y, *v)).collect();
         let r = app
-            .post_as(&coordinator, &format!("/api/v1/cities/{city}/indicators"), json!(body))
+            .post_as(
+                &coordinator,
+                &format!("/api/v1/cities/{city}/indicators"),
+                json!(body),
+            )
             .await;
         assert_eq!(r.status().as_u16(), 201, "{city}");
     }
@@ -339,9 +391,14 @@ async fn the_page_charts_one_point_per_value_and_peers_group_by_size_and_income(
     let start = html.find("<svg class=\"trend\"").expect("a chart");
     let svg = &html[start..start + html[start..].find("</svg>").expect("its end")];
     assert_eq!(svg.matches("class=\"point\"").count(), 3);
-    assert!(svg.contains("<title id=\"chart-pm25_annual_mean-title\">Annual mean PM2.5 in Bangkok, 2019–2030</title>"));
+    assert!(svg.contains(
+        "<title id=\"chart-pm25_annual_mean-title\">Annual mean PM2.5 in Bangkok, 2019–2030</title>"
+    ));
     assert!(svg.contains("<desc"));
-    assert!(html.contains("<th scope=\"row\">2021</th><td>26</td>"), "the table holds the numbers");
+    assert!(
+        html.contains("<th scope=\"row\">2021</th><td>26</td>"),
+        "the table holds the numbers"
+    );
     assert!(html.contains("/indicators/pm25_annual_mean?city=bangkok"));
     let city = app.get_html("/cities/bangkok", 200).await;
     assert!(city.contains("href=\"/cities/bangkok/indicators\""));
@@ -356,8 +413,14 @@ async fn the_page_charts_one_point_per_value_and_peers_group_by_size_and_income(
     assert!(sections[0].contains("Upper-middle income, under 200,000 people"));
     assert!(sections[0].contains(">Chiang Mai</a> <strong>(the city compared)</strong>"));
     assert!(sections[0].contains(">Phuket</a>"));
-    assert!(sections[0].contains("<td>24</td>"), "the latest year's value");
-    let with_bangkok = sections.iter().find(|s| s.contains(">Bangkok</a>")).expect("Bangkok");
+    assert!(
+        sections[0].contains("<td>24</td>"),
+        "the latest year's value"
+    );
+    let with_bangkok = sections
+        .iter()
+        .find(|s| s.contains(">Bangkok</a>"))
+        .expect("Bangkok");
     assert!(with_bangkok.contains("1.5 million people or more"));
     assert!(!with_bangkok.contains("Phnom Penh"));
     app.get_html("/indicators/no_such_indicator", 404).await;

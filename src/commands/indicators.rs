@@ -77,7 +77,11 @@ fn report(plan: &IndicatorPlan) -> String {
             v.said()
         );
     }
-    for t in plan.targets.iter().filter(|t| t.change != Change::Unchanged) {
+    for t in plan
+        .targets
+        .iter()
+        .filter(|t| t.change != Change::Unchanged)
+    {
         let a = &t.after;
         let _ = write!(
             text,
@@ -100,8 +104,8 @@ pub(crate) async fn run(args: ImportArgs) -> anyhow::Result<()> {
         db,
     } = args.what;
     let name = file.display().to_string();
-    let text =
-        std::fs::read_to_string(&file).with_context(|| format!("cannot read {name} as UTF-8 text"))?;
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read {name} as UTF-8 text"))?;
     let sheet = sheet::read(&text).map_err(|errors| anyhow::anyhow!(refusal(&name, &errors)))?;
     let store = if dry_run {
         db.open().await?
@@ -128,7 +132,10 @@ pub(crate) async fn run(args: ImportArgs) -> anyhow::Result<()> {
         .plan
         .map_err(|errors| anyhow::anyhow!(refusal(&name, &sheet.locate(&errors))))?;
     if !allowed {
-        bail!("{} may not record indicators of the cities the file names", user.email);
+        bail!(
+            "{} may not record indicators of the cities the file names",
+            user.email
+        );
     }
     println!("{}", report(&plan));
     if dry_run || !plan.changes_anything() {

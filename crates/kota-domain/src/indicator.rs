@@ -646,7 +646,9 @@ mod tests {
     #[test]
     fn a_second_upload_changes_only_what_differs() {
         let bangkok = city(1, "Bangkok", "TH");
-        let officer = who(Scope::CityOfficer { city_id: bangkok.id });
+        let officer = who(Scope::CityOfficer {
+            city_id: bangkok.id,
+        });
         let rows = vec![row(&bangkok, 2022, 24.0), row(&bangkok, 2023, 21.5)];
         let mut known = Known {
             cities: vec![Some(bangkok.clone()); 2],
@@ -672,7 +674,9 @@ mod tests {
     fn refusals_name_each_row() {
         let bangkok = city(1, "Bangkok", "TH");
         let cebu = city(2, "Cebu City", "PH");
-        let officer = who(Scope::CityOfficer { city_id: bangkok.id });
+        let officer = who(Scope::CityOfficer {
+            city_id: bangkok.id,
+        });
         let mut verified = row(&bangkok, 2023, 1.0);
         verified.input.verification = Some(Verification::Verified);
         let mut other_unit = row(&bangkok, 2021, 1.0);

@@ -69,10 +69,7 @@ impl Sheet {
             .map(|e| match row_of(&e.field) {
                 Some((row, field)) => SheetError {
                     line: self.lines.get(row).copied(),
-                    column: self
-                        .columns
-                        .get(field)
-                        .map(|n| (*n, field.to_owned())),
+                    column: self.columns.get(field).map(|n| (*n, field.to_owned())),
                     message: e.message.clone(),
                 },
                 None => SheetError {
@@ -194,14 +191,14 @@ pub fn read(text: &str) -> Result<Sheet, Vec<SheetError>> {
             target_value: cells.number("target_value"),
         };
         let mut found = cells.errors;
-        if found.is_empty() {
-            if let Err(checked) = input.check() {
-                found.extend(checked.into_iter().map(|e| SheetError {
-                    line: Some(line),
-                    column: sheet.columns.get(&e.field).map(|n| (*n, e.field.clone())),
-                    message: e.message,
-                }));
-            }
+        if found.is_empty()
+            && let Err(checked) = input.check()
+        {
+            found.extend(checked.into_iter().map(|e| SheetError {
+                line: Some(line),
+                column: sheet.columns.get(&e.field).map(|n| (*n, e.field.clone())),
+                message: e.message,
+            }));
         }
         errors.extend(found);
         if let Some(city) = city {
@@ -330,7 +327,8 @@ impl Cells<'_> {
 mod tests {
     use super::*;
 
-    const HEADER: &str = "city,code,name,unit,year,value,source,verification,target_year,target_value";
+    const HEADER: &str =
+        "city,code,name,unit,year,value,source,verification,target_year,target_value";
 
     #[test]
     fn a_good_file_reads_with_its_lines() {
@@ -358,8 +356,14 @@ mod tests {
         let errors = read(&text).unwrap_err();
         let said: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(said.len(), 4, "{said:#?}");
-        assert!(said[0].starts_with("line 2, column 5 (year): "), "{said:#?}");
-        assert!(said[1].starts_with("line 2, column 6 (value): "), "{said:#?}");
+        assert!(
+            said[0].starts_with("line 2, column 5 (year): "),
+            "{said:#?}"
+        );
+        assert!(
+            said[1].starts_with("line 2, column 6 (value): "),
+            "{said:#?}"
+        );
         assert!(said[2].starts_with("line 3, column 8 (verification): "));
         assert!(said[3].starts_with("line 4: The line has 3 fields"));
     }

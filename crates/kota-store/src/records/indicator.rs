@@ -149,7 +149,10 @@ impl Edit for RecordIndicators {
             |plan| {
                 let (values, targets) = plan.written();
                 Replaced {
-                    values: values.into_iter().filter_map(|v| v.before.clone()).collect(),
+                    values: values
+                        .into_iter()
+                        .filter_map(|v| v.before.clone())
+                        .collect(),
                     targets: targets
                         .into_iter()
                         .filter_map(|t| {
@@ -305,7 +308,11 @@ impl Conn<'_> {
             };
             cities.push(city);
         }
-        let ids: Vec<Uuid> = found.iter().filter_map(|(_, c)| c.as_ref()).map(|c| c.id).collect();
+        let ids: Vec<Uuid> = found
+            .iter()
+            .filter_map(|(_, c)| c.as_ref())
+            .map(|c| c.id)
+            .collect();
         let (values, targets) = if ids.is_empty() {
             (Vec::new(), Vec::new())
         } else {

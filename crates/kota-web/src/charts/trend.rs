@@ -218,14 +218,21 @@ mod tests {
         let svg = svg(&series(), "Bangkok", "pm25");
         assert_eq!(svg.matches("class=\"point\"").count(), 3);
         assert_eq!(svg.matches("class=\"target\"").count(), 1);
-        assert!(svg.contains("<title id=\"pm25-title\">PM2.5 &lt;annual&gt; in Bangkok, 2019–2030</title>"));
-        assert!(svg.contains("3 values from 24 µg/m³ in 2019 to 21.5 µg/m³ in 2023. Target: 15 µg/m³ by 2030."));
+        assert!(svg.contains(
+            "<title id=\"pm25-title\">PM2.5 &lt;annual&gt; in Bangkok, 2019–2030</title>"
+        ));
+        assert!(svg.contains(
+            "3 values from 24 µg/m³ in 2019 to 21.5 µg/m³ in 2023. Target: 15 µg/m³ by 2030."
+        ));
     }
 
     #[test]
     fn the_first_year_is_on_the_left_and_the_highest_value_at_the_top() {
         let svg = svg(&series(), "Bangkok", "x");
-        assert!(svg.contains(&format!("cx=\"{LEFT:.1}\" cy=\"{TOP:.1}\"")), "{svg}");
+        assert!(
+            svg.contains(&format!("cx=\"{LEFT:.1}\" cy=\"{TOP:.1}\"")),
+            "{svg}"
+        );
     }
 
     #[test]

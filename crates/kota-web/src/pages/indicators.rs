@@ -14,12 +14,11 @@ use kota_domain::edit::is_code;
 use kota_domain::ids::Key;
 use kota_domain::indicator::sheet::{self, COLUMNS, SheetError};
 use kota_domain::indicator::{
-    Change, IndicatorPlan, IndicatorSeries, Verification, may_record,
-    peer_groups,
+    Change, IndicatorPlan, IndicatorSeries, Verification, may_record, peer_groups,
 };
+use kota_store::EditRequest;
 use kota_store::WriteError;
 use kota_store::records::indicator::RecordIndicators;
-use kota_store::EditRequest;
 use serde::Deserialize;
 
 use super::view::thousands;
@@ -79,7 +78,9 @@ pub(crate) async fn city(
     Ok(CityIndicatorsPage {
         title: format!("Indicators of {}", city.name),
         section: "cities",
-        may_record: who.as_ref().is_some_and(|w| may_record(w, &reference(&city))),
+        may_record: who
+            .as_ref()
+            .is_some_and(|w| may_record(w, &reference(&city))),
         city,
         blocks,
     })
@@ -212,11 +213,17 @@ pub(crate) async fn upload(
         rows: file.rows.clone(),
     };
     if confirm {
-        return Ok(match s.store.record_indicators(EditRequest::new(&who, edit)).await {
-            Ok(_) => Redirect::to(&format!("/cities/{slug}/indicators")).into_response(),
-            Err(WriteError::Invalid(errors)) => page.refused(file.locate(&errors)),
-            Err(e) => return Err(Problem::from(e).into()),
-        });
+        return Ok(
+            match s
+                .store
+                .record_indicators(EditRequest::new(&who, edit))
+                .await
+            {
+                Ok(_) => Redirect::to(&format!("/cities/{slug}/indicators")).into_response(),
+                Err(WriteError::Invalid(errors)) => page.refused(file.locate(&errors)),
+                Err(e) => return Err(Problem::from(e).into()),
+            },
+        );
     }
     let (upload, _) = s
         .store
@@ -284,7 +291,12 @@ pub(crate) async fn compare(
         )
         .into());
     }
-    let centre = match query.city.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let centre = match query
+        .city
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         None => None,
         Some(raw) => {
             let key = parse_key(raw)?;
@@ -302,13 +314,20 @@ pub(crate) async fn compare(
     let groups = peer_groups(peers, centre.as_ref().map(|c| c.id))
         .into_iter()
         .map(|g| PeerSection {
-            heading: format!("{}, {}", g.income_group.label(), g.band.label().to_lowercase()),
+            heading: format!(
+                "{}, {}",
+                g.income_group.label(),
+                g.band.label().to_lowercase()
+            ),
             lines: g
                 .cities
                 .into_iter()
                 .map(|p| PeerLine {
                     centre: centre.as_ref().is_some_and(|c| c.id == p.latest.city.id),
-                    population: p.population.map(thousands).unwrap_or_else(|| "not known".into()),
+                    population: p
+                        .population
+                        .map(thousands)
+                        .unwrap_or_else(|| "not known".into()),
                     year: p.latest.year,
                     value: p.latest.value,
                     verified: p.latest.verification == Verification::Verified,
