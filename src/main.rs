@@ -47,6 +47,8 @@ enum Command {
     User(commands::user::UserArgs),
     /// Manage API tokens: create one for a user.
     Token(commands::token::TokenArgs),
+    /// Import data from files: indicator values from CSV.
+    Import(commands::indicators::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Audit(cmd) => run(commands::audit::run(cmd)),
         Command::User(args) => run(commands::user::run(args)),
         Command::Token(args) => run(commands::token::run(args)),
+        Command::Import(args) => run(commands::indicators::run(args)),
     }
 }
 

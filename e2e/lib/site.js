@@ -191,6 +191,24 @@ export async function runEvent() {
   return r.json.slug;
 }
 
+/** Example indicator values (not real data) of Bangkok and Chiang Mai, so that the charts show. */
+export async function exampleIndicators() {
+  const value = (year, v) => ({
+    code: 'pm25_annual_mean',
+    name: 'Annual mean PM2.5 (example, not real data)',
+    unit: 'µg/m³',
+    year,
+    value: v,
+    source: 'Browser proof example',
+    target_year: 2030,
+    target_value: 15,
+  });
+  for (const [city, values] of [['bangkok', [[2019, 30], [2021, 26], [2023, 21.5]]], ['chiang-mai', [[2022, 25], [2023, 24]]]]) {
+    const r = await api('POST', `/api/v1/cities/${city}/indicators`, { body: values.map(([y, v]) => value(y, v)) });
+    if (r.status !== 201) throw new Error(`indicators of ${city}: ${r.status} ${JSON.stringify(r.json)}`);
+  }
+}
+
 export async function mainPages() {
   const native = await nativeProjects();
   const proposed = await proposedTwinning();
@@ -199,6 +217,7 @@ export async function mainPages() {
   const runEventSlug = await runEvent();
   const invitation = await invitationLink();
   const reset = await resetLink();
+  await exampleIndicators();
   const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
   if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
@@ -246,6 +265,9 @@ export async function mainPages() {
     { name: 'invitation', path: invitation },
     { name: 'password-reset', path: '/password-reset' },
     { name: 'password-reset-choose', path: reset },
+    { name: 'city-indicators', path: '/cities/bangkok/indicators' },
+    { name: 'indicator-compare', path: '/indicators/pm25_annual_mean?city=bangkok' },
+    { name: 'form-indicator-upload', path: '/cities/bangkok/indicators/upload', signInAs: officer },
     { name: 'plan-versions', path: '/cities/bangkok/plan' },
     { name: 'plan-diff', path: '/cities/bangkok/plan/diff?from=1&to=1' },
     { name: 'audit', path: '/audit', signInAs: coordinator },

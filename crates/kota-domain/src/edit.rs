@@ -11,6 +11,7 @@ use crate::provenance::Source;
 pub mod brokerage;
 mod comment;
 mod event;
+mod indicator;
 mod interest;
 mod network;
 mod partner;
@@ -23,6 +24,7 @@ pub use comment::CommentInput;
 pub use event::{
     AgendaItemInput, ConcernInput, DecisionInput, EventInput, ParticipantInput, key_of,
 };
+pub use indicator::{IndicatorInput, IndicatorRow, at_row, is_code, row_of, row_path};
 pub use interest::{InterestChange, InterestInput, MessageInput};
 pub use network::{FocusAreaInput, MemberCityInput};
 pub use partner::PartnerProfileInput;

@@ -13,6 +13,7 @@ pub mod event;
 pub mod framework;
 pub mod ical;
 pub mod ids;
+pub mod indicator;
 pub mod interest;
 pub mod invitation;
 pub mod mail;

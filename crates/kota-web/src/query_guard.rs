@@ -46,6 +46,7 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/twinnings.csv", names::<TwinningQuery>()),
         ("/cities/{key}/plan/diff", names::<DiffQuery>()),
         ("/login", vec!["next".to_owned()]),
+        ("/indicators/{code}", vec!["city".to_owned()]),
         (
             "/events/{key}/agenda",
             names::<crate::api::brokerage::AgendaQuery>(),

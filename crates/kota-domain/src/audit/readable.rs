@@ -86,6 +86,7 @@ fn done(action: &str) -> String {
         "message" => "message written",
         "update_membership" => "membership updated",
         "import" => "imported",
+        "record" => "recorded",
         other => return other.replace('_', " "),
     }
     .into()
@@ -124,6 +125,16 @@ fn name(kind: &str, record: &Value) -> Option<String> {
             Some(city) if kind != "city" => format!("“{own}” of {city}"),
             _ => format!("“{own}”"),
         }),
+        ("indicator_upload", _) => Some(format!(
+            "of {}",
+            record
+                .get("cities")?
+                .as_array()?
+                .iter()
+                .filter_map(|c| text(c, "name"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
         ("action_plan", None) => record
             .get("year")
             .and_then(Value::as_i64)
@@ -151,6 +162,11 @@ fn href(kind: &str, id: &str, record: Option<&Value>) -> Option<String> {
             .and_then(|r| text(r, "project"))
             .map(|project| format!("/projects/{project}")),
         "focus_area" => Some(format!("/framework#{id}")),
+        // An upload of one city's indicators is shown on that city's indicators page.
+        "indicator_upload" => match record?.get("cities")?.as_array()?.as_slice() {
+            [city] => text(city, "slug").map(|slug| format!("/cities/{slug}/indicators")),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -230,6 +230,13 @@ const TERMS: &[(&str, &str, Kind)] = &[
     ),
     ("instrument", "how the firm would take part", Kind::Text),
     ("funding_gap", "the funding gap", Kind::Number),
+    ("code", "the indicator's code", Kind::Text),
+    ("unit", "the unit", Kind::Text),
+    ("value", "the value", Kind::Number),
+    ("source", "the source", Kind::Text),
+    ("verification", "the verification", Kind::Text),
+    ("target_year", "the target year", Kind::Year),
+    ("target_value", "the target value", Kind::Number),
 ];
 
 /// The last named part of a field's path: `milestones[0].title` → `title`,

@@ -7,6 +7,7 @@ pub mod city_profile;
 pub mod comment;
 pub mod event;
 pub mod focus_area;
+pub mod indicator;
 pub mod interest;
 pub mod meeting_request;
 pub mod membership;

@@ -8,6 +8,7 @@ mod comments;
 mod dashboard;
 mod edit;
 pub(crate) mod events;
+mod indicators;
 mod interests;
 mod me;
 mod membership;
@@ -65,6 +66,8 @@ use crate::AppState;
         (name = "brokerage", description = "Brokerage sessions at events: one-to-one meeting \
                                              requests between cities and partners, their \
                                              schedule into slots and tables, and agendas."),
+        (name = "indicators", description = "City indicators over time: values by year with \
+                                              their source and verification, and targets."),
         (name = "audit", description = "The audit chain's signed heads, public so that anyone \
                                           can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
@@ -109,6 +112,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::list_events_ics))
         .routes(routes!(events::post_decision))
         .routes(routes!(events::list_city_decisions))
+        .routes(routes!(
+            indicators::list_indicators,
+            indicators::post_indicators
+        ))
         .routes(routes!(network::get_framework))
         .routes(routes!(network::list_chairmanship))
         .routes(routes!(network::healthz))

@@ -4,3 +4,4 @@
 pub(crate) mod bars;
 pub(crate) mod figure;
 pub(crate) mod heat;
+pub(crate) mod trend;

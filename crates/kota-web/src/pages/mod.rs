@@ -7,6 +7,7 @@ mod dashboard;
 mod edit;
 mod events;
 mod home;
+mod indicators;
 mod interests;
 mod map;
 mod prose;
@@ -44,6 +45,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cities", get(catalogue::cities))
         .route("/cities.csv", get(catalogue::cities_csv))
         .route("/cities/{key}", get(records::city))
+        .route("/cities/{key}/indicators", get(indicators::city))
+        .route(
+            "/cities/{key}/indicators/upload",
+            get(indicators::upload_form).post(indicators::upload),
+        )
+        .route("/indicators/{code}", get(indicators::compare))
         .route("/framework", get(home::framework))
         .route("/projects", get(catalogue::projects))
         .route("/projects.csv", get(catalogue::projects_csv))
