@@ -4,6 +4,7 @@
 mod audit_checkpoints;
 mod body;
 pub(crate) mod brokerage;
+pub(crate) mod chair;
 mod comments;
 mod edit;
 mod events;
@@ -106,7 +107,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::post_decision))
         .routes(routes!(events::list_city_decisions))
         .routes(routes!(network::get_framework))
-        .routes(routes!(network::list_chairmanship))
+        .routes(routes!(network::list_chairmanship, chair::post_chairmanship))
+        .routes(routes!(chair::get_handover, chair::post_handover))
         .routes(routes!(network::healthz))
         .routes(routes!(me::me))
         .routes(routes!(me::put_name))

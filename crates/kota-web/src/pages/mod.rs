@@ -3,6 +3,7 @@
 
 mod brokerage;
 mod catalogue;
+mod chair;
 mod edit;
 mod events;
 mod home;
@@ -53,7 +54,13 @@ pub(crate) fn router() -> Router<AppState> {
             "/events/{key}/decisions/new",
             forms::routes::<edit::event::DecisionForm>(),
         )
-        .route("/chairmanship", get(home::chairmanship))
+        .route("/chairmanship", get(chair::list))
+        .route("/chairmanship/new", forms::routes::<edit::chair::ChairForm>())
+        .route("/chairmanship/{key}", get(chair::year))
+        .route(
+            "/chairmanship/{key}/handover",
+            forms::routes::<edit::chair::HandoverForm>(),
+        )
         .route("/cities/new", forms::routes::<edit::city::AdmitForm>())
         .route(
             "/cities/{key}/edit",
