@@ -47,6 +47,11 @@ enum Command {
     User(commands::user::UserArgs),
     /// Manage API tokens: create one for a user.
     Token(commands::token::TokenArgs),
+    /// Write the whole network into a folder: `kota export --all DIR`.
+    Export(commands::export::ExportArgs),
+    /// Load a folder written by `kota export --all` into an empty database:
+    /// `kota import --all DIR`.
+    Import(commands::export::ImportAllArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +65,8 @@ fn main() -> ExitCode {
         Command::Audit(cmd) => run(commands::audit::run(cmd)),
         Command::User(args) => run(commands::user::run(args)),
         Command::Token(args) => run(commands::token::run(args)),
+        Command::Export(args) => run(commands::export::export(args)),
+        Command::Import(args) => run(commands::export::import(args)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The subcommands of `kota`.
 
 pub(crate) mod audit;
+pub(crate) mod export;
 mod password;
 pub(crate) mod seed;
 pub(crate) mod serve;
