@@ -79,11 +79,7 @@ pub(crate) async fn import(args: ImportAllArgs) -> anyhow::Result<()> {
 }
 
 /// Every file under `dir`, by its path relative to `root` with `/` between names.
-fn read_tree(
-    root: &Path,
-    dir: &Path,
-    out: &mut BTreeMap<String, Vec<u8>>,
-) -> anyhow::Result<()> {
+fn read_tree(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> anyhow::Result<()> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for entry in entries {

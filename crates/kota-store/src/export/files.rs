@@ -167,7 +167,10 @@ pub(super) fn parse(files: &ExportFiles) -> Result<Dump, ImportError> {
     let mut tables = Vec::new();
     for entry in &manifest.tables {
         if !manifest.files.contains_key(&entry.json) {
-            return Err(bad(format!("{MANIFEST} gives no checksum for {}", entry.json)));
+            return Err(bad(format!(
+                "{MANIFEST} gives no checksum for {}",
+                entry.json
+            )));
         }
         let objects: Vec<Map<String, Value>> = serde_json::from_slice(&files[&entry.json])
             .map_err(|e| bad(format!("{}: {e}", entry.json)))?;
@@ -303,7 +306,8 @@ fn signed_heads(dump: &Dump) -> SignedHeads {
             })
             .collect()
     };
-    let text = |o: &Map<String, Value>, k: &str| o.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let text =
+        |o: &Map<String, Value>, k: &str| o.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let checkpoints: Vec<AuditCheckpoint> = rows("audit_checkpoints")
         .iter()
         .filter_map(|o| {

@@ -82,7 +82,10 @@ fn read_migration(sql: &str, held: &mut BTreeMap<(String, String), Held>) {
                         held.insert((table.clone(), name(w[4])), h);
                     }
                 } else if at(0, "ALTER") && at(1, "COLUMN") && w.len() > 4 {
-                    let ty = u.iter().position(|x| x == "TYPE").and_then(|i| w.get(i + 1));
+                    let ty = u
+                        .iter()
+                        .position(|x| x == "TYPE")
+                        .and_then(|i| w.get(i + 1));
                     if let Some(ty) = ty {
                         let key = (table.clone(), name(w[2]));
                         match held_of(ty) {

@@ -45,10 +45,7 @@ pub(super) async fn dump(c: &mut PgConnection) -> StoreResult<Dump> {
         tables.push(super::files::sorted(&table, rows));
     }
     tx.commit().await?;
-    Ok(Dump {
-        migration,
-        tables,
-    })
+    Ok(Dump { migration, tables })
 }
 
 /// Writes an export's rows into this empty database, in the transaction given.

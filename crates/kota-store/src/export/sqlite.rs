@@ -27,17 +27,21 @@ pub(super) async fn dump(c: &mut SqliteConnection) -> StoreResult<Dump> {
             let mut out = Vec::with_capacity(row.len());
             for (i, column) in row.columns().iter().enumerate() {
                 let kind = held.get(&(table.name.clone(), column.name().to_owned()));
-                out.push(value(row, i, &table.types[i], kind, &table.name, column.name())?);
+                out.push(value(
+                    row,
+                    i,
+                    &table.types[i],
+                    kind,
+                    &table.name,
+                    column.name(),
+                )?);
             }
             values.push(out);
         }
         tables.push(super::files::sorted(&table, values));
     }
     tx.commit().await?;
-    Ok(Dump {
-        migration,
-        tables,
-    })
+    Ok(Dump { migration, tables })
 }
 
 /// Writes an export's rows into this empty database, in the transaction given.
@@ -80,15 +84,21 @@ async fn load_table(
     for row in &rows.rows {
         let mut query = sqlx::query(&sql);
         for (i, name) in table.columns.iter().enumerate() {
-            let at = rows.columns.iter().position(|c| c == name).expect("same columns");
+            let at = rows
+                .columns
+                .iter()
+                .position(|c| c == name)
+                .expect("same columns");
             let value = &row[at];
             let json = held.get(&(table.name.clone(), name.clone())) == Some(&Held::Json);
             query = match (value, table.types[i].as_str()) {
                 (Value::Null, _) => query.bind(None::<String>),
                 (value, _) if json => query.bind(value.to_string()),
-                (Value::String(s), "BLOB") => query.bind(uuid::Uuid::parse_str(s).map_err(|_| {
-                    ImportError::Files(format!("{}.{name}: `{s}` is not a UUID", table.name))
-                })?),
+                (Value::String(s), "BLOB") => {
+                    query.bind(uuid::Uuid::parse_str(s).map_err(|_| {
+                        ImportError::Files(format!("{}.{name}: `{s}` is not a UUID", table.name))
+                    })?)
+                }
                 (Value::Bool(b), _) => query.bind(*b),
                 (Value::Number(n), _) => match n.as_i64() {
                     Some(i) => query.bind(i),
@@ -122,12 +132,11 @@ async fn tables(c: &mut SqliteConnection) -> StoreResult<Vec<Table>> {
     .await?;
     let mut tables = Vec::new();
     for name in names.into_iter().filter(|n| schema::carried(n)) {
-        let info: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT name, upper(type), pk FROM pragma_table_info($1) ORDER BY cid",
-        )
-        .bind(&name)
-        .fetch_all(&mut *c)
-        .await?;
+        let info: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT name, upper(type), pk FROM pragma_table_info($1) ORDER BY cid")
+                .bind(&name)
+                .fetch_all(&mut *c)
+                .await?;
         let refers_to: BTreeSet<String> =
             sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_list($1)")
                 .bind(&name)

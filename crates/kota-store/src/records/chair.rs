@@ -209,15 +209,15 @@ impl Conn<'_> {
         let row: Option<(i32, String, Option<String>, String, i32)> = on_conn!(self, c => sqlx::query_as(
             "SELECT year, chair, state_iso2, source, version FROM chairmanship WHERE year = $1",
         ).bind(year).fetch_optional(&mut *c).await)?;
-        Ok(row.map(
-            |(year, chair, state_iso2, source, version)| Chairmanship {
+        Ok(
+            row.map(|(year, chair, state_iso2, source, version)| Chairmanship {
                 year,
                 chair,
                 state_iso2,
                 source: Source(source),
                 version,
-            },
-        ))
+            }),
+        )
     }
 
     /// The handover record of `year`'s chair, when it is recorded.

@@ -41,7 +41,10 @@ pub(crate) async fn post_chairmanship(
     RequiredPrincipal(who): RequiredPrincipal,
     JsonBody(input): JsonBody<ChairInput>,
 ) -> Result<(StatusCode, HeaderMap, Json<Chairmanship>), Problem> {
-    let chair = s.store.apply_edit(&who, RecordChair { input }, None).await?;
+    let chair = s
+        .store
+        .apply_edit(&who, RecordChair { input }, None)
+        .await?;
     let status = if chair.version == 1 {
         StatusCode::CREATED
     } else {

@@ -107,7 +107,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(events::post_decision))
         .routes(routes!(events::list_city_decisions))
         .routes(routes!(network::get_framework))
-        .routes(routes!(network::list_chairmanship, chair::post_chairmanship))
+        .routes(routes!(
+            network::list_chairmanship,
+            chair::post_chairmanship
+        ))
         .routes(routes!(chair::get_handover, chair::post_handover))
         .routes(routes!(network::healthz))
         .routes(routes!(me::me))

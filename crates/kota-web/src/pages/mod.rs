@@ -55,7 +55,10 @@ pub(crate) fn router() -> Router<AppState> {
             forms::routes::<edit::event::DecisionForm>(),
         )
         .route("/chairmanship", get(chair::list))
-        .route("/chairmanship/new", forms::routes::<edit::chair::ChairForm>())
+        .route(
+            "/chairmanship/new",
+            forms::routes::<edit::chair::ChairForm>(),
+        )
         .route("/chairmanship/{key}", get(chair::year))
         .route(
             "/chairmanship/{key}/handover",

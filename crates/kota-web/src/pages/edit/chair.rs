@@ -36,8 +36,13 @@ impl EditForm for ChairForm {
 
     fn fields(states: &Self::Choices, f: &mut Fields<'_>) {
         f.input("year", "Year", Kind::Number).required();
-        f.pick("state", "Chairing member state", false, super::borrowed(states))
-            .required();
+        f.pick(
+            "state",
+            "Chairing member state",
+            false,
+            super::borrowed(states),
+        )
+        .required();
         f.input("source", "Source", Kind::Text)
             .required()
             .help("A web address or a citation of the document that names the chair.");
