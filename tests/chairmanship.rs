@@ -96,6 +96,11 @@ async fn a_coordinator_records_and_corrects_a_years_chair_and_others_are_refused
     assert_eq!(entries.len(), 2, "{audit}");
     assert_eq!(entries[0]["before"]["chair"], "Singapore");
     assert_eq!(entries[0]["after"]["chair"], "Malaysia");
+    let log = app.html_for(&app.login(&coordinator).await, "/audit").await;
+    assert!(
+        log.contains("href=\"/chairmanship/2027\""),
+        "the audit log links the year"
+    );
 
     let bad = post(
         &app,

@@ -230,6 +230,7 @@ export async function mainPages() {
     { name: 'events', path: '/events' },
     { name: 'event', path: `/events/${event}` },
     { name: 'chairmanship', path: '/chairmanship' },
+    { name: 'chairmanship-year', path: '/chairmanship/2026', signInAs: coordinator },
     { name: 'login', path: '/login' },
     { name: 'not-found', path: '/no-such-page', status: 404 },
     { name: 'account', path: '/account', signInAs: coordinator },

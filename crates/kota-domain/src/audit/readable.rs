@@ -78,6 +78,7 @@ fn done(action: &str) -> String {
         "new_version" => "new version",
         "progress" => "progress reported",
         "propose" => "proposed",
+        "record" => "recorded",
         "request" => "requested",
         "run" => "run",
         "settings" => "settings changed",
@@ -124,6 +125,10 @@ fn name(kind: &str, record: &Value) -> Option<String> {
             Some(city) if kind != "city" => format!("“{own}” of {city}"),
             _ => format!("“{own}”"),
         }),
+        ("chairmanship" | "chair_handover", _) => record
+            .get("year")
+            .and_then(Value::as_i64)
+            .map(|y| format!("of {y}")),
         ("action_plan", None) => record
             .get("year")
             .and_then(Value::as_i64)
@@ -151,6 +156,7 @@ fn href(kind: &str, id: &str, record: Option<&Value>) -> Option<String> {
             .and_then(|r| text(r, "project"))
             .map(|project| format!("/projects/{project}")),
         "focus_area" => Some(format!("/framework#{id}")),
+        "chairmanship" | "chair_handover" => Some(format!("/chairmanship/{id}")),
         _ => None,
     }
 }
