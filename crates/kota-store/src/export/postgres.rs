@@ -89,6 +89,33 @@ pub(super) async fn load(c: &mut PgConnection, dump: &Dump) -> Result<(), Import
         .execute(&mut *c)
         .await?;
     }
+    continue_sequences(c).await?;
+    Ok(())
+}
+
+/// Sets every sequence a column draws from (`serial`, identity) past the largest value
+/// loaded, so that the next row a write adds does not take a loaded row's number.
+async fn continue_sequences(c: &mut PgConnection) -> StoreResult<()> {
+    let drawn: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.relname::text, a.attname::text FROM pg_attribute a \
+         JOIN pg_class c ON c.oid = a.attrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 \
+         AND NOT a.attisdropped \
+         AND pg_get_serial_sequence(quote_ident(c.relname), a.attname) IS NOT NULL",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    for (table, column) in drawn {
+        sqlx::query(&format!(
+            "SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX(\"{column}\"), 0) + 1, false) \
+             FROM \"{table}\""
+        ))
+        .bind(format!("\"{table}\""))
+        .bind(&column)
+        .execute(&mut *c)
+        .await?;
+    }
     Ok(())
 }
 
