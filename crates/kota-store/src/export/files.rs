@@ -114,7 +114,7 @@ pub(super) fn render(dump: &Dump) -> ExportFiles {
     }
     files.insert(
         "audit/signed-heads.json".to_owned(),
-        pretty(&serde_json::to_value(signed_heads(dump)).unwrap_or_default()),
+        pretty(&signed_heads(dump)),
     );
     let manifest = Manifest {
         format: FORMAT.to_owned(),
@@ -132,10 +132,7 @@ pub(super) fn render(dump: &Dump) -> ExportFiles {
             .map(|(path, bytes)| (path.clone(), sha256(bytes)))
             .collect(),
     };
-    files.insert(
-        MANIFEST.to_owned(),
-        pretty(&serde_json::to_value(manifest).unwrap_or_default()),
-    );
+    files.insert(MANIFEST.to_owned(), pretty(&manifest));
     files
 }
 
@@ -211,8 +208,9 @@ fn sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Two-space indented JSON with a final newline.
-fn pretty(value: &Value) -> Vec<u8> {
+/// Two-space indented JSON with a final newline (a record's fields in their declared order,
+/// a map's keys sorted).
+fn pretty(value: &impl Serialize) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
     out.push(b'\n');
     out
