@@ -47,8 +47,11 @@ enum Command {
     User(commands::user::UserArgs),
     /// Manage API tokens: create one for a user.
     Token(commands::token::TokenArgs),
-    /// Import data from files: indicator values from CSV.
-    Import(commands::indicators::ImportArgs),
+    /// Write the whole network into a folder: `kota export --all DIR`.
+    Export(commands::export::ExportArgs),
+    /// Load data from files: a folder written by `kota export --all` into an empty database
+    /// (`kota import --all DIR`), or indicator values from CSV (`kota import indicators FILE`).
+    Import(commands::import::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,7 +65,8 @@ fn main() -> ExitCode {
         Command::Audit(cmd) => run(commands::audit::run(cmd)),
         Command::User(args) => run(commands::user::run(args)),
         Command::Token(args) => run(commands::token::run(args)),
-        Command::Import(args) => run(commands::indicators::run(args)),
+        Command::Export(args) => run(commands::export::export(args)),
+        Command::Import(args) => run(commands::import::run(args)),
     }
 }
 

@@ -255,6 +255,7 @@ export async function mainPages() {
     { name: 'dashboard-coordinator', path: '/dashboard', signInAs: coordinator },
     { name: 'reports', path: '/reports' },
     { name: 'report-2025', path: '/reports/2025' },
+    { name: 'chairmanship-year', path: '/chairmanship/2026', signInAs: coordinator },
     { name: 'login', path: '/login' },
     { name: 'not-found', path: '/no-such-page', status: 404 },
     { name: 'account', path: '/account', signInAs: coordinator },

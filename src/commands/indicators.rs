@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use kota_domain::indicator::sheet::{self, SheetError};
 use kota_domain::indicator::{Change, IndicatorPlan};
 use kota_store::EditRequest;
@@ -15,15 +15,9 @@ use kota_store::{Edited, WriteError};
 
 use crate::config::DatabaseArgs;
 
-/// Arguments of `kota import`.
-#[derive(Debug, Args)]
-pub(crate) struct ImportArgs {
-    #[command(subcommand)]
-    what: ImportCommand,
-}
-
+/// What `kota import` loads from a file.
 #[derive(Debug, Subcommand)]
-enum ImportCommand {
+pub(crate) enum ImportCommand {
     /// Indicator values from a CSV file whose first line names the columns
     /// city,code,name,unit,year,value,source[,verification,target_year,target_value]. A value
     /// recorded before for the same city, code and year is updated.
@@ -96,13 +90,13 @@ fn report(plan: &IndicatorPlan) -> String {
     text
 }
 
-pub(crate) async fn run(args: ImportArgs) -> anyhow::Result<()> {
+pub(crate) async fn run(what: ImportCommand) -> anyhow::Result<()> {
     let ImportCommand::Indicators {
         file,
         by,
         dry_run,
         db,
-    } = args.what;
+    } = what;
     let name = file.display().to_string();
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read {name} as UTF-8 text"))?;

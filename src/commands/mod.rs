@@ -1,7 +1,9 @@
 //! The subcommands of `kota`.
 
 pub(crate) mod audit;
-pub(crate) mod indicators;
+pub(crate) mod export;
+pub(crate) mod import;
+mod indicators;
 mod password;
 pub(crate) mod seed;
 pub(crate) mod serve;

@@ -9,6 +9,7 @@ use crate::city::City;
 use crate::provenance::Source;
 
 pub mod brokerage;
+mod chair;
 mod comment;
 mod event;
 mod indicator;
@@ -20,6 +21,7 @@ mod project;
 mod twinning;
 pub mod words;
 
+pub use chair::{ChairInput, HandoverInput};
 pub use comment::CommentInput;
 pub use event::{
     AgendaItemInput, ConcernInput, DecisionInput, EventInput, ParticipantInput, key_of,

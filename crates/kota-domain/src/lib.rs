@@ -5,6 +5,7 @@ pub mod access;
 pub mod account;
 pub mod audit;
 pub mod brokerage;
+pub mod chair;
 pub mod city;
 pub mod comment;
 pub mod dashboard;

@@ -51,6 +51,8 @@ pub struct Chairmanship {
     pub state_iso2: Option<String>,
     /// Document behind it.
     pub source: Source,
+    /// Version, for `If-Match`.
+    pub version: i32,
 }
 
 /// A network-level document kept as given (governance, twinning design, statistics).

@@ -1100,6 +1100,7 @@ impl Validator<'_> {
                     state_iso2: self.state_named(states, &c.chair).map(|s| s.iso2.clone()),
                     chair: self.text(&record, "chair", c.chair)?,
                     source: self.source(&record, "source", c.source)?,
+                    version: 1,
                 })
             })
             .collect()

@@ -298,8 +298,10 @@ impl Store {
             for c in &data.chairmanship {
                 sqlx::query(
                     "INSERT INTO chairmanship (year, chair, state_iso2, source) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (year) DO UPDATE SET chair = excluded.chair, \
-                     state_iso2 = excluded.state_iso2, source = excluded.source",
+                     ON CONFLICT (year) DO UPDATE SET \
+                     chair = CASE WHEN chairmanship.version = 1 THEN excluded.chair ELSE chairmanship.chair END, \
+                     state_iso2 = CASE WHEN chairmanship.version = 1 THEN excluded.state_iso2 ELSE chairmanship.state_iso2 END, \
+                     source = CASE WHEN chairmanship.version = 1 THEN excluded.source ELSE chairmanship.source END",
                 )
                 .bind(c.year).bind(&c.chair).bind(&c.state_iso2).bind(c.source.as_str())
                 .execute(&mut *tx).await?;

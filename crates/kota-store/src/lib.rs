@@ -10,6 +10,7 @@ pub mod audit_key;
 pub mod conn;
 mod dashboard;
 pub mod edit;
+pub mod export;
 pub mod filter;
 pub mod idempotency;
 mod import;
@@ -66,6 +67,9 @@ pub enum StoreError {
     /// The matching engine refused the network's data (two records sharing an id).
     #[error("the matching engine refused the network's data: {0}")]
     Engine(#[from] kota_match::network::NetworkError),
+    /// The schema is not one an export can carry (a table refers to one it leaves out).
+    #[error("the schema cannot be exported: {0}")]
+    Schema(String),
     /// A stored value does not read back as a domain value.
     #[error("corrupt stored value in {table}.{column}: `{value}`")]
     Corrupt {

@@ -572,7 +572,7 @@ impl Conn<'_> {
     /// Chairmanship by year, oldest first.
     pub async fn chairmanship(&mut self) -> StoreResult<Vec<Chairmanship>> {
         let rows: Vec<ChairRow> = on_conn!(self, pool => sqlx::query_as(
-            "SELECT year, chair, state_iso2, source FROM chairmanship ORDER BY year",
+            "SELECT year, chair, state_iso2, source, version FROM chairmanship ORDER BY year",
         ).fetch_all(&mut *pool).await)?;
         Ok(rows.into_iter().map(Into::into).collect())
     }

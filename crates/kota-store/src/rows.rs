@@ -578,6 +578,7 @@ pub(crate) struct ChairRow {
     chair: String,
     state_iso2: Option<String>,
     source: String,
+    version: i32,
 }
 
 impl From<ChairRow> for Chairmanship {
@@ -587,6 +588,7 @@ impl From<ChairRow> for Chairmanship {
             chair: r.chair,
             state_iso2: r.state_iso2,
             source: Source(r.source),
+            version: r.version,
         }
     }
 }

@@ -78,6 +78,7 @@ fn done(action: &str) -> String {
         "new_version" => "new version",
         "progress" => "progress reported",
         "propose" => "proposed",
+        "record" => "recorded",
         "request" => "requested",
         "run" => "run",
         "settings" => "settings changed",
@@ -86,7 +87,6 @@ fn done(action: &str) -> String {
         "message" => "message written",
         "update_membership" => "membership updated",
         "import" => "imported",
-        "record" => "recorded",
         other => return other.replace('_', " "),
     }
     .into()
@@ -135,6 +135,10 @@ fn name(kind: &str, record: &Value) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
+        ("chairmanship" | "chair_handover", _) => record
+            .get("year")
+            .and_then(Value::as_i64)
+            .map(|y| format!("of {y}")),
         ("action_plan", None) => record
             .get("year")
             .and_then(Value::as_i64)
@@ -167,6 +171,7 @@ fn href(kind: &str, id: &str, record: Option<&Value>) -> Option<String> {
             [city] => text(city, "slug").map(|slug| format!("/cities/{slug}/indicators")),
             _ => None,
         },
+        "chairmanship" | "chair_handover" => Some(format!("/chairmanship/{id}")),
         _ => None,
     }
 }

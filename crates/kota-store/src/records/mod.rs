@@ -3,6 +3,7 @@
 //! here (see `docs/architecture.md`).
 
 pub mod brokerage;
+pub mod chair;
 pub mod city_profile;
 pub mod comment;
 pub mod event;

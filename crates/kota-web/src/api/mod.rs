@@ -4,6 +4,7 @@
 mod audit_checkpoints;
 mod body;
 pub(crate) mod brokerage;
+pub(crate) mod chair;
 mod comments;
 mod dashboard;
 mod edit;
@@ -117,7 +118,11 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             indicators::post_indicators
         ))
         .routes(routes!(network::get_framework))
-        .routes(routes!(network::list_chairmanship))
+        .routes(routes!(
+            network::list_chairmanship,
+            chair::post_chairmanship
+        ))
+        .routes(routes!(chair::get_handover, chair::post_handover))
         .routes(routes!(network::healthz))
         .routes(routes!(dashboard::get_dashboard))
         .routes(routes!(me::me))

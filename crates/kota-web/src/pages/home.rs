@@ -1,4 +1,4 @@
-//! The home page and the network-wide pages: about, framework, chairmanship.
+//! The home page and the network-wide pages: about, framework.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -150,27 +150,4 @@ pub(crate) async fn framework(State(s): State<AppState>) -> PageResult<Framework
         areas,
         elements: framework.elements,
     })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "chairmanship.html")]
-pub(crate) struct ChairmanshipPage {
-    title: String,
-    section: &'static str,
-    years: Vec<Chairmanship>,
-}
-
-pub(crate) async fn chairmanship(State(s): State<AppState>) -> PageResult<ChairmanshipPage> {
-    Ok(ChairmanshipPage {
-        title: "Chairmanship".into(),
-        section: "chairmanship",
-        years: s.store.chairmanship().await?,
-    })
-}
-
-/// `/chairmanship.csv`: the chair by year as CSV.
-pub(crate) async fn chairmanship_csv(
-    State(s): State<AppState>,
-) -> Result<axum::response::Response, crate::error::Problem> {
-    crate::open_data::csv_file("chairmanship.csv", &s.store.chairmanship().await?)
 }

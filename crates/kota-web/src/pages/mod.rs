@@ -3,6 +3,7 @@
 
 mod brokerage;
 mod catalogue;
+mod chair;
 mod dashboard;
 mod edit;
 mod events;
@@ -71,8 +72,17 @@ pub(crate) fn router() -> Router<AppState> {
             "/events/{key}/decisions/new",
             forms::routes::<edit::event::DecisionForm>(),
         )
-        .route("/chairmanship", get(home::chairmanship))
-        .route("/chairmanship.csv", get(home::chairmanship_csv))
+        .route("/chairmanship", get(chair::list))
+        .route(
+            "/chairmanship/new",
+            forms::routes::<edit::chair::ChairForm>(),
+        )
+        .route("/chairmanship/{key}", get(chair::year))
+        .route(
+            "/chairmanship/{key}/handover",
+            forms::routes::<edit::chair::HandoverForm>(),
+        )
+        .route("/chairmanship.csv", get(chair::csv))
         .route("/dashboard", get(dashboard::dashboard))
         .route("/reports", get(reports::list))
         .route("/reports/{year}", get(reports::report))

@@ -3,6 +3,7 @@
 //! submissions go through the store's one edit pipeline. Also the audit pages.
 
 pub(crate) mod audit;
+pub(crate) mod chair;
 pub(crate) mod city;
 pub(crate) mod comment;
 pub(crate) mod event;
