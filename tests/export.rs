@@ -51,13 +51,24 @@ async fn some_changes(app: &TestApp) -> (TestUser, String) {
         "title": "Electric bus depot, \"phase 1\", north line", "focus_areas": ["built_infrastructure"],
         "stage": "planning"})).await;
     let slug = project["slug"].as_str().expect("slug");
-    post(
+    let comment = post(
         app,
         &cebu,
         &format!("/api/v1/projects/{slug}/comments"),
         json!({"text": "Size the depot for twice the first fleet; Cebu did, and was glad."}),
     )
     .await;
+    // Answers refer to their comment in the same table; ids are random, so with six some
+    // sort before the comment they answer, and the import must still load them.
+    for n in 1..=6 {
+        post(
+            app,
+            &bangkok,
+            &format!("/api/v1/projects/{slug}/comments"),
+            json!({"text": format!("Answer {n}: thank you."), "in_reply_to": comment["id"]}),
+        )
+        .await;
+    }
     let twinning = post(app, &adb, "/api/v1/twinnings", json!({"partner": "asian-development-bank-adb",
         "city": "bangkok", "focus_areas": ["quality_environment"], "objectives": "Flood early warning"})).await;
     let event = post(app, &coordinator, "/api/v1/events", json!({"title": "Brokerage session: ports",
@@ -137,6 +148,12 @@ async fn an_exported_network_imports_into_an_empty_database_and_exports_the_same
     ));
     let manifest = json_file(&first, "manifest.json");
     assert_eq!(manifest["format"], "kota-export/1");
+    // Accounts are in it: the folder and its files are their owner's only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&first), 0o700);
+    assert_eq!(mode(&first.join("manifest.json")), 0o600);
     let tables = manifest["tables"].as_array().expect("tables");
     let rows = |name: &str| {
         tables

@@ -426,4 +426,33 @@ async fn the_page_charts_one_point_per_value_and_peers_group_by_size_and_income(
     app.get_html("/indicators/no_such_indicator", 404).await;
     let bad = app.get("/indicators/pm25_annual_mean?city=nowhere").await;
     assert_eq!(bad.status().as_u16(), 400);
+    reports_list_the_years_values(&app).await;
+}
+
+/// The year's report lists the values recorded for that year, and only those.
+async fn reports_list_the_years_values(app: &TestApp) {
+    let report = app.get_html("/reports/2023", 200).await;
+    let start = report
+        .find("id=\"indicators\"")
+        .expect("an indicators section");
+    let section = &report[start..];
+    assert_eq!(
+        section
+            .matches("href=\"/indicators/pm25_annual_mean\"")
+            .count(),
+        4
+    );
+    assert!(section.contains(">Bangkok</a></td>"));
+    assert!(
+        section.contains("<td class=\"num\">21.5 µg/m³</td>"),
+        "{section}"
+    );
+    let earlier = app.get_html("/reports/2022", 200).await;
+    let section = &earlier[earlier.find("id=\"indicators\"").expect("a section")..];
+    assert_eq!(
+        section
+            .matches("href=\"/indicators/pm25_annual_mean\"")
+            .count(),
+        1
+    );
 }

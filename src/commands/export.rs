@@ -3,6 +3,8 @@
 //! ([`kota_store::export`]); this reads and writes the folder.
 
 use std::collections::BTreeMap;
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -38,13 +40,23 @@ pub(crate) async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let files = store.export_all().await;
     store.close().await;
     let files = files.context("cannot read the network")?;
+    // The files hold accounts (addresses, password and token hashes): readable by their
+    // owner only, like the database.
+    let mut folders = std::fs::DirBuilder::new();
+    folders.recursive(true).mode(0o700);
     for (path, bytes) in &files {
         let target = args.dir.join(path);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
+            folders
+                .create(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&target, bytes)
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&target)
+            .and_then(|mut file| file.write_all(bytes))
             .with_context(|| format!("cannot write {}", target.display()))?;
     }
     println!(

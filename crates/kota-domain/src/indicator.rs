@@ -459,16 +459,26 @@ pub fn plan(
             .values
             .iter()
             .find(|v| v.city.id == city.id && v.code == input.code && v.year == input.year);
+        let (name, unit, source) = (input.name.trim(), input.unit.trim(), input.source.trim());
+        // Left out, the verification of a value sent again as it stands is kept (a city
+        // uploading its file again does not undo a coordinator's check); a new or changed
+        // value is self-reported.
+        let verification = input.verification.unwrap_or(match before {
+            Some(b) if b.value == input.value && b.unit == unit && b.source == source => {
+                b.verification
+            }
+            _ => Verification::SelfReported,
+        });
         let after = IndicatorValue {
             id: before.map_or_else(Uuid::new_v4, |b| b.id),
             city: city.clone(),
             code: input.code.clone(),
-            name: input.name.trim().to_owned(),
-            unit: input.unit.trim().to_owned(),
+            name: name.to_owned(),
+            unit: unit.to_owned(),
             year: input.year,
             value: input.value,
-            source: input.source.trim().to_owned(),
-            verification: input.verification(),
+            source: source.to_owned(),
+            verification,
             version: before.map_or(1, |b| b.version + 1),
             recorded_by: who.public_label(),
             recorded_at: now,
@@ -668,6 +678,18 @@ mod tests {
         assert_eq!(fix.values[0].after.id, known.values[0].id);
         assert_eq!(fix.values[0].said(), "value 24 → 23.1");
         assert_eq!(fix.values[1].change, Change::Unchanged);
+
+        // A coordinator verified 2023; the city sends its file again: the check stays, and
+        // only a changed value goes back to self-reported.
+        known.values[1].verification = Verification::Verified;
+        let again = plan(&rows, &known, &officer, Utc::now()).unwrap();
+        assert!(!again.changes_anything());
+        let changed = vec![row(&bangkok, 2022, 24.0), row(&bangkok, 2023, 20.0)];
+        let change = plan(&changed, &known, &officer, Utc::now()).unwrap();
+        assert_eq!(
+            change.values[1].after.verification,
+            Verification::SelfReported
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use crate::city::CityRef;
 use crate::dashboard::{Tally, YearStatus};
 use crate::event::Event;
+use crate::indicator::IndicatorValue;
 use crate::network::Chairmanship;
 
 /// What the network's public records say of one year.
@@ -29,7 +30,8 @@ pub struct YearReport {
     pub reported_by_area: Vec<Tally>,
     /// The projects the year's report lists, by the stage their city records now.
     pub reported_by_stage: Vec<Tally>,
-    /// Public twinnings begun that year, by the state they are in now.
+    /// Public twinnings that began that year (accepted by both sides), by the state they are in
+    /// now; the documented ones, whose start the documents do not date, are not among them.
     pub twinnings_begun: Vec<Tally>,
     /// Twinnings concluded that year.
     pub twinnings_concluded: u64,
@@ -37,6 +39,8 @@ pub struct YearReport {
     pub partnerships_agreed: u64,
     /// Events that started that year, oldest first, each with its decisions.
     pub events: Vec<Event>,
+    /// The cities' indicator values for that year, by city and code.
+    pub indicators: Vec<IndicatorValue>,
 }
 
 impl YearReport {

@@ -304,8 +304,8 @@ impl Conn<'_> {
             ).fetch_one(&mut *c).await)?,
             Some((from, to)) => on_conn!(self, c => sqlx::query_scalar(
                 "SELECT COUNT(*) FROM project_partnerships WHERE since >= $1 AND since < $2",
-            ).bind(from.and_time(chrono::NaiveTime::MIN).and_utc())
-             .bind(to.and_time(chrono::NaiveTime::MIN).and_utc())
+            ).bind(from)
+             .bind(to)
              .fetch_one(&mut *c).await)?,
         };
         Ok(count_of(n))
@@ -381,7 +381,7 @@ impl Conn<'_> {
             on_conn!(self, c => sqlx::query_as(&areas_text).bind(year).fetch_all(&mut *c).await)?;
         let begun: Vec<(Option<String>, i64)> = on_conn!(self, c => sqlx::query_as(&format!(
             "SELECT state, COUNT(*) FROM twinnings WHERE {PUBLIC_TWINNINGS} \
-             AND proposed_at >= $1 AND proposed_at < $2 GROUP BY state"
+             AND decided_at >= $1 AND decided_at < $2 GROUP BY state"
         )).bind(from.and_time(chrono::NaiveTime::MIN).and_utc())
           .bind(to.and_time(chrono::NaiveTime::MIN).and_utc())
           .fetch_all(&mut *c).await)?;
@@ -437,6 +437,7 @@ impl Conn<'_> {
             twinnings_concluded: count_of(concluded),
             partnerships_agreed: self.partnership_count(Some((from, to))).await?,
             events,
+            indicators: self.indicators_of_year(year).await?,
         }))
     }
 }

@@ -55,6 +55,12 @@ pub(super) async fn load(c: &mut SqliteConnection, dump: &Dump) -> Result<(), Im
         counts.push((t.name.clone(), n));
     }
     super::check_target(dump, migration(c).await?, &here, &counts)?;
+    // Rows load one statement each, in key order: an answer may come before the comment it
+    // refers to in the same table, so references are checked at commit, once all are in
+    // (PostgreSQL loads a table in one statement, checked at its end).
+    sqlx::query("PRAGMA defer_foreign_keys = ON")
+        .execute(&mut *c)
+        .await?;
     let held = pg_types::held_columns();
     for table in &here {
         let rows = dump

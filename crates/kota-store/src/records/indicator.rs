@@ -249,6 +249,16 @@ fn target_of((id, slug, name, iso2, code, year, value): TargetRow) -> IndicatorT
 }
 
 impl Conn<'_> {
+    /// Every city's values for the year `year`, by city and code.
+    pub(crate) async fn indicators_of_year(
+        &mut self,
+        year: i32,
+    ) -> StoreResult<Vec<IndicatorValue>> {
+        let mut values = self.indicator_values(&[], None).await?;
+        values.retain(|v| v.year == year);
+        Ok(values)
+    }
+
     /// The values recorded for the cities `ids` (all cities: none given), or of the indicator
     /// `code` only.
     async fn indicator_values(
