@@ -6,6 +6,8 @@ use std::fmt::Write;
 
 use kota_domain::indicator::IndicatorSeries;
 
+use super::figure::esc;
+
 /// The drawing's size in its own units (it scales to the width it is given).
 const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 150.0;
@@ -14,22 +16,6 @@ const LEFT: f64 = 48.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 26.0;
-
-/// Text safe inside SVG markup.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// A number as the chart writes it: as given, without a trailing `.0`.
 fn number(v: f64) -> String {
@@ -100,8 +86,8 @@ pub(crate) fn svg(s: &IndicatorSeries, city: &str, id: &str) -> String {
          role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
          style=\"width:100%;max-width:24rem;height:auto\">\
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape(&title),
-        escape(&summary(s))
+        esc(&title),
+        esc(&summary(s))
     );
     if s.values.is_empty() && s.targets.is_empty() {
         out.push_str("</svg>");
@@ -118,7 +104,7 @@ pub(crate) fn svg(s: &IndicatorSeries, city: &str, id: &str) -> String {
         WIDTH - RIGHT,
         LEFT - 4.0,
         y(high) + 4.0,
-        escape(&number(high)),
+        esc(&number(high)),
     );
     if high > low {
         let _ = write!(
@@ -126,7 +112,7 @@ pub(crate) fn svg(s: &IndicatorSeries, city: &str, id: &str) -> String {
             "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             LEFT - 4.0,
             y(low) + 4.0,
-            escape(&number(low))
+            esc(&number(low))
         );
     }
     let _ = write!(
@@ -166,7 +152,7 @@ pub(crate) fn svg(s: &IndicatorSeries, city: &str, id: &str) -> String {
             "<circle class=\"point\" cx=\"{px:.1}\" cy=\"{py:.1}\" r=\"3.5\" fill=\"#1f5f8b\">\
              <title>{}: {}</title></circle>",
             p.year,
-            escape(&format!("{} {}", number(p.value), s.unit))
+            esc(&format!("{} {}", number(p.value), s.unit))
         );
     }
     for t in &s.targets {
@@ -180,7 +166,7 @@ pub(crate) fn svg(s: &IndicatorSeries, city: &str, id: &str) -> String {
             WIDTH - RIGHT,
             ty - 5.0,
             t.year,
-            escape(&format!("{} {}", number(t.value), s.unit))
+            esc(&format!("{} {}", number(t.value), s.unit))
         );
     }
     out.push_str("</svg>");
