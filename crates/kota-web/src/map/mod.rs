@@ -197,8 +197,8 @@ impl MapView {
             ),
             desc: format!(
                 "Country outlines with each city as a circle, sized by population and \
-                 coloured by when it joined; each circle links to the city's page. The table \
-                 after the map lists the same {count} {}.",
+                 coloured by when it joined; each circle links to the city's page. The same \
+                 {count} {} are listed after the map.",
                 if count == 1 { "city" } else { "cities" }
             ),
             outlines,

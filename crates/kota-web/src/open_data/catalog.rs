@@ -1,8 +1,7 @@
 //! The catalogue of the datasets Kota publishes, in the words of W3C's Data Catalog
 //! Vocabulary (DCAT 3) as JSON-LD: each dataset with its title, description, licence, the page
 //! it mirrors, and its distributions (CSV, GeoJSON, iCalendar, the API's JSON), each with its
-//! address and media type. Addresses are relative to the site, as JSON-LD resolves them
-//! against the catalogue's own address.
+//! address and media type. Addresses are paths on the site that serves the catalogue.
 
 use serde::Serialize;
 use utoipa::ToSchema;

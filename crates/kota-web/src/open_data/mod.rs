@@ -21,16 +21,30 @@ pub(crate) trait CsvRow {
 }
 
 /// The text of a CSV file (RFC 4180): a header row, then one row per record, each line ended
-/// by CRLF, a field quoted when it holds a comma, a quote or a line break.
+/// by CRLF, a field quoted when it holds a comma, a quote or a line break. A text that a
+/// spreadsheet would run as a formula is written as text (see [`inert`]).
 pub(crate) fn csv_text<T: CsvRow>(records: &[T]) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     out.write_record(T::HEADER)?;
     for r in records {
-        out.write_record(r.row())?;
+        out.write_record(r.row().iter().map(|cell| inert(cell).into_owned()))?;
     }
     out.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// A cell that begins as a spreadsheet formula does (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return) and is not a number, led by an apostrophe so that a spreadsheet shows it as text
+/// instead of running it: anyone may write a project's title, and coordinators open these
+/// files.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// A CSV file to download as `name` (`cities.csv`).
@@ -107,5 +121,14 @@ mod tests {
             csv_link("/partners", Some("q=smart+city")),
             "/partners.csv?q=smart+city"
         );
+    }
+
+    #[test]
+    fn formulas_are_written_as_text_and_numbers_stay_numbers() {
+        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(inert("-6.2088"), "-6.2088");
+        assert_eq!(inert("+66"), "+66");
+        assert_eq!(inert("Smart traffic - phase 2"), "Smart traffic - phase 2");
     }
 }

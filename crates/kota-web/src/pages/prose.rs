@@ -240,7 +240,11 @@ pub(crate) fn link_text(url: &str) -> String {
 pub(crate) fn linked(text: &str) -> Vec<Segment> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(start) = rest.find("https://").or_else(|| rest.find("http://")) {
+    while let Some(start) = [rest.find("https://"), rest.find("http://")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
         let (before, from) = rest.split_at(start);
         let end = from
             .find(|c: char| c.is_whitespace() || matches!(c, ')' | ';' | ',' | '"' | '\''))
@@ -350,6 +354,36 @@ pub(crate) fn passages(body: Option<&Value>, sources_heading: &str) -> Vec<Passa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_of_the_networks_documents_has_words() {
+        let seed: Value =
+            serde_json::from_str(include_str!("../../../../data/ascn/ascn_seed.json")).unwrap();
+        for document in ["governance", "twinning"] {
+            let Value::Object(map) = &seed[document] else {
+                panic!("{document} is an object");
+            };
+            for key in map.keys() {
+                let sourced = key.starts_with("source") || key.ends_with("_source");
+                assert!(
+                    sourced || KNOWN.iter().any(|k| k.key == key),
+                    "{document}.{key} would be left off the about page"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_address_is_linked_whichever_scheme() {
+        let links: Vec<String> = linked("See http://a.example/x and https://b.example/y.")
+            .into_iter()
+            .filter_map(|s| match s {
+                Segment::Link(l) => Some(l.href),
+                Segment::Text(_) => None,
+            })
+            .collect();
+        assert_eq!(links, ["http://a.example/x", "https://b.example/y"]);
+    }
 
     #[test]
     fn an_address_reads_as_the_document_and_its_site() {
