@@ -482,6 +482,47 @@ async fn the_pages_take_an_interest_from_the_project_page_through_the_citys_answ
         .await;
     assert!(submitted.contains("Solar canopies"), "the filter is taken");
     assert!(pipeline.contains("Solar canopies") && pipeline.contains("USD 5,000,000"));
+    assert!(pipeline.contains("href=\"/interests.csv\""));
+
+    // The pipeline as CSV, with its filters, for the firm; another city sees none of it.
+    let csv = |browser: reqwest::Client, path: &'static str| {
+        let url = app.url(path);
+        async move {
+            let r = browser.get(url).send().await.expect("GET");
+            assert_eq!(r.status(), 200, "{path}");
+            assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+            let text = r.text().await.expect("body");
+            let mut rows = csv::Reader::from_reader(text.as_bytes());
+            let header: Vec<String> = rows
+                .headers()
+                .expect("header")
+                .iter()
+                .map(str::to_owned)
+                .collect();
+            let records: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("row")).collect();
+            (header, records)
+        }
+    };
+    let (header, records) = csv(firm_browser.clone(), "/interests.csv?state=submitted").await;
+    assert_eq!(records.len(), 1);
+    let column = |name: &str| header.iter().position(|h| h == name).expect(name);
+    assert_eq!(&records[0][column("partner")], HUAWEI);
+    assert_eq!(&records[0][column("city")], "bangkok");
+    assert_eq!(&records[0][column("amount")], "5000000");
+    assert_eq!(&records[0][column("page")], at.as_str());
+    assert!(
+        csv(firm_browser.clone(), "/interests.csv?state=agreed")
+            .await
+            .1
+            .is_empty()
+    );
+    let cebu = app.login(&officer(&app, "cebu-city").await).await;
+    assert!(
+        csv(cebu, "/interests.csv").await.1.is_empty(),
+        "another city's"
+    );
+    let anonymous = app.get("/interests.csv").await;
+    assert_ne!(anonymous.status(), 200);
 
     let city_browser = app.login(&bangkok).await;
     let (page, csrf) = app.page_with_csrf(&city_browser, &at).await;

@@ -44,6 +44,7 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/partners.csv", names::<PartnerQuery>()),
         ("/events.csv", names::<EventQuery>()),
         ("/twinnings.csv", names::<TwinningQuery>()),
+        ("/interests.csv", names::<InterestQuery>()),
         ("/cities/{key}/plan/diff", names::<DiffQuery>()),
         ("/login", vec!["next".to_owned()]),
         ("/indicators/{code}", vec!["city".to_owned()]),
@@ -69,6 +70,7 @@ const MACHINE_ROUTES: &[&str] = &[
     "/events.csv",
     "/events.ics",
     "/twinnings.csv",
+    "/interests.csv",
     "/chairmanship.csv",
 ];
 

@@ -4,6 +4,7 @@
 
 use kota_domain::city::City;
 use kota_domain::event::Event;
+use kota_domain::interest::Interest;
 use kota_domain::money::Money;
 use kota_domain::network::{Chairmanship, MemberState};
 use kota_domain::partner::Partner;
@@ -226,6 +227,40 @@ impl CsvRow for Twinning {
             self.last_active_on.to_string(),
             opt(self.outcome.as_ref()),
             format!("/twinnings/{}", self.id),
+        ]
+    }
+}
+
+impl CsvRow for Interest {
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "project",
+        "city",
+        "partner",
+        "state",
+        "instrument",
+        "amount",
+        "currency",
+        "note",
+        "submitted_at",
+        "decided_at",
+        "page",
+    ];
+    fn row(&self) -> Vec<String> {
+        let [amount, currency] = money(self.amount.as_ref());
+        vec![
+            self.id.to_string(),
+            self.project.slug.clone(),
+            self.project.city.slug.clone(),
+            self.partner.slug.clone(),
+            self.state.as_str().to_owned(),
+            self.instrument.as_str().to_owned(),
+            amount,
+            currency,
+            self.note.clone(),
+            self.submitted_at.to_rfc3339(),
+            opt(self.decided_at.map(|d| d.to_rfc3339())),
+            format!("/interests/{}", self.id),
         ]
     }
 }

@@ -6,12 +6,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Uri;
+use axum::response::Response;
 use kota_domain::access::{Principal, Scope};
 use kota_domain::ids::Key;
 use kota_domain::interest::{
     Interest, InterestState, InterestStep, Partnership, ProjectSuggestions, project_closure,
 };
 use kota_domain::money::Money;
+use kota_domain::page::PageRequest;
 use kota_domain::partner::Partner;
 use kota_domain::project::Project;
 use kota_domain::suggestion::Suggestions;
@@ -24,6 +26,7 @@ use crate::auth::{CsrfToken, OptionalPrincipal, RequiredPrincipal};
 use crate::error::{PageResult, Problem};
 use crate::extract::KeyPath;
 use crate::filters::{InterestQuery, PageQuery, Params};
+use crate::open_data::{csv_file, csv_link};
 
 /// An amount as people read it (`USD 5,000,000`), or a dash.
 fn shown(amount: Option<&Money>) -> String {
@@ -39,6 +42,8 @@ pub(crate) struct InterestsPage {
     rows: Vec<(Interest, String)>,
     pager: Pager,
     states: Vec<Choice>,
+    /// The address of the same list as CSV.
+    csv: String,
 }
 
 pub(crate) async fn list(
@@ -80,7 +85,23 @@ pub(crate) async fn list(
                 .map(|st| (st.as_str(), st.label())),
             &q.state,
         ),
+        csv: csv_link("/interests", uri.query()),
     })
+}
+
+/// `/interests.csv`: the interests `/interests` shows the viewer with the same filters, every
+/// page, as CSV.
+pub(crate) async fn list_csv(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    Params(q): Params<InterestQuery>,
+) -> Result<Response, Problem> {
+    let filter = q.resolve(&s.store).await?;
+    let page = s
+        .store
+        .interests(&filter, PageRequest::all(), Some(&who))
+        .await?;
+    csv_file("interests.csv", &page.items)
 }
 
 #[derive(Template, WebTemplate)]

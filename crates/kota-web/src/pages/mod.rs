@@ -161,6 +161,7 @@ pub(crate) fn router() -> Router<AppState> {
             forms::routes::<edit::twinning::StepForm<Withdraw>>(),
         )
         .route("/interests", get(interests::list))
+        .route("/interests.csv", get(interests::list_csv))
         .route("/interests/{key}", get(interests::page))
         .route(
             "/projects/{key}/interests/new",
