@@ -83,8 +83,7 @@ pub(crate) fn svg(s: &IndicatorSeries, city: &str, id: &str) -> String {
     let _ = write!(
         out,
         "<svg class=\"trend\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
-         role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
-         style=\"width:100%;max-width:24rem;height:auto\">\
+         role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         esc(&title),
         esc(&summary(s))
