@@ -92,6 +92,7 @@ pub(crate) async fn get_handover(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The handover as recorded", body = Handover),
+        (status = 409, description = "The year's handover is recorded already: it stays as it was handed over", body = Problem, content_type = "application/problem+json"),
         CreateProblems
     ))]
 pub(crate) async fn post_handover(
