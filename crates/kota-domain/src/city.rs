@@ -163,6 +163,17 @@ pub struct CityRef {
     pub country_iso2: String,
 }
 
+impl From<&City> for CityRef {
+    fn from(city: &City) -> Self {
+        Self {
+            id: city.id,
+            slug: city.slug.clone(),
+            name: city.name.clone(),
+            country_iso2: city.country_iso2.clone(),
+        }
+    }
+}
+
 /// One version of a city's Smart City Action Plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ActionPlan {

@@ -411,7 +411,7 @@ impl Validator<'_> {
             for name in std::iter::once(&city.name).chain(&city.aliases) {
                 if index
                     .cities
-                    .insert(name.to_lowercase(), city_ref(&city))
+                    .insert(name.to_lowercase(), CityRef::from(&city))
                     .is_some()
                 {
                     return Err(self.fail(
@@ -422,7 +422,7 @@ impl Validator<'_> {
                 }
             }
             action_plans.extend(plan);
-            city_partner_links.push((record.clone(), city_ref(&city), links));
+            city_partner_links.push((record.clone(), CityRef::from(&city), links));
             for (j, p) in priorities.into_iter().enumerate() {
                 projects.push(self.project(
                     &format!("{record}.priorities[{j}] ({})", p.title.trim()),
@@ -866,7 +866,7 @@ impl Validator<'_> {
                 &format!("{}|{}|{}", city.name, origin.as_str(), title),
             ),
             slug: slugify(&format!("{} {}", city.name, title)),
-            city: city_ref(city),
+            city: CityRef::from(city),
             description: None,
             focus_areas: vec![self.focus_area_id(
                 record,
@@ -1104,15 +1104,6 @@ impl Validator<'_> {
                 })
             })
             .collect()
-    }
-}
-
-fn city_ref(city: &City) -> CityRef {
-    CityRef {
-        id: city.id,
-        slug: city.slug.clone(),
-        name: city.name.clone(),
-        country_iso2: city.country_iso2.clone(),
     }
 }
 

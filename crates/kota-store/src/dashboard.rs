@@ -14,12 +14,9 @@ use uuid::Uuid;
 
 use crate::conn::{Conn, on_conn};
 use crate::filter::EventFilter;
+use crate::records::twinning::PUBLIC as PUBLIC_TWINNINGS;
 use crate::rows::{CityRefRow, PartnerRefRow};
 use crate::{Store, StoreResult};
-
-/// The twinning states everyone may count (the others are for their two sides and
-/// coordinators).
-const PUBLIC_TWINNINGS: &str = "state IN ('active', 'concluded')";
 
 fn count_of(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
@@ -202,7 +199,7 @@ impl Conn<'_> {
     /// Twinnings by state, every state in order (the public ones only, unless `whole`).
     async fn twinnings_by_state(&mut self, whole: bool) -> StoreResult<Vec<Tally>> {
         let text = format!(
-            "SELECT state, COUNT(*) FROM twinnings{} GROUP BY state",
+            "SELECT state, COUNT(*) FROM twinnings t{} GROUP BY state",
             if whole {
                 String::new()
             } else {
@@ -345,11 +342,17 @@ impl Conn<'_> {
     /// The years the network has records of: chairs, cities joining, events and monitoring
     /// reports; newest first.
     pub async fn report_years(&mut self) -> StoreResult<Vec<i32>> {
+        let statuses = self.status_by_year().await?;
+        self.years_with(&statuses).await
+    }
+
+    /// [`Self::report_years`], with the monitoring reports' statuses read already.
+    async fn years_with(&mut self, statuses: &[YearStatus]) -> StoreResult<Vec<i32>> {
         let mut years: Vec<i32> = on_conn!(self, c => sqlx::query_scalar(
             "SELECT year FROM chairmanship UNION SELECT joined_year FROM cities",
         ).fetch_all(&mut *c).await)?;
         years.extend(self.event_years().await?);
-        years.extend(self.status_by_year().await?.iter().map(|y| y.year));
+        years.extend(statuses.iter().map(|y| y.year));
         years.sort_unstable_by(|a, b| b.cmp(a));
         years.dedup();
         Ok(years)
@@ -360,7 +363,8 @@ impl Conn<'_> {
         let Some((from, to)) = year_bounds(year) else {
             return Ok(None);
         };
-        if !self.report_years().await?.contains(&year) {
+        let statuses = self.status_by_year().await?;
+        if !self.years_with(&statuses).await?.contains(&year) {
             return Ok(None);
         }
         let postgres = self.is_postgres();
@@ -380,7 +384,7 @@ impl Conn<'_> {
         let areas: Vec<(String, String, i64)> =
             on_conn!(self, c => sqlx::query_as(&areas_text).bind(year).fetch_all(&mut *c).await)?;
         let begun: Vec<(Option<String>, i64)> = on_conn!(self, c => sqlx::query_as(&format!(
-            "SELECT state, COUNT(*) FROM twinnings WHERE {PUBLIC_TWINNINGS} \
+            "SELECT state, COUNT(*) FROM twinnings t WHERE {PUBLIC_TWINNINGS} \
              AND decided_at >= $1 AND decided_at < $2 GROUP BY state"
         )).bind(from.and_time(chrono::NaiveTime::MIN).and_utc())
           .bind(to.and_time(chrono::NaiveTime::MIN).and_utc())
@@ -413,11 +417,7 @@ impl Conn<'_> {
             member_cities: count_of(members),
             member_states: count_of(states),
             joined: joined.into_iter().map(Into::into).collect(),
-            reported: self
-                .status_by_year()
-                .await?
-                .into_iter()
-                .find(|y| y.year == year),
+            reported: statuses.into_iter().find(|y| y.year == year),
             reported_by_area: areas
                 .into_iter()
                 .map(|(key, label, n)| Tally {

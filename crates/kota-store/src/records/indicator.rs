@@ -254,17 +254,16 @@ impl Conn<'_> {
         &mut self,
         year: i32,
     ) -> StoreResult<Vec<IndicatorValue>> {
-        let mut values = self.indicator_values(&[], None).await?;
-        values.retain(|v| v.year == year);
-        Ok(values)
+        self.indicator_values(&[], None, Some(year)).await
     }
 
-    /// The values recorded for the cities `ids` (all cities: none given), or of the indicator
-    /// `code` only.
+    /// The values recorded for the cities `ids` (all cities: none given), of the indicator
+    /// `code` only and for the year `year` only when given.
     async fn indicator_values(
         &mut self,
         ids: &[Uuid],
         code: Option<&str>,
+        year: Option<i32>,
     ) -> StoreResult<Vec<IndicatorValue>> {
         let mut sql = Sql::new(format!(
             "SELECT {VALUE_COLUMNS} FROM indicator_values v JOIN cities c ON c.id = v.city_id"
@@ -277,6 +276,12 @@ impl Conn<'_> {
             conditions.push(format!(
                 "v.code = {}",
                 sql.arg(crate::args::Arg::Text(code.to_owned()))
+            ));
+        }
+        if let Some(year) = year {
+            conditions.push(format!(
+                "v.year = {}",
+                sql.arg(crate::args::Arg::Int(year.into()))
             ));
         }
         sql.push_where(&conditions)
@@ -327,7 +332,7 @@ impl Conn<'_> {
             (Vec::new(), Vec::new())
         } else {
             (
-                self.indicator_values(&ids, None).await?,
+                self.indicator_values(&ids, None, None).await?,
                 self.indicator_targets(&ids).await?,
             )
         };
@@ -352,7 +357,7 @@ impl Conn<'_> {
         let Some(city) = self.city(key, viewer).await? else {
             return Ok(None);
         };
-        let values = self.indicator_values(&[city.id], None).await?;
+        let values = self.indicator_values(&[city.id], None, None).await?;
         let targets = self.indicator_targets(&[city.id]).await?;
         Ok(Some((city, series(values, targets))))
     }
@@ -360,7 +365,7 @@ impl Conn<'_> {
     /// Each city's latest value of the indicator `code`, with its population and its member
     /// state's income group.
     pub async fn indicator_peers(&mut self, code: &str) -> StoreResult<Vec<PeerValue>> {
-        let values = self.indicator_values(&[], Some(code)).await?;
+        let values = self.indicator_values(&[], Some(code), None).await?;
         let places: Vec<(Uuid, Option<i64>, String)> = on_conn!(self, c => sqlx::query_as(
             "SELECT c.id, c.population, s.income_group FROM cities c \
              JOIN member_states s ON s.iso2 = c.country_iso2",

@@ -325,8 +325,9 @@ const COLUMNS: &str = "t.id, t.state, t.focus_areas, t.objectives, t.proposed_by
 const FROM: &str =
     "twinnings t JOIN partners p ON p.id = t.partner_id JOIN cities c ON c.id = t.city_id";
 
-/// The states anyone may see.
-const PUBLIC: &str = "t.state IN ('active', 'concluded')";
+/// The states anyone may see, as a condition on `twinnings t` (the dashboard counts by it
+/// too).
+pub(crate) const PUBLIC: &str = "t.state IN ('active', 'concluded')";
 
 #[derive(sqlx::FromRow)]
 struct TwinningRow {

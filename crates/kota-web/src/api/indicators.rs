@@ -55,12 +55,7 @@ pub(crate) async fn list_indicators(
         .await?
         .ok_or_else(|| Problem::not_found("city", &key))?;
     Ok(Json(CityIndicators {
-        city: CityRef {
-            id: city.id,
-            slug: city.slug,
-            name: city.name,
-            country_iso2: city.country_iso2,
-        },
+        city: CityRef::from(&city),
         items,
     }))
 }

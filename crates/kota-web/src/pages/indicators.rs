@@ -47,15 +47,6 @@ pub(crate) struct CityIndicatorsPage {
     may_record: bool,
 }
 
-fn reference(city: &City) -> CityRef {
-    CityRef {
-        id: city.id,
-        slug: city.slug.clone(),
-        name: city.name.clone(),
-        country_iso2: city.country_iso2.clone(),
-    }
-}
-
 /// `/cities/{key}/indicators`.
 pub(crate) async fn city(
     State(s): State<AppState>,
@@ -80,7 +71,7 @@ pub(crate) async fn city(
         section: "cities",
         may_record: who
             .as_ref()
-            .is_some_and(|w| may_record(w, &reference(&city))),
+            .is_some_and(|w| may_record(w, &CityRef::from(&city))),
         city,
         blocks,
     })
@@ -167,7 +158,7 @@ async fn upload_city(s: &AppState, who: &Principal, key: &Key) -> Result<City, P
         .city(key, Some(who))
         .await?
         .ok_or_else(|| Problem::not_found("city", key))?;
-    if may_record(who, &reference(&city)) {
+    if may_record(who, &CityRef::from(&city)) {
         Ok(city)
     } else {
         Err(Problem::forbidden(format!(
@@ -303,7 +294,7 @@ pub(crate) async fn compare(
             let found = s.store.city(&key, None).await?.ok_or_else(|| {
                 Problem::bad_parameter("city", &format!("No city has the id or short name “{raw}”"))
             })?;
-            Some(reference(&found))
+            Some(CityRef::from(&found))
         }
     };
     let peers = s.store.indicator_peers(&code).await?;
