@@ -199,6 +199,11 @@ fn ratio(part: usize, whole: usize) -> f64 {
     f64::from(part) / f64::from(whole)
 }
 
+/// `part` of `whole` in percent, rounded half up (`part` at most `whole`).
+fn share(part: u32, whole: u32) -> u32 {
+    (part.min(whole) * 100 + whole / 2) / whole.max(1)
+}
+
 /// A share from 0 to 1 as a whole number from 0 to 100.
 fn percent(share: f64) -> u32 {
     let p = (share.clamp(0.0, 1.0) * 100.0).round();
@@ -255,6 +260,20 @@ fn learn_from(network: &Network, city: &PeerCity) -> Vec<PeerAdvice> {
     let mut found: Vec<(PeerAdvice, usize)> = Vec::new();
     for other in network.cities.iter().filter(|o| o.city.id != city.city.id) {
         let mut evidence = Vec::new();
+        // Every open focus area the city's completed projects and stories are in.
+        let mut covered: BTreeSet<&str> = BTreeSet::new();
+        let done = other.projects.iter().filter(|p| p.completed);
+        for areas in done
+            .map(|p| &p.focus_areas)
+            .chain(other.stories.iter().map(|s| &s.focus_areas))
+        {
+            covered.extend(
+                areas
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|a| open.contains_key(a)),
+            );
+        }
         for p in other.projects.iter().filter(|p| p.completed) {
             if let Some(area) = first_open(&p.focus_areas) {
                 evidence.push(Evidence {
@@ -278,7 +297,6 @@ fn learn_from(network: &Network, city: &PeerCity) -> Vec<PeerAdvice> {
         if evidence.is_empty() {
             continue;
         }
-        let covered: BTreeSet<&str> = evidence.iter().map(|e| e.focus_area.as_str()).collect();
         let weight: u32 = covered.iter().map(|a| open.get(a).copied().unwrap_or(0)).sum();
         let mut reasons: Vec<String> = evidence
             .iter()
@@ -318,7 +336,7 @@ fn learn_from(network: &Network, city: &PeerCity) -> Vec<PeerAdvice> {
         found.push((
             PeerAdvice {
                 city: other.city.clone(),
-                score: percent(f64::from(weight) / f64::from(total)).max(1),
+                score: share(weight, total).max(1),
                 reasons,
                 evidence,
             },
@@ -393,7 +411,7 @@ fn reasons(network: &Network, a: &PeerCity, b: &PeerCity, s: &Similarity) -> Vec
         said.push(format!("Both have projects in {}", listed(&names)));
     }
     if let (Some(x), Some(y)) = (a.population, b.population)
-        && s.size >= 0.75
+        && s.size >= 0.5
     {
         said.push(format!(
             "Alike in size: {} and {}",
@@ -413,6 +431,12 @@ fn reasons(network: &Network, a: &PeerCity, b: &PeerCity, s: &Similarity) -> Vec
         said.push(format!(
             "Both in {} member states",
             a.income_group.label().to_lowercase()
+        ));
+    } else if s.development > 0.5 {
+        said.push(format!(
+            "In member states one income group apart ({} and {})",
+            a.income_group.label().to_lowercase(),
+            b.income_group.label().to_lowercase()
         ));
     }
     said

@@ -385,6 +385,25 @@ impl StoryPatch {
     }
 }
 
+/// A whole input as a patch that names every field.
+impl From<StoryInput> for StoryPatch {
+    fn from(input: StoryInput) -> Self {
+        Self {
+            kind: Some(input.kind),
+            city: Some(input.city),
+            project: Some(input.project),
+            partner: Some(input.partner),
+            focus_areas: Some(input.focus_areas),
+            language: Some(input.language),
+            title: Some(input.title),
+            body: Some(input.body),
+            outcomes: Some(input.outcomes),
+            sources: Some(input.sources),
+            visibility: input.visibility,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,9 +22,9 @@ use crate::filters::{PageQuery, Params};
 
 /// A story as a list shows it, with its focus areas' names.
 pub(crate) struct StoryLine {
-    story: Story,
-    areas: Vec<AreaLabel>,
-    excerpt: String,
+    pub(crate) story: Story,
+    pub(crate) areas: Vec<AreaLabel>,
+    pub(crate) excerpt: String,
 }
 
 impl StoryLine {
@@ -39,11 +39,11 @@ impl StoryLine {
 
 /// The stories a city, project or partner page lists ("Stories and lessons").
 pub(crate) struct Stories {
-    lines: Vec<StoryLine>,
+    pub(crate) lines: Vec<StoryLine>,
     /// Where the whole list is, filtered to the record.
-    more: String,
+    pub(crate) more: String,
     /// Whether the viewer may write one.
-    may_write: bool,
+    pub(crate) may_write: bool,
 }
 
 impl Stories {
