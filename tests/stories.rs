@@ -75,7 +75,12 @@ async fn rep(app: &TestApp, partner: &str) -> TestUser {
 
 /// One value of a query that gives one row.
 async fn one(app: &TestApp, sql: &str) -> String {
-    app.store.sql_text_rows(sql).await.expect("query").remove(0).remove(0)
+    app.store
+        .sql_text_rows(sql)
+        .await
+        .expect("query")
+        .remove(0)
+        .remove(0)
 }
 
 #[tokio::test]
@@ -100,12 +105,20 @@ async fn each_allowed_role_writes_and_the_others_are_refused() {
     with_partner["partner"] = json!(ADB);
     let p = created(post(&app, &adb, with_partner.clone()).await).await;
     assert_eq!(p["partner"]["slug"], ADB);
-    problem(post(&app, &adb, story("cebu-city", "No partner")).await, 403).await;
+    problem(
+        post(&app, &adb, story("cebu-city", "No partner")).await,
+        403,
+    )
+    .await;
     with_partner["partner"] = json!(JICA);
     problem(post(&app, &adb, with_partner).await, 403).await;
 
     let jakarta = officer(&app, "jakarta").await;
-    problem(post(&app, &jakarta, story("bangkok", "Not ours")).await, 403).await;
+    problem(
+        post(&app, &jakarta, story("bangkok", "Not ours")).await,
+        403,
+    )
+    .await;
     let admin = app.user(Role::Admin).await;
     problem(post(&app, &admin, story("bangkok", "Admin")).await, 403).await;
     let anonymous = app
@@ -133,7 +146,10 @@ async fn each_allowed_role_writes_and_the_others_are_refused() {
     }
     assert_eq!(item["city"]["name"], "Bangkok");
     let by_partner = app
-        .get_json(&format!("/api/v1/stories?partner={ADB}&kind=success_story"), 200)
+        .get_json(
+            &format!("/api/v1/stories?partner={ADB}&kind=success_story"),
+            200,
+        )
         .await;
     assert_eq!(by_partner["total"], 1);
     let none = app.get_json("/api/v1/stories?kind=lesson", 200).await;
@@ -217,7 +233,11 @@ async fn edits_need_the_version_and_the_right_to_edit() {
     let s = created(post(&app, &bangkok, story("bangkok", "Canal sensors")).await).await;
     let id = s["id"].as_str().expect("id").to_owned();
 
-    problem(patch(&app, &bangkok, &id, None, json!({"title": "New"})).await, 428).await;
+    problem(
+        patch(&app, &bangkok, &id, None, json!({"title": "New"})).await,
+        428,
+    )
+    .await;
     problem(
         patch(&app, &bangkok, &id, Some("\"v7\""), json!({"title": "New"})).await,
         412,
@@ -225,7 +245,14 @@ async fn edits_need_the_version_and_the_right_to_edit() {
     .await;
     let jakarta = officer(&app, "jakarta").await;
     problem(
-        patch(&app, &jakarta, &id, Some("\"v1\""), json!({"title": "Ours"})).await,
+        patch(
+            &app,
+            &jakarta,
+            &id,
+            Some("\"v1\""),
+            json!({"title": "Ours"}),
+        )
+        .await,
         403,
     )
     .await;
@@ -256,9 +283,15 @@ async fn edits_need_the_version_and_the_right_to_edit() {
     assert_eq!(by_colleague.status(), 200);
     let coordinator = app.user(Role::Coordinator).await;
     assert_eq!(
-        patch(&app, &coordinator, &id, Some("\"v3\""), json!({"language": "th"}))
-            .await
-            .status(),
+        patch(
+            &app,
+            &coordinator,
+            &id,
+            Some("\"v3\""),
+            json!({"language": "th"})
+        )
+        .await
+        .status(),
         200
     );
 
@@ -395,14 +428,13 @@ async fn pages_escape_markup_link_from_records_and_take_the_forms() {
     assert!(html.contains("<caption>") && html.contains("href=\"https://example.org/report\""));
     assert!(html.contains(&format!("href=\"/projects/{project}\"")));
     assert!(html.contains(bangkok.label.as_str()));
-    let list = app.get_html("/stories?city=bangkok&kind=success_story", 200).await;
+    let list = app
+        .get_html("/stories?city=bangkok&kind=success_story", 200)
+        .await;
     assert!(list.contains(&format!("/stories/{slug}")) && !list.contains("<script>alert"));
     app.get_html("/stories?colour=red", 400).await;
 
-    for page in [
-        "/cities/bangkok".to_owned(),
-        format!("/projects/{project}"),
-    ] {
+    for page in ["/cities/bangkok".to_owned(), format!("/projects/{project}")] {
         let html = app.get_html(&page, 200).await;
         assert!(html.contains("Stories and lessons"), "{page}");
         assert!(html.contains(&format!("/stories/{slug}")), "{page}");
@@ -415,7 +447,10 @@ async fn pages_escape_markup_link_from_records_and_take_the_forms() {
     let partner_page = app.get_html(&format!("/partners/{ADB}"), 200).await;
     assert!(partner_page.contains(&format!("/stories/{}", p["slug"].as_str().expect("slug"))));
     let home = app.get_html("/", 200).await;
-    assert!(home.contains("href=\"/stories\""), "the navigation links the stories");
+    assert!(
+        home.contains("href=\"/stories\""),
+        "the navigation links the stories"
+    );
 
     // The forms: write one, edit it, and a stale second tab is shown the conflict.
     let client = app.login(&bangkok).await;
@@ -480,7 +515,14 @@ async fn pages_escape_markup_link_from_records_and_take_the_forms() {
             ])
             .send()
     };
-    assert_eq!(save("Taught twice", "1").await.expect("save").status().as_u16(), 303);
+    assert_eq!(
+        save("Taught twice", "1")
+            .await
+            .expect("save")
+            .status()
+            .as_u16(),
+        303
+    );
     let stale = save("A stale tab", "1").await.expect("save");
     assert_eq!(stale.status().as_u16(), 409);
     let jakarta = app.login(&officer(&app, "jakarta").await).await;
@@ -490,7 +532,11 @@ async fn pages_escape_markup_link_from_records_and_take_the_forms() {
 }
 
 async fn city_name(app: &TestApp, slug: &str) -> String {
-    one(app, &format!("SELECT name FROM cities WHERE slug = '{slug}'")).await
+    one(
+        app,
+        &format!("SELECT name FROM cities WHERE slug = '{slug}'"),
+    )
+    .await
 }
 
 /// Per city (slug): its open projects' focus areas with their counts, and the focus areas of
@@ -556,7 +602,11 @@ async fn peers_and_cities_to_learn_from_on_the_seeded_network() {
                 .iter()
                 .find(|(_, slug)| slug == other)
                 .unwrap_or_else(|| panic!("{other} is not one to learn from for {city}"));
-            assert_eq!(a["score"].as_u64(), Some(u64::from((*score).max(1))), "{city} {other}");
+            assert_eq!(
+                a["score"].as_u64(),
+                Some(u64::from((*score).max(1))),
+                "{city} {other}"
+            );
             assert_eq!(
                 u64::from(expected[i].0.max(1)),
                 a["score"].as_u64().expect("score"),
@@ -568,7 +618,10 @@ async fn peers_and_cities_to_learn_from_on_the_seeded_network() {
                 reason.starts_with(&format!("{other_name} completed “")),
                 "{reason}"
             );
-            assert!(reason.contains(&format!("where {} has ", city_name(&app, city).await)), "{reason}");
+            assert!(
+                reason.contains(&format!("where {} has ", city_name(&app, city).await)),
+                "{reason}"
+            );
             checked += 1;
         }
         if learn.len() < 5 && short.is_none() {
@@ -585,14 +638,20 @@ async fn peers_and_cities_to_learn_from_on_the_seeded_network() {
             .iter()
             .map(|p| p["score"].as_u64().expect("score"))
             .collect();
-        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{city}: {scores:?}");
+        assert!(
+            scores.windows(2).all(|w| w[0] >= w[1]),
+            "{city}: {scores:?}"
+        );
         assert!(scores.iter().all(|s| *s <= 100));
         for p in peers {
             assert_ne!(p["city"]["slug"], city.as_str());
             assert!(!p["reasons"].as_array().expect("reasons").is_empty(), "{p}");
         }
     }
-    assert!(checked > 20, "the seed gives cities to learn from ({checked})");
+    assert!(
+        checked > 20,
+        "the seed gives cities to learn from ({checked})"
+    );
 
     // The capital of Viet Nam's closest peers share its income group, and Ho Chi Minh City,
     // in the same member state with projects in the same areas, is among them.
@@ -646,7 +705,10 @@ async fn peers_and_cities_to_learn_from_on_the_seeded_network() {
             .as_array()
             .expect("reasons")
             .iter()
-            .any(|r| r.as_str().expect("reason").contains("wrote the lesson “What we finished”")),
+            .any(|r| r
+                .as_str()
+                .expect("reason")
+                .contains("wrote the lesson “What we finished”")),
         "{told}"
     );
     let page = app.get_html(&format!("/cities/{city}"), 200).await;

@@ -297,7 +297,10 @@ fn learn_from(network: &Network, city: &PeerCity) -> Vec<PeerAdvice> {
         if evidence.is_empty() {
             continue;
         }
-        let weight: u32 = covered.iter().map(|a| open.get(a).copied().unwrap_or(0)).sum();
+        let weight: u32 = covered
+            .iter()
+            .map(|a| open.get(a).copied().unwrap_or(0))
+            .sum();
         let mut reasons: Vec<String> = evidence
             .iter()
             .take(MAX_REASONS)
@@ -413,11 +416,7 @@ fn reasons(network: &Network, a: &PeerCity, b: &PeerCity, s: &Similarity) -> Vec
     if let (Some(x), Some(y)) = (a.population, b.population)
         && s.size >= 0.5
     {
-        said.push(format!(
-            "Alike in size: {} and {}",
-            people(x),
-            people(y)
-        ));
+        said.push(format!("Alike in size: {} and {}", people(x), people(y)));
     }
     let common: Vec<String> = CityRole::ALL
         .iter()
@@ -540,7 +539,11 @@ mod tests {
             .iter()
             .map(|a| a.city.name.as_str())
             .collect();
-        assert_eq!(names, ["Da Nang", "Hue"], "Cebu completed nothing in an open area");
+        assert_eq!(
+            names,
+            ["Da Nang", "Hue"],
+            "Cebu completed nothing in an open area"
+        );
         assert_eq!(
             advice.learn_from[0].reasons,
             ["Da Nang completed “ITS” in Smart Mobility, where Ha Noi has 2 open projects"]
@@ -548,7 +551,9 @@ mod tests {
         assert_eq!(advice.learn_from[0].score, 100);
         assert_eq!(
             advice.learn_from[1].reasons,
-            ["Hue wrote the lesson “What we learned” in Smart Mobility, where Ha Noi has 2 open projects"]
+            [
+                "Hue wrote the lesson “What we learned” in Smart Mobility, where Ha Noi has 2 open projects"
+            ]
         );
         assert_eq!(advice.learn_from[1].evidence[0].href(), "/stories/lesson");
     }
@@ -581,8 +586,8 @@ mod tests {
 
     fn arb_city(n: u128) -> impl Strategy<Value = PeerCity> {
         let areas = prop::sample::subsequence(vec!["a", "b", "c", "d"], 0..=3);
-        let proj = (areas.clone(), any::<bool>())
-            .prop_map(|(areas, done)| project("p", &areas, done));
+        let proj =
+            (areas.clone(), any::<bool>()).prop_map(|(areas, done)| project("p", &areas, done));
         (
             prop::option::of(1_000i64..20_000_000),
             prop::sample::subsequence(CityRole::ALL.to_vec(), 0..=2),

@@ -130,7 +130,10 @@ async fn country(store: &Store, v: &Option<String>) -> Result<Option<String>, Pr
     }
 }
 
-pub(crate) async fn focus_area(store: &Store, v: &Option<String>) -> Result<Option<String>, Problem> {
+pub(crate) async fn focus_area(
+    store: &Store,
+    v: &Option<String>,
+) -> Result<Option<String>, Problem> {
     match given(v) {
         None => Ok(None),
         Some(id) => {

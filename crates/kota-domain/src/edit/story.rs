@@ -532,9 +532,7 @@ mod tests {
             email: String::new(),
             name: "Nguyen Van A".into(),
             place: Some("Da Nang".into()),
-            scope: crate::access::Scope::CityOfficer {
-                city_id: city().id,
-            },
+            scope: crate::access::Scope::CityOfficer { city_id: city().id },
         };
         let story = input().create(
             Uuid::nil(),
@@ -551,7 +549,10 @@ mod tests {
         assert_eq!(merged.title, "New");
         assert_eq!(merged.body, story.body);
         let after = merged.apply(&story, city(), &links(), Utc::now());
-        assert_eq!((after.version, after.author.as_str()), (2, story.author.as_str()));
+        assert_eq!(
+            (after.version, after.author.as_str()),
+            (2, story.author.as_str())
+        );
         assert_eq!(after.author_id, Some(who.user_id));
         assert!(after.updated_at > after.created_at);
         let none: StoryPatch = serde_json::from_str("{}").expect("empty patch");

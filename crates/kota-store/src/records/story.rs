@@ -157,7 +157,10 @@ impl Edit for UpdateStory {
 
     async fn load(&self, conn: &mut Conn<'_>, who: &Principal) -> StoreResult<Option<Story>> {
         // A story the person may not read is, to them, no story.
-        Ok(conn.story(&self.story).await?.filter(|s| s.visible_to(Some(who))))
+        Ok(conn
+            .story(&self.story)
+            .await?
+            .filter(|s| s.visible_to(Some(who))))
     }
 
     fn allowed(who: &Principal, story: &Story) -> bool {
@@ -185,7 +188,12 @@ impl Edit for UpdateStory {
         Ok(())
     }
 
-    async fn apply(&self, conn: &mut Conn<'_>, _: &Principal, before: &Story) -> StoreResult<Story> {
+    async fn apply(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        before: &Story,
+    ) -> StoreResult<Story> {
         let input = self.input(before);
         let links = conn.story_links(&input).await?;
         let city = links
@@ -195,7 +203,13 @@ impl Edit for UpdateStory {
         Ok(input.apply(before, city, &links, now()))
     }
 
-    async fn save(&self, conn: &mut Conn<'_>, _: &Principal, _: &Story, story: &Story) -> StoreResult<()> {
+    async fn save(
+        &self,
+        conn: &mut Conn<'_>,
+        _: &Principal,
+        _: &Story,
+        story: &Story,
+    ) -> StoreResult<()> {
         conn.save_story(story, false).await
     }
 
@@ -268,14 +282,14 @@ impl StoryRow {
             self.partner_name,
             self.partner_kind,
         ) {
-            (Some(id), Some(slug), Some(name), Some(kind)) => Some(PartnerRef::try_from(
-                PartnerRefRow {
+            (Some(id), Some(slug), Some(name), Some(kind)) => {
+                Some(PartnerRef::try_from(PartnerRefRow {
                     id,
                     slug,
                     name,
                     kind,
-                },
-            )?),
+                })?)
+            }
             _ => None,
         };
         Ok(Story {
@@ -291,12 +305,7 @@ impl StoryRow {
             body: self.body,
             outcomes: self.outcomes.0,
             sources: self.sources.0,
-            visibility: parse_stored(
-                "stories",
-                "visibility",
-                &self.visibility,
-                Visibility::parse,
-            )?,
+            visibility: parse_stored("stories", "visibility", &self.visibility, Visibility::parse)?,
             author: self.author,
             author_id: self.author_id,
             created_at: self.created_at,
@@ -308,7 +317,9 @@ impl StoryRow {
 
 /// The condition that keeps network stories from anonymous visitors.
 fn visible(viewer: Option<&Principal>) -> Option<String> {
-    viewer.is_none().then(|| "s.visibility = 'public'".to_owned())
+    viewer
+        .is_none()
+        .then(|| "s.visibility = 'public'".to_owned())
 }
 
 impl Conn<'_> {
@@ -319,7 +330,10 @@ impl Conn<'_> {
             Err(_) => None,
         };
         let project = match input.project.as_deref().map(Key::parse) {
-            Some(Ok(key)) => self.project(&key, None).await?.map(|p| ProjectRef::from(&p)),
+            Some(Ok(key)) => self
+                .project(&key, None)
+                .await?
+                .map(|p| ProjectRef::from(&p)),
             _ => None,
         };
         let partner = match input.partner.as_deref().map(Key::parse) {

@@ -160,7 +160,10 @@ pub(crate) async fn post_story(
         .edit(EditRequest::new(&who, CreateStory { input }).idempotent(key))
         .await?;
     Ok(written(StatusCode::CREATED, edited, |story: &Story| {
-        (story.version, Some(format!("/api/v1/stories/{}", story.slug)))
+        (
+            story.version,
+            Some(format!("/api/v1/stories/{}", story.slug)),
+        )
     }))
 }
 

@@ -144,7 +144,16 @@ pub(crate) async fn city(
         twinnings: twinnings_of(&s, Some(d.city.id), None, who.as_ref()).await?,
         suggestions: suggestions(&s, SuggestionsFor::City, d.city.id, who.as_ref()).await?,
         decisions: s.store.city_decisions(d.city.id).await?,
-        stories: Stories::of(&s, StoryFilter { city: Some(d.city.id), ..Default::default() }, format!("/stories?city={}", d.city.slug), who.as_ref()).await?,
+        stories: Stories::of(
+            &s,
+            StoryFilter {
+                city: Some(d.city.id),
+                ..Default::default()
+            },
+            format!("/stories?city={}", d.city.slug),
+            who.as_ref(),
+        )
+        .await?,
         peers: super::stories::peers_of(&s, d.city.id, who.as_ref()).await?,
         d,
     })
@@ -216,7 +225,16 @@ pub(crate) async fn project(
         signed_in: who.is_some(),
         csrf,
         business: super::interests::ProjectBusiness::of(&s, &project, who.as_ref()).await?,
-        stories: Stories::of(&s, StoryFilter { project: Some(project.id), ..Default::default() }, format!("/stories?project={}", project.slug), who.as_ref()).await?,
+        stories: Stories::of(
+            &s,
+            StoryFilter {
+                project: Some(project.id),
+                ..Default::default()
+            },
+            format!("/stories?project={}", project.slug),
+            who.as_ref(),
+        )
+        .await?,
         project,
     })
 }
@@ -263,7 +281,16 @@ pub(crate) async fn partner(
         twinnings: twinnings_of(&s, None, Some(partner.id), who.as_ref()).await?,
         suggestions: suggestions(&s, SuggestionsFor::Partner, partner.id, who.as_ref()).await?,
         business: super::interests::PartnerBusiness::of(&s, &partner, who.as_ref()).await?,
-        stories: Stories::of(&s, StoryFilter { partner: Some(partner.id), ..Default::default() }, format!("/stories?partner={}", partner.slug), who.as_ref()).await?,
+        stories: Stories::of(
+            &s,
+            StoryFilter {
+                partner: Some(partner.id),
+                ..Default::default()
+            },
+            format!("/stories?partner={}", partner.slug),
+            who.as_ref(),
+        )
+        .await?,
         partner,
     })
 }
