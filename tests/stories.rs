@@ -593,7 +593,7 @@ async fn peers_and_cities_to_learn_from_on_the_seeded_network() {
                 (covered > 0).then(|| ((covered * 100 + total / 2) / total, other.clone()))
             })
             .collect();
-        expected.sort_by(|a, b| b.0.cmp(&a.0));
+        expected.sort_by_key(|e| std::cmp::Reverse(e.0));
         let learn = advice["learn_from"].as_array().expect("learn_from");
         assert_eq!(learn.len(), expected.len().min(5), "{city}");
         for (i, a) in learn.iter().enumerate() {
