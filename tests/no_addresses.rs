@@ -91,7 +91,7 @@ async fn project_of(app: &TestApp, city: &str) -> String {
         .to_owned()
 }
 
-/// A plan version, a project update and a city profile edit by `who` for `city`.
+/// A plan version, a project update, a story and a city profile edit by `who` for `city`.
 async fn city_work(app: &TestApp, who: &TestUser, city: &str, note: &str) {
     let versions = format!("/api/v1/cities/{city}/plan/versions");
     let plan = json!({"year": 2026, "vision": format!("{note}: a liveable city"),
@@ -114,6 +114,17 @@ async fn city_work(app: &TestApp, who: &TestUser, city: &str, note: &str) {
         &format!("{project}/updates"),
         Some(&project),
         update,
+    )
+    .await;
+    let story = json!({"kind": "lesson", "city": city, "focus_areas": ["quality_environment"],
+        "language": "en", "title": format!("{note}: what we learned"), "body": note});
+    write(
+        app,
+        who,
+        reqwest::Method::POST,
+        "/api/v1/stories",
+        None,
+        story,
     )
     .await;
     let profile = json!({"description": format!("{note}: gateway city")});

@@ -209,6 +209,24 @@ export async function exampleIndicators() {
   }
 }
 
+/** A success story of Bangkok written in Thai, with an outcome figure and a source. */
+export async function thaiStory() {
+  const r = await api('POST', '/api/v1/stories', {
+    body: {
+      kind: 'success_story',
+      city: 'bangkok',
+      focus_areas: ['quality_environment'],
+      language: 'th',
+      title: 'เซ็นเซอร์เตือนน้ำท่วมริมคลอง',
+      body: 'เซ็นเซอร์ริมคลองเตือนน้ำท่วมล่วงหน้า\n\nเมืองตอบสนองได้เร็วขึ้น',
+      outcomes: [{ label: 'เวลาเตือนล่วงหน้า', value: 45, unit: 'minutes' }],
+      sources: [{ title: 'Browser proof example' }],
+    },
+  });
+  if (r.status !== 201) throw new Error(`story: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.slug;
+}
+
 export async function mainPages() {
   const native = await nativeProjects();
   const proposed = await proposedTwinning();
@@ -218,6 +236,7 @@ export async function mainPages() {
   const invitation = await invitationLink();
   const reset = await resetLink();
   await exampleIndicators();
+  const story = await thaiStory();
   const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
   if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
@@ -248,6 +267,8 @@ export async function mainPages() {
     { name: 'partners', path: '/partners' },
     { name: 'partner', path: `/partners/${partner}` },
     { name: 'partner-japanese-name', path: '/partners/japan-association-for-smart-cities-in-asean-jasca-asean' },
+    { name: 'stories', path: '/stories' },
+    { name: 'story', path: `/stories/${story}` },
     { name: 'events', path: '/events' },
     { name: 'event', path: `/events/${event}` },
     { name: 'chairmanship', path: '/chairmanship' },

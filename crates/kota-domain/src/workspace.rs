@@ -106,6 +106,7 @@ pub fn object_href(kind: &str, id: &str) -> Option<String> {
         "twinning" => Some(format!("/twinnings/{id}")),
         "interest" => Some(format!("/interests/{id}")),
         "event" => Some(format!("/events/{id}")),
+        "story" => Some(format!("/stories/{id}")),
         "round" => Some(format!("/rounds/{id}")),
         "invitation" => Some("/invitations".to_owned()),
         _ => None,

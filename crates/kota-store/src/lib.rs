@@ -17,6 +17,7 @@ mod import;
 pub mod mail;
 pub mod matching;
 pub mod notices;
+mod peers;
 mod raw;
 mod read;
 pub mod records;

@@ -56,7 +56,7 @@ pub struct PageQuery {
     pub offset: Option<String>,
 }
 
-fn given(v: &Option<String>) -> Option<&str> {
+pub(crate) fn given(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
@@ -70,7 +70,7 @@ fn number<T: std::str::FromStr>(name: &str, v: &Option<String>) -> Result<Option
         .transpose()
 }
 
-fn vocabulary<T: Copy>(
+pub(crate) fn vocabulary<T: Copy>(
     name: &str,
     v: &Option<String>,
     parse: fn(&str) -> Option<T>,
@@ -90,7 +90,7 @@ fn vocabulary<T: Copy>(
         .transpose()
 }
 
-fn text(name: &str, v: &Option<String>) -> Result<Option<String>, Problem> {
+pub(crate) fn text(name: &str, v: &Option<String>) -> Result<Option<String>, Problem> {
     match given(v) {
         Some(s) if s.chars().count() > MAX_QUERY_TEXT => Err(Problem::bad_parameter(
             name,
@@ -130,7 +130,10 @@ async fn country(store: &Store, v: &Option<String>) -> Result<Option<String>, Pr
     }
 }
 
-async fn focus_area(store: &Store, v: &Option<String>) -> Result<Option<String>, Problem> {
+pub(crate) async fn focus_area(
+    store: &Store,
+    v: &Option<String>,
+) -> Result<Option<String>, Problem> {
     match given(v) {
         None => Ok(None),
         Some(id) => {
@@ -153,18 +156,18 @@ async fn focus_area(store: &Store, v: &Option<String>) -> Result<Option<String>,
 }
 
 /// A record's key from the parameter `name`, when given.
-fn key_param(name: &str, v: &Option<String>) -> Result<Option<Key>, Problem> {
+pub(crate) fn key_param(name: &str, v: &Option<String>) -> Result<Option<Key>, Problem> {
     given(v)
         .map(|k| Key::parse(k).map_err(|e| Problem::bad_parameter(name, &e.to_string())))
         .transpose()
 }
 
 /// The parameter `name` names no record.
-fn unknown(name: &str, key: &Key) -> Problem {
+pub(crate) fn unknown(name: &str, key: &Key) -> Problem {
     Problem::bad_parameter(name, &format!("No {name} has the id or short name “{key}”"))
 }
 
-async fn city(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
+pub(crate) async fn city(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
     let Some(key) = key_param("city", v)? else {
         return Ok(None);
     };
@@ -174,7 +177,7 @@ async fn city(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem
         .ok_or_else(|| unknown("city", &key))
 }
 
-async fn partner(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
+pub(crate) async fn partner(store: &Store, v: &Option<String>) -> Result<Option<Uuid>, Problem> {
     let Some(key) = key_param("partner", v)? else {
         return Ok(None);
     };

@@ -158,6 +158,7 @@ fn href(kind: &str, id: &str, record: Option<&Value>) -> Option<String> {
         "project" => Some(format!("/projects/{key}")),
         "partner" => Some(format!("/partners/{key}")),
         "event" => Some(format!("/events/{key}")),
+        "story" => Some(format!("/stories/{key}")),
         "twinning" => Some(format!("/twinnings/{id}")),
         "interest" => Some(format!("/interests/{id}")),
         "action_plan" => Some(format!("/cities/{id}/plan")),

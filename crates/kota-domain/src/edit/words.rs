@@ -237,6 +237,17 @@ const TERMS: &[(&str, &str, Kind)] = &[
     ("verification", "the verification", Kind::Text),
     ("target_year", "the target year", Kind::Year),
     ("target_value", "the target value", Kind::Number),
+    ("body", "the text", Kind::Text),
+    ("language", "the language", Kind::Text),
+    ("visibility", "who may read it", Kind::Text),
+    ("label", "what the figure measures", Kind::Text),
+    ("url", "the web address", Kind::Text),
+    (
+        "outcomes",
+        "the outcome figures",
+        Kind::List("outcome figure", "outcome figures"),
+    ),
+    ("sources", "the sources", Kind::List("source", "sources")),
 ];
 
 /// The last named part of a field's path: `milestones[0].title` → `title`,

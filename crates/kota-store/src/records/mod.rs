@@ -16,6 +16,7 @@ pub mod partner_profile;
 pub mod plan;
 pub mod project;
 pub mod round;
+pub mod story;
 pub mod twinning;
 
 use kota_domain::edit::Checked;

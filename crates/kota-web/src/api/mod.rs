@@ -19,6 +19,7 @@ mod partner_profile;
 mod people;
 pub(crate) mod plans;
 mod rounds;
+pub(crate) mod stories;
 mod suggestions;
 mod twinnings;
 pub(crate) mod write_support;
@@ -69,6 +70,9 @@ use crate::AppState;
                                              schedule into slots and tables, and agendas."),
         (name = "indicators", description = "City indicators over time: values by year with \
                                               their source and verification, and targets."),
+        (name = "stories", description = "Success stories and lessons learned, and peer \
+                                             learning: whom a city can learn from, and its \
+                                             peers."),
         (name = "audit", description = "The audit chain's signed heads, public so that anyone \
                                           can keep a copy to check the log against later."),
         (name = "operations", description = "Health of the service.")
@@ -183,6 +187,9 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interests::list_partnerships))
         .routes(routes!(interests::project_suggestions))
         .routes(routes!(interests::partner_project_suggestions))
+        .routes(routes!(stories::list_stories, stories::post_story))
+        .routes(routes!(stories::get_story, stories::patch_story))
+        .routes(routes!(stories::city_peers))
         .merge(brokerage::routes())
         .split_for_parts()
 }

@@ -15,6 +15,7 @@ mod prose;
 mod records;
 mod reports;
 mod rounds;
+mod stories;
 mod twinnings;
 mod unsubscribe;
 pub(crate) mod view;
@@ -126,6 +127,13 @@ pub(crate) fn router() -> Router<AppState> {
             forms::routes::<edit::comment::CommentForm>(),
         )
         .route("/audit", get(edit::audit::audit))
+        .route("/stories", get(stories::list))
+        .route("/stories/new", forms::routes::<edit::story::NewStoryForm>())
+        .route("/stories/{key}", get(stories::page))
+        .route(
+            "/stories/{key}/edit",
+            forms::routes::<edit::story::StoryForm>(),
+        )
         .merge(rounds::routes())
         .merge(brokerage::routes())
         .route("/twinnings", get(twinnings::list))

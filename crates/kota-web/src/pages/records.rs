@@ -16,6 +16,9 @@ use kota_domain::suggestion::Suggestions;
 use kota_domain::twinning::Twinning;
 use kota_domain::views::CityDetail;
 use kota_store::filter::{CityFilter, TwinningFilter};
+use kota_store::records::story::StoryFilter;
+
+use super::stories::Stories;
 use kota_store::matching::{DEFAULT_SUGGESTIONS, SuggestionsFor};
 
 use super::catalogue::{ProjectLine, status_text};
@@ -85,6 +88,8 @@ pub(crate) struct CityPage {
     twinnings: Vec<Twinning>,
     suggestions: Suggestions,
     decisions: Vec<Decision>,
+    stories: Stories,
+    peers: kota_domain::peers::CityPeers,
 }
 
 pub(crate) async fn city(
@@ -139,6 +144,17 @@ pub(crate) async fn city(
         twinnings: twinnings_of(&s, Some(d.city.id), None, who.as_ref()).await?,
         suggestions: suggestions(&s, SuggestionsFor::City, d.city.id, who.as_ref()).await?,
         decisions: s.store.city_decisions(d.city.id).await?,
+        stories: Stories::of(
+            &s,
+            StoryFilter {
+                city: Some(d.city.id),
+                ..Default::default()
+            },
+            format!("/stories?city={}", d.city.slug),
+            who.as_ref(),
+        )
+        .await?,
+        peers: super::stories::peers_of(&s, d.city.id, who.as_ref()).await?,
         d,
     })
 }
@@ -166,6 +182,7 @@ pub(crate) struct ProjectPage {
     signed_in: bool,
     csrf: CsrfToken,
     business: super::interests::ProjectBusiness,
+    stories: Stories,
 }
 
 pub(crate) async fn project(
@@ -208,6 +225,16 @@ pub(crate) async fn project(
         signed_in: who.is_some(),
         csrf,
         business: super::interests::ProjectBusiness::of(&s, &project, who.as_ref()).await?,
+        stories: Stories::of(
+            &s,
+            StoryFilter {
+                project: Some(project.id),
+                ..Default::default()
+            },
+            format!("/stories?project={}", project.slug),
+            who.as_ref(),
+        )
+        .await?,
         project,
     })
 }
@@ -225,6 +252,7 @@ pub(crate) struct PartnerPage {
     twinnings: Vec<Twinning>,
     suggestions: Suggestions,
     business: super::interests::PartnerBusiness,
+    stories: Stories,
 }
 
 pub(crate) async fn partner(
@@ -253,6 +281,16 @@ pub(crate) async fn partner(
         twinnings: twinnings_of(&s, None, Some(partner.id), who.as_ref()).await?,
         suggestions: suggestions(&s, SuggestionsFor::Partner, partner.id, who.as_ref()).await?,
         business: super::interests::PartnerBusiness::of(&s, &partner, who.as_ref()).await?,
+        stories: Stories::of(
+            &s,
+            StoryFilter {
+                partner: Some(partner.id),
+                ..Default::default()
+            },
+            format!("/stories?partner={}", partner.slug),
+            who.as_ref(),
+        )
+        .await?,
         partner,
     })
 }

@@ -14,6 +14,7 @@ pub(crate) mod partner;
 pub(crate) mod plan;
 pub(crate) mod project;
 pub(crate) mod round;
+pub(crate) mod story;
 pub(crate) mod twinning;
 
 use kota_domain::framework::Framework;
