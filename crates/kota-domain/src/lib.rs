@@ -23,6 +23,7 @@ pub mod network;
 pub mod notice;
 pub mod page;
 pub mod partner;
+pub mod place;
 pub mod project;
 pub mod provenance;
 pub mod report;

@@ -17,6 +17,7 @@ mod import;
 pub mod mail;
 pub mod matching;
 pub mod notices;
+pub mod places;
 mod raw;
 mod read;
 pub mod records;

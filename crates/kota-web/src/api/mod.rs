@@ -16,6 +16,7 @@ mod membership;
 mod network;
 mod open_data;
 mod partner_profile;
+pub(crate) mod places;
 mod people;
 pub(crate) mod plans;
 mod rounds;
@@ -108,6 +109,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::get_project))
         .routes(routes!(network::list_partners))
         .routes(routes!(network::get_partner))
+        .routes(routes!(places::list_places))
+        .routes(routes!(places::get_place))
         .routes(routes!(events::list_events, events::post_event))
         .routes(routes!(events::get_event, events::put_event))
         .routes(routes!(events::list_events_ics))
