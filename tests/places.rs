@@ -39,11 +39,11 @@ async fn written(app: &TestApp) -> Vec<i64> {
     for q in [
         "SELECT COUNT(*) FROM audit_log",
         "SELECT COUNT(*) FROM places",
-        "SELECT COALESCE(SUM(population + LENGTH(name) + LENGTH(ascii_name) \
+        "SELECT CAST(COALESCE(SUM(population + LENGTH(name) + LENGTH(ascii_name) \
          + LENGTH(CAST(alternate_names AS TEXT)) + LENGTH(timezone) + LENGTH(country_code) \
          + LENGTH(admin1_code) + LENGTH(feature_class) + LENGTH(feature_code) \
          + CAST(latitude * 1000 AS INTEGER) + CAST(longitude * 1000 AS INTEGER) \
-         + COALESCE(LENGTH(CAST(modified_on AS TEXT)), 0)), 0) FROM places",
+         + COALESCE(LENGTH(CAST(modified_on AS TEXT)), 0)), 0) AS BIGINT) FROM places",
     ] {
         out.push(app.store.sql_i64(q).await.expect(q));
     }

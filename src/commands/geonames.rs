@@ -93,17 +93,24 @@ pub(crate) async fn run(args: GeonamesArgs) -> anyhow::Result<()> {
     let name = file.display().to_string();
     let bar = progress_bar();
     let text = read_text(&file)?;
-    let places = dump::read(&text).map_err(|errors| {
+    let dump = dump::read(&text).map_err(|errors| {
         bar.finish_and_clear();
         anyhow::anyhow!(refusal(&name, &errors))
     })?;
     drop(text);
+    let places = dump.places;
+    let left_out = match dump.names_left_out {
+        0 => None,
+        1 => Some("1 alternate name garbled with invisible control characters is left out.".to_owned()),
+        n => Some(format!("{n} alternate names garbled with invisible control characters are left out.")),
+    };
     if dry_run {
         let store = db.open().await?;
         let plan = store.plan_places(places).await;
         store.close().await;
         bar.finish_and_clear();
         println!("{}", report(&plan?.counts()));
+        left_out.iter().for_each(|l| println!("{l}"));
         println!("Dry run: nothing was written.");
         return Ok(());
     }
@@ -125,6 +132,7 @@ pub(crate) async fn run(args: GeonamesArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let counts = imported.context("cannot store the places")?;
     println!("{}", report(&counts));
+    left_out.iter().for_each(|l| println!("{l}"));
     if counts.added + counts.changed == 0 {
         println!("Every place is stored just so already: nothing changed.");
     } else {

@@ -58,10 +58,21 @@ impl fmt::Display for DumpError {
     }
 }
 
-/// Reads a whole dump: its places in the file's order, or every error found.
-pub fn read(text: &str) -> Result<Vec<Place>, Vec<DumpError>> {
+/// A dump read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dump {
+    /// Its places, in the file's order.
+    pub places: Vec<Place>,
+    /// How many alternate names were left out for carrying invisible control characters
+    /// (garbled text in the dump, no name in any script).
+    pub names_left_out: usize,
+}
+
+/// Reads a whole dump: its places, or every error found.
+pub fn read(text: &str) -> Result<Dump, Vec<DumpError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut places = Vec::new();
+    let mut names_left_out = 0;
     let mut errors = Vec::new();
     let mut first_line: HashMap<i64, u64> = HashMap::new();
     let lines: Vec<&str> = text.lines().collect();
@@ -73,7 +84,8 @@ pub fn read(text: &str) -> Result<Vec<Place>, Vec<DumpError>> {
             continue;
         }
         match read_line(line, raw) {
-            Ok(place) => {
+            Ok((place, left_out)) => {
+                names_left_out += left_out;
                 if let Some(earlier) = first_line.insert(place.geonames_id, line) {
                     errors.push(DumpError {
                         line,
@@ -97,14 +109,17 @@ pub fn read(text: &str) -> Result<Vec<Place>, Vec<DumpError>> {
         });
     }
     if errors.is_empty() {
-        Ok(places)
+        Ok(Dump {
+            places,
+            names_left_out,
+        })
     } else {
         Err(errors)
     }
 }
 
-/// One line's place, or its errors.
-fn read_line(line: u64, raw: &str) -> Result<Place, Vec<DumpError>> {
+/// One line's place and how many of its alternate names were left out, or its errors.
+fn read_line(line: u64, raw: &str) -> Result<(Place, usize), Vec<DumpError>> {
     let fields: Vec<&str> = raw.split('\t').collect();
     if fields.len() != COLUMNS.len() {
         return Err(vec![DumpError {
@@ -140,7 +155,7 @@ fn read_line(line: u64, raw: &str) -> Result<Place, Vec<DumpError>> {
     if name.is_empty() {
         fail(2, "the place has no name".into());
     }
-    for column in 1..=COLUMNS.len() {
+    for column in (1..=COLUMNS.len()).filter(|c| *c != 4) {
         if fields[column - 1].chars().any(char::is_control) {
             fail(column, "take out the invisible control characters".into());
         }
@@ -229,17 +244,16 @@ fn read_line(line: u64, raw: &str) -> Result<Place, Vec<DumpError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let alternate_names = field(4)
+    let (alternate_names, garbled): (Vec<&str>, Vec<&str>) = field(4)
         .split(',')
         .map(str::trim)
         .filter(|n| !n.is_empty())
-        .map(str::to_owned)
-        .collect();
-    Ok(Place {
+        .partition(|n| !n.chars().any(char::is_control));
+    let place = Place {
         geonames_id,
         name: name.to_owned(),
         ascii_name: field(3).to_owned(),
-        alternate_names,
+        alternate_names: alternate_names.into_iter().map(str::to_owned).collect(),
         latitude,
         longitude,
         feature_class: feature_class.to_owned(),
@@ -249,7 +263,8 @@ fn read_line(line: u64, raw: &str) -> Result<Place, Vec<DumpError>> {
         population,
         timezone: timezone.to_owned(),
         modified_on,
-    })
+    };
+    Ok((place, garbled.len()))
 }
 
 #[cfg(test)]
@@ -260,7 +275,9 @@ mod tests {
 
     #[test]
     fn a_line_reads_as_a_place() {
-        let places = read(&format!("{BANGKOK}\n")).expect("a good dump");
+        let dump = read(&format!("{BANGKOK}\n")).expect("a good dump");
+        assert_eq!(dump.names_left_out, 0);
+        let places = dump.places;
         assert_eq!(places.len(), 1);
         let p = &places[0];
         assert_eq!(p.geonames_id, 1_609_350);
@@ -287,6 +304,16 @@ mod tests {
                 "line 4, column 1 (geonameid): the place 1609350 is on line 1 already",
             ]
         );
+    }
+
+    #[test]
+    fn a_garbled_alternate_name_is_left_out_and_counted() {
+        let garbled = BANGKOK.replace("Krung Thep,", "Krung Thep,\u{9f}AA¬²±,");
+        let dump = read(&garbled).expect("a good dump");
+        assert_eq!(dump.names_left_out, 1);
+        assert_eq!(dump.places[0].alternate_names, ["Krung Thep", "กรุงเทพมหานคร"]);
+        let bad_name = BANGKOK.replace("\tBangkok\tBangkok\t", "\tBang\u{1}kok\tBangkok\t");
+        assert!(read(&bad_name).is_err(), "control characters elsewhere are refused");
     }
 
     #[test]
