@@ -59,9 +59,21 @@ fn line(id: i64, name: &str, alternate: &str, population: i64, date: &str) -> St
 
 fn small_dump() -> String {
     [
-        line(9_000_001, "Ban Test Nuea", "บ้านทดสอบเหนือ,Test North", 20_000, "2024-05-01"),
+        line(
+            9_000_001,
+            "Ban Test Nuea",
+            "บ้านทดสอบเหนือ,Test North",
+            20_000,
+            "2024-05-01",
+        ),
         line(9_000_002, "Ban Test Tai", "", 30_000, ""),
-        line(9_000_003, "Ban Test Klang", "บ้านทดสอบกลาง", 40_000, "2023-01-31"),
+        line(
+            9_000_003,
+            "Ban Test Klang",
+            "บ้านทดสอบกลาง",
+            40_000,
+            "2023-01-31",
+        ),
     ]
     .join("\n")
         + "\n"
@@ -89,7 +101,10 @@ async fn the_real_dump_loads_once_and_names_member_cities_in_every_script() {
     assert_eq!(after[1], 34_006);
     let coordinator = app.user(Role::Coordinator).await;
     let entry: serde_json::Value = app
-        .get_json_as(&coordinator, "/api/v1/audit?object_type=places&object_id=geonames")
+        .get_json_as(
+            &coordinator,
+            "/api/v1/audit?object_type=places&object_id=geonames",
+        )
         .await;
     assert_eq!(entry["items"][0]["after"]["added"], 34_006, "{entry}");
 
@@ -202,7 +217,10 @@ async fn a_bad_dump_is_refused_whole_naming_each_line_and_column() {
     let out = import(&app, &bad, false);
     assert_eq!(out.status.code(), Some(1));
     let said = text(&out.stderr);
-    assert!(said.contains("is refused, nothing was changed (2 errors)"), "{said}");
+    assert!(
+        said.contains("is refused, nothing was changed (2 errors)"),
+        "{said}"
+    );
     assert!(
         said.contains("line 2, column 5 (latitude): 94.5 is outside -90 to 90"),
         "{said}"
@@ -211,7 +229,11 @@ async fn a_bad_dump_is_refused_whole_naming_each_line_and_column() {
         said.contains("line 5, column 19 (modification date): “2024-02-30” is not a date"),
         "{said}"
     );
-    assert_eq!(written(&app).await, before, "the good lines are not written either");
+    assert_eq!(
+        written(&app).await,
+        before,
+        "the good lines are not written either"
+    );
 
     let short = write(&dir, "short.tsv", "1\tNowhere\t\n");
     let out = import(&app, &short, false);
@@ -273,7 +295,10 @@ async fn a_dry_run_writes_nothing_and_a_changed_place_updates_that_place_alone()
     assert_eq!(last[2], after[2] + 1_000, "only that place changed");
     let coordinator = app.user(Role::Coordinator).await;
     let entry: serde_json::Value = app
-        .get_json_as(&coordinator, "/api/v1/audit?object_type=places&object_id=geonames")
+        .get_json_as(
+            &coordinator,
+            "/api/v1/audit?object_type=places&object_id=geonames",
+        )
         .await;
     assert_eq!(
         entry["items"][0]["after"],

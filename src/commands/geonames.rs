@@ -101,8 +101,12 @@ pub(crate) async fn run(args: GeonamesArgs) -> anyhow::Result<()> {
     let places = dump.places;
     let left_out = match dump.names_left_out {
         0 => None,
-        1 => Some("1 alternate name garbled with invisible control characters is left out.".to_owned()),
-        n => Some(format!("{n} alternate names garbled with invisible control characters are left out.")),
+        1 => Some(
+            "1 alternate name garbled with invisible control characters is left out.".to_owned(),
+        ),
+        n => Some(format!(
+            "{n} alternate names garbled with invisible control characters are left out."
+        )),
     };
     if dry_run {
         let store = db.open().await?;

@@ -195,8 +195,12 @@ mod tests {
 
     #[test]
     fn a_plan_adds_changes_and_counts_the_rest() {
-        let stored: HashMap<i64, Place> =
-            [(1, place(1, "A")), (2, place(2, "B")), (9, place(9, "Kept"))].into();
+        let stored: HashMap<i64, Place> = [
+            (1, place(1, "A")),
+            (2, place(2, "B")),
+            (9, place(9, "Kept")),
+        ]
+        .into();
         let mut b = place(2, "B");
         b.population += 1;
         let plan = PlacesPlan::new(vec![place(1, "A"), b.clone(), place(3, "C")], &stored);

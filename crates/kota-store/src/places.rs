@@ -28,8 +28,7 @@ const PLACE_COLUMNS: &str = "CAST(p.geonames_id AS BIGINT) AS geonames_id, p.nam
     p.admin1_code, CAST(p.population AS BIGINT) AS population, p.timezone, p.modified_on";
 
 /// Places not pointed at by a member city.
-const CANDIDATE: &str =
-    "NOT EXISTS (SELECT 1 FROM cities c WHERE c.geonames_id = p.geonames_id)";
+const CANDIDATE: &str = "NOT EXISTS (SELECT 1 FROM cities c WHERE c.geonames_id = p.geonames_id)";
 
 #[derive(sqlx::FromRow)]
 struct PlaceRow {

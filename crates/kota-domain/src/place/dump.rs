@@ -146,7 +146,10 @@ fn read_line(line: u64, raw: &str) -> Result<(Place, usize), Vec<DumpError>> {
         _ => {
             fail(
                 1,
-                format!("“{}” is not a GeoNames id (a whole number from 1)", field(1)),
+                format!(
+                    "“{}” is not a GeoNames id (a whole number from 1)",
+                    field(1)
+                ),
             );
             0
         }
@@ -208,7 +211,10 @@ fn read_line(line: u64, raw: &str) -> Result<(Place, usize), Vec<DumpError>> {
         _ => {
             fail(
                 15,
-                format!("“{}” is not a population (a whole number from 0)", field(15)),
+                format!(
+                    "“{}” is not a population (a whole number from 0)",
+                    field(15)
+                ),
             );
             0
         }
@@ -311,9 +317,15 @@ mod tests {
         let garbled = BANGKOK.replace("Krung Thep,", "Krung Thep,\u{9f}AA¬²±,");
         let dump = read(&garbled).expect("a good dump");
         assert_eq!(dump.names_left_out, 1);
-        assert_eq!(dump.places[0].alternate_names, ["Krung Thep", "กรุงเทพมหานคร"]);
+        assert_eq!(
+            dump.places[0].alternate_names,
+            ["Krung Thep", "กรุงเทพมหานคร"]
+        );
         let bad_name = BANGKOK.replace("\tBangkok\tBangkok\t", "\tBang\u{1}kok\tBangkok\t");
-        assert!(read(&bad_name).is_err(), "control characters elsewhere are refused");
+        assert!(
+            read(&bad_name).is_err(),
+            "control characters elsewhere are refused"
+        );
     }
 
     #[test]

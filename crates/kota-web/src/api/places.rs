@@ -35,7 +35,12 @@ pub(crate) struct PlaceQuery {
 impl PlaceQuery {
     /// The country asked for, in capitals.
     fn country(&self) -> Result<Option<String>, Problem> {
-        match self.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        match self
+            .country
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             None => Ok(None),
             Some(c) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic()) => {
                 Ok(Some(c.to_ascii_uppercase()))
