@@ -250,7 +250,7 @@ async fn a_bad_dump_is_refused_whole_naming_each_line_and_column() {
 async fn a_dry_run_writes_nothing_and_a_changed_place_updates_that_place_alone() {
     let app = TestApp::spawn().await;
     let dir = tempfile::tempdir().expect("temporary folder");
-    let file = write(&dir, "small.tsv", &small_dump());
+    let file = write(&dir, "small.tsv", small_dump());
     let before = written(&app).await;
     let out = import(&app, &file, true);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -274,7 +274,7 @@ async fn a_dry_run_writes_nothing_and_a_changed_place_updates_that_place_alone()
     );
 
     let changed = small_dump().replace("\t40000\t", "\t41000\t");
-    let changed = write(&dir, "changed.tsv.gz", &gzip(&changed));
+    let changed = write(&dir, "changed.tsv.gz", gzip(&changed));
     let out = import(&app, &changed, true);
     assert!(text(&out.stdout).contains("0 added, 1 changed, 2 unchanged places."));
     assert_eq!(written(&app).await, after);
