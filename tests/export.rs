@@ -90,6 +90,20 @@ async fn some_changes(app: &TestApp) -> (TestUser, String) {
         json!({"notes": "Shore power pilot is open."}),
     )
     .await;
+    // Places from a GeoNames dump: a member's place with names in Thai and a date, and a
+    // candidate city with no date, no other names and whole-number coordinates.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let dump = dir.path().join("places.tsv");
+    std::fs::write(
+        &dump,
+        "1609350\tBangkok\tBangkok\tกรุงเทพมหานคร,Krung Thep\t13.75398\t100.50144\tP\tPPLC\tTH\t\t40\t\t\t\t5104476\t\t4\tAsia/Bangkok\t2024-05-01\n\
+         9000001\tBan Test\t\t\t14\t100\t\t\tTH\t\t\t\t\t\t15000\t\t\tAsia/Bangkok\t\n",
+    )
+    .expect("write the dump");
+    ok(&run(
+        &["import", "geonames", dump.to_str().expect("a UTF-8 path")],
+        &app.db.url,
+    ));
     (coordinator, twinning["id"].as_str().expect("id").to_owned())
 }
 

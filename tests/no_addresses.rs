@@ -206,6 +206,25 @@ async fn app_where_everyone_wrote() -> (TestApp, People) {
         coordinator: app.user(Role::Coordinator).await,
         admin: app.user(Role::Admin).await,
     };
+    // A candidate city from a GeoNames dump, so that the places are crawled too.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let dump = dir.path().join("places.tsv");
+    std::fs::write(
+        &dump,
+        "9000001\tBan Test\t\tบ้านทดสอบ\t14\t100\tP\tPPL\tTH\t\t40\t\t\t\t15000\t\t\tAsia/Bangkok\t\n",
+    )
+    .expect("write the dump");
+    let out = common::kota()
+        .args(["import", "geonames"])
+        .arg(&dump)
+        .args(["--database-url", &app.db.url])
+        .output()
+        .expect("run kota");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     city_work(&app, &people.officer, "bangkok", "Officer's review").await;
     city_work(&app, &people.national, "phuket", "National review").await;
     city_work(&app, &people.coordinator, "jakarta", "Network review").await;
@@ -502,7 +521,8 @@ async fn values_under(app: &TestApp, token: Option<&str>, prefix: &str) -> Vec<S
     }
 }
 
-/// The keys of a list's items (`id`, else `version`, else `seq`), or every `id` in a record.
+/// The keys of a list's items (`id`, else `version`, else `seq`, else `geonames_id`), or every
+/// `id` in a record.
 fn ids_in(body: &Value) -> Vec<String> {
     let items = body.as_array().or_else(|| body["items"].as_array());
     let key = |v: &Value| match v {
@@ -513,7 +533,11 @@ fn ids_in(body: &Value) -> Vec<String> {
     match items {
         Some(items) => items
             .iter()
-            .filter_map(|i| ["id", "version", "seq"].iter().find_map(|k| key(&i[*k])))
+            .filter_map(|i| {
+                ["id", "version", "seq", "geonames_id"]
+                    .iter()
+                    .find_map(|k| key(&i[*k]))
+            })
             .collect(),
         None => {
             let mut found = Vec::new();

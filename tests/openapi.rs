@@ -68,6 +68,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/twinnings/{id}/conclude"),
     ("post", "/api/v1/twinnings/{id}/withdraw"),
     ("get", "/api/v1/partners/{id}/suggestions"),
+    ("get", "/api/v1/places"),
+    ("get", "/api/v1/places/{geonames_id}"),
     ("get", "/api/v1/cities/{id}/suggestions"),
     ("post", "/api/v1/projects/{id}/interests"),
     ("get", "/api/v1/interests"),

@@ -1,11 +1,12 @@
 //! `kota import`: a whole network from a folder written by `kota export --all`
-//! (`kota import --all DIR`), or one kind of record from a file (`kota import indicators FILE`).
+//! (`kota import --all DIR`), or one kind of record from a file (`kota import indicators FILE`,
+//! `kota import geonames FILE`).
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 
-use super::{export, indicators};
+use super::{export, geonames, indicators};
 use crate::config::DatabaseArgs;
 
 /// Arguments of `kota import`: `--all DIR`, or what to import as a subcommand.
@@ -18,14 +19,26 @@ pub(crate) struct ImportArgs {
     #[command(flatten)]
     db: DatabaseArgs,
     #[command(subcommand)]
-    what: Option<indicators::ImportCommand>,
+    what: Option<What>,
+}
+
+/// What `kota import` loads from a file.
+#[derive(Debug, Subcommand)]
+enum What {
+    #[command(flatten)]
+    Indicators(indicators::ImportCommand),
+    /// The world's places from a GeoNames cities dump (the cities15000.txt column layout,
+    /// plain or gzip): candidate cities, and the names in every script of the member cities
+    /// that point at them. Importing the same dump again changes nothing.
+    Geonames(geonames::GeonamesArgs),
 }
 
 /// Runs the import the arguments name.
 pub(crate) async fn run(args: ImportArgs) -> anyhow::Result<()> {
     match (args.all, args.what) {
         (Some(dir), None) => export::import(&dir, args.db).await,
-        (None, Some(what)) => indicators::run(what).await,
-        _ => anyhow::bail!("say what to import: --all DIR, or indicators FILE"),
+        (None, Some(What::Indicators(what))) => indicators::run(what).await,
+        (None, Some(What::Geonames(what))) => geonames::run(what).await,
+        _ => anyhow::bail!("say what to import: --all DIR, indicators FILE or geonames FILE"),
     }
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod export;
+mod geonames;
 pub(crate) mod import;
 mod indicators;
 mod password;

@@ -57,6 +57,13 @@ pub struct City {
     pub name: String,
     /// Other names the city goes by.
     pub aliases: Vec<String>,
+    /// Every name the city goes by, each once: its name, its aliases, then the names in every
+    /// script of the GeoNames place it points at.
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// The names of the GeoNames place the city points at (as stored; not shown on their own).
+    #[serde(skip)]
+    pub place_names: Vec<String>,
     /// Member state (ISO 3166-1 alpha-2).
     pub country_iso2: String,
     /// Latitude (WGS 84).
@@ -107,6 +114,24 @@ pub struct City {
 }
 
 impl City {
+    /// The city with its names merged from its name, its aliases and `place_names`.
+    pub fn with_place_names(self, place_names: Vec<String>) -> Self {
+        Self {
+            names: crate::place::city_names(&self.name, &self.aliases, &place_names),
+            place_names,
+            ..self
+        }
+    }
+
+    /// Its names other than its name, for "also known as".
+    pub fn other_names(&self) -> Vec<&str> {
+        self.names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| *n != self.name)
+            .collect()
+    }
+
     /// Removes what `viewer` may not see.
     pub fn redact_for(&mut self, viewer: Option<&crate::access::Principal>) {
         if !crate::access::may_see_city_confidential(viewer, self.id, &self.country_iso2) {

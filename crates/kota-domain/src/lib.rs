@@ -24,6 +24,7 @@ pub mod notice;
 pub mod page;
 pub mod partner;
 pub mod peers;
+pub mod place;
 pub mod project;
 pub mod provenance;
 pub mod report;

@@ -699,6 +699,8 @@ impl Validator<'_> {
             id: stable_id("city", &name),
             slug: slugify(&name),
             aliases: self.texts(record, "aliases", c.aliases)?,
+            names: Vec::new(),
+            place_names: Vec::new(),
             country_iso2: c.country_iso2,
             latitude: c.lat,
             longitude: c.lon,
@@ -731,7 +733,8 @@ impl Validator<'_> {
             contact: None,
             version: 1,
             name,
-        };
+        }
+        .with_place_names(Vec::new());
         let plan = c
             .scap_2018
             .map(|p| self.plan(&format!("{record}.scap_2018"), p, &city, framework))

@@ -18,6 +18,7 @@ pub mod mail;
 pub mod matching;
 pub mod notices;
 mod peers;
+pub mod places;
 mod raw;
 mod read;
 pub mod records;

@@ -141,7 +141,10 @@ pub(crate) const CITY_COLUMNS: &str = "c.id, c.slug, c.name, c.aliases, c.countr
     c.latitude, c.longitude, c.location_note, c.population, c.population_year, \
     c.population_source, c.geonames_id, c.geonames_name, c.joined_year, c.cohort, c.joined_source, \
     c.role_evidence, c.csco_designation, c.csco_source, c.documented_twinnings, c.uncertain, \
-    c.description, c.website, c.contact, c.version";
+    c.description, c.website, c.contact, c.version, \
+    (SELECT p.name FROM places p WHERE p.geonames_id = c.geonames_id) AS place_name, \
+    (SELECT p.ascii_name FROM places p WHERE p.geonames_id = c.geonames_id) AS place_ascii_name, \
+    (SELECT p.alternate_names FROM places p WHERE p.geonames_id = c.geonames_id) AS place_alternate_names";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CityRow {
@@ -170,6 +173,9 @@ pub(crate) struct CityRow {
     website: Option<String>,
     contact: Option<String>,
     version: i32,
+    place_name: Option<String>,
+    place_ascii_name: Option<String>,
+    place_alternate_names: Option<Json<Vec<String>>>,
 }
 
 impl CityRow {
@@ -190,11 +196,21 @@ impl CityRow {
                 documented.push(role)
             }
         }
+        let place_names = match &self.place_name {
+            Some(name) => kota_domain::place::place_names(
+                name,
+                self.place_ascii_name.as_deref().unwrap_or(""),
+                self.place_alternate_names.as_ref().map_or(&[], |a| &a.0),
+            ),
+            None => Vec::new(),
+        };
         Ok(City {
             id: self.id,
             slug: self.slug,
             name: self.name,
             aliases: self.aliases.0,
+            names: Vec::new(),
+            place_names: Vec::new(),
             country_iso2: self.country_iso2,
             latitude: self.latitude,
             longitude: self.longitude,
@@ -218,7 +234,8 @@ impl CityRow {
             website: self.website,
             contact: self.contact,
             version: self.version,
-        })
+        }
+        .with_place_names(place_names))
     }
 }
 

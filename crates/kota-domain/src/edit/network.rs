@@ -67,6 +67,7 @@ impl MemberCityInput {
         City {
             name: self.name.trim().to_owned(),
             aliases: self.aliases.iter().map(|a| a.trim().to_owned()).collect(),
+            place_names: Vec::new(),
             country_iso2: self.country_iso2.clone(),
             latitude: self.latitude,
             longitude: self.longitude,
@@ -76,6 +77,7 @@ impl MemberCityInput {
             version: city.version + 1,
             ..city.clone()
         }
+        .with_place_names(city.place_names.clone())
     }
 
     /// The slug a new city of this name would get unless taken: its name's, or `city` for a
@@ -104,6 +106,8 @@ impl MemberCityInput {
             slug,
             name: String::new(),
             aliases: Vec::new(),
+            names: Vec::new(),
+            place_names: Vec::new(),
             country_iso2: String::new(),
             latitude: 0.0,
             longitude: 0.0,

@@ -17,6 +17,7 @@ mod network;
 mod open_data;
 mod partner_profile;
 mod people;
+pub(crate) mod places;
 pub(crate) mod plans;
 mod rounds;
 pub(crate) mod stories;
@@ -112,6 +113,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::get_project))
         .routes(routes!(network::list_partners))
         .routes(routes!(network::get_partner))
+        .routes(routes!(places::list_places))
+        .routes(routes!(places::get_place))
         .routes(routes!(events::list_events, events::post_event))
         .routes(routes!(events::get_event, events::put_event))
         .routes(routes!(events::list_events_ics))

@@ -11,6 +11,7 @@ mod home;
 mod indicators;
 mod interests;
 mod map;
+mod places;
 mod prose;
 mod records;
 mod reports;
@@ -54,6 +55,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/indicators/{code}", get(indicators::compare))
         .route("/framework", get(home::framework))
+        .route("/places/{key}", get(places::place))
         .route("/projects", get(catalogue::projects))
         .route("/projects.csv", get(catalogue::projects_csv))
         .route("/projects/{key}", get(records::project))
