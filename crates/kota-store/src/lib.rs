@@ -20,6 +20,7 @@ pub mod notices;
 mod raw;
 mod read;
 pub mod records;
+pub mod search;
 mod reference;
 mod rows;
 mod server_secrets;

@@ -39,6 +39,7 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/twinnings", list(names::<TwinningQuery>())),
         ("/interests", list(names::<InterestQuery>())),
         ("/audit", list(names::<AuditQuery>())),
+        ("/search", list(names::<crate::api::search::SearchQuery>())),
         ("/cities.csv", names::<CityQuery>()),
         ("/projects.csv", names::<ProjectQuery>()),
         ("/partners.csv", names::<PartnerQuery>()),

@@ -19,6 +19,7 @@ mod partner_profile;
 mod people;
 pub(crate) mod plans;
 mod rounds;
+pub(crate) mod search;
 mod suggestions;
 mod twinnings;
 pub(crate) mod write_support;
@@ -108,6 +109,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::get_project))
         .routes(routes!(network::list_partners))
         .routes(routes!(network::get_partner))
+        .routes(routes!(search::search))
         .routes(routes!(events::list_events, events::post_event))
         .routes(routes!(events::get_event, events::put_event))
         .routes(routes!(events::list_events_ics))

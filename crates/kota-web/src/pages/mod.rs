@@ -15,6 +15,7 @@ mod prose;
 mod records;
 mod reports;
 mod rounds;
+mod search;
 mod twinnings;
 mod unsubscribe;
 pub(crate) mod view;
@@ -43,6 +44,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/member-states", get(catalogue::member_states))
         .route("/member-states.csv", get(catalogue::member_states_csv))
         .route("/member-states/{iso2}", get(records::member_state))
+        .route("/search", get(search::page))
         .route("/cities", get(catalogue::cities))
         .route("/cities.csv", get(catalogue::cities_csv))
         .route("/cities/{key}", get(records::city))
