@@ -77,21 +77,61 @@ fn titles(found: &Value) -> Vec<String> {
 #[tokio::test]
 async fn words_of_thai_khmer_lao_and_burmese_are_found_inside_longer_runs() {
     let app = TestApp::spawn().await;
-    story(&app, "thai-centre", "ศูนย์ปฏิบัติการเมืองอัจฉริยะ", "กรุงเทพมหานครเปิดศูนย์ข้อมูลจราจร", "public").await;
-    story(&app, "thai-bikes", "โครงการจักรยานสาธารณะ", "ประชาชนใช้จักรยานมากขึ้น", "public").await;
+    story(
+        &app,
+        "thai-centre",
+        "ศูนย์ปฏิบัติการเมืองอัจฉริยะ",
+        "กรุงเทพมหานครเปิดศูนย์ข้อมูลจราจร",
+        "public",
+    )
+    .await;
+    story(
+        &app,
+        "thai-bikes",
+        "โครงการจักรยานสาธารณะ",
+        "ประชาชนใช้จักรยานมากขึ้น",
+        "public",
+    )
+    .await;
     story(&app, "khmer", "Khmer casebook", "ក្រុងភ្នំពេញសាងសង់ផ្លូវថ្មី", "public").await;
     story(&app, "lao", "Lao casebook", "ນະຄອນຫຼວງວຽງຈັນພັດທະນາ", "public").await;
-    story(&app, "burmese", "Burmese casebook", "ရန်ကုန်မြို့တော်စီမံကိန်း", "public").await;
-    story(&app, "members-only", "Monsoonology notes for members", "น้ำท่วมกรุงเทพ", "network").await;
+    story(
+        &app,
+        "burmese",
+        "Burmese casebook",
+        "ရန်ကုန်မြို့တော်စီမံကိန်း",
+        "public",
+    )
+    .await;
+    story(
+        &app,
+        "members-only",
+        "Monsoonology notes for members",
+        "น้ำท่วมกรุงเทพ",
+        "network",
+    )
+    .await;
 
     // Two syllables, found inside a run the dictionary cut otherwise, and not elsewhere.
-    assert_eq!(titles(&search(&app, "เมือง", "").await), ["ศูนย์ปฏิบัติการเมืองอัจฉริยะ"]);
-    assert_eq!(titles(&search(&app, "จักรยาน", "").await), ["โครงการจักรยานสาธารณะ"]);
+    assert_eq!(
+        titles(&search(&app, "เมือง", "").await),
+        ["ศูนย์ปฏิบัติการเมืองอัจฉริยะ"]
+    );
+    assert_eq!(
+        titles(&search(&app, "จักรยาน", "").await),
+        ["โครงการจักรยานสาธารณะ"]
+    );
     // Typed in part.
-    assert_eq!(titles(&search(&app, "จักรย", "").await), ["โครงการจักรยานสาธารณะ"]);
+    assert_eq!(
+        titles(&search(&app, "จักรย", "").await),
+        ["โครงการจักรยานสาธารณะ"]
+    );
     assert_eq!(titles(&search(&app, "ភ្នំពេញ", "").await), ["Khmer casebook"]);
     assert_eq!(titles(&search(&app, "ວຽງຈັນ", "").await), ["Lao casebook"]);
-    assert_eq!(titles(&search(&app, "မြို့တော်", "").await), ["Burmese casebook"]);
+    assert_eq!(
+        titles(&search(&app, "မြို့တော်", "").await),
+        ["Burmese casebook"]
+    );
 
     // A network-only story: not for anonymous viewers, in items or counts; for members it is.
     let anonymous = search(&app, "monsoonology", "").await;
@@ -101,7 +141,10 @@ async fn words_of_thai_khmer_lao_and_burmese_are_found_inside_longer_runs() {
     assert_eq!(anonymous["total"], 0);
     let member = app.user(Role::CityOfficer).await;
     let found: Value = app
-        .get_json_as(&member, &format!("/api/v1/search?q={}", enc("monsoonology")))
+        .get_json_as(
+            &member,
+            &format!("/api/v1/search?q={}", enc("monsoonology")),
+        )
         .await;
     assert_eq!(titles(&found), ["Monsoonology notes for members"]);
     assert_eq!(found["facets"]["type"]["story"], 1);
@@ -113,7 +156,10 @@ async fn words_of_thai_khmer_lao_and_burmese_are_found_inside_longer_runs() {
     assert_eq!(found["facets"]["country"]["TH"], 3);
     assert_eq!(found["facets"]["year"]["2025"], 3);
     assert_eq!(search(&app, "casebook", "&type=city").await["total"], 0);
-    assert_eq!(search(&app, "casebook", "&type=story&year=2025").await["total"], 3);
+    assert_eq!(
+        search(&app, "casebook", "&type=story&year=2025").await["total"],
+        3
+    );
 
     // The page shows them, marked.
     let html = app
@@ -129,7 +175,13 @@ async fn vietnamese_names_match_with_or_without_marks_and_typos_are_forgiven() {
     let officer = app
         .user_with_scope(Role::CityOfficer, ScopeKey::City("bangkok".into()))
         .await;
-    project(&app, &officer, "Heritage exchange with Thừa Thiên Huế", "Study visits").await;
+    project(
+        &app,
+        &officer,
+        "Heritage exchange with Thừa Thiên Huế",
+        "Study visits",
+    )
+    .await;
     project(&app, &officer, "Cải tạo đường phố", "Sidewalks").await;
     project(&app, &officer, "Năng lượng dương", "Solar").await;
     project(&app, &officer, "Desalination masterplan", "Water").await;
@@ -138,7 +190,10 @@ async fn vietnamese_names_match_with_or_without_marks_and_typos_are_forgiven() {
         let found = search(&app, q, "&type=city").await;
         assert_eq!(titles(&found), ["Da Nang"], "{q}");
     }
-    assert_eq!(titles(&search(&app, "Hà Nội", "&type=city").await), ["Ha Noi"]);
+    assert_eq!(
+        titles(&search(&app, "Hà Nội", "&type=city").await),
+        ["Ha Noi"]
+    );
     assert_eq!(
         titles(&search(&app, "Thua Thien Hue", "").await),
         ["Heritage exchange with Thừa Thiên Huế"]

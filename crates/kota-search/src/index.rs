@@ -42,8 +42,7 @@ impl Fields {
     fn schema() -> (Schema, Fields) {
         let mut s = Schema::builder();
         let words = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default().set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         let fields = Fields {
             key: s.add_text_field("key", STRING),
@@ -126,8 +125,10 @@ impl SearchIndex {
                 .delete_term(Term::from_field_text(self.fields.key, &key(*kind, id)));
         }
         for doc in &update.docs {
-            self.writer
-                .delete_term(Term::from_field_text(self.fields.key, &key(doc.kind, &doc.id)));
+            self.writer.delete_term(Term::from_field_text(
+                self.fields.key,
+                &key(doc.kind, &doc.id),
+            ));
             self.add(doc)?;
         }
         self.commit()
@@ -210,12 +211,7 @@ impl SearchIndex {
         let count = |name: &str| -> Counts {
             let mut c: Counts = counts
                 .get(Facet::from_path([name]))
-                .filter_map(|(facet, n)| {
-                    facet
-                        .to_path()
-                        .last()
-                        .map(|v| ((*v).to_owned(), n))
-                })
+                .filter_map(|(facet, n)| facet.to_path().last().map(|v| ((*v).to_owned(), n)))
                 .collect();
             c.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             c

@@ -3,8 +3,7 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 
@@ -60,10 +59,22 @@ fn unit_query(f: &Fields, unit: &Unit, last: bool) -> Box<dyn Query> {
     let mut ways = Vec::new();
     match unit {
         Unit::Word(w) => {
-            ways.push(boosted(term_query(f.title_exact, &w.text), boost::TITLE_EXACT));
-            ways.push(boosted(term_query(f.body_exact, &w.text), boost::BODY_EXACT));
-            ways.push(boosted(term_query(f.title_folded, &w.folded), boost::TITLE_FOLDED));
-            ways.push(boosted(term_query(f.body_folded, &w.folded), boost::BODY_FOLDED));
+            ways.push(boosted(
+                term_query(f.title_exact, &w.text),
+                boost::TITLE_EXACT,
+            ));
+            ways.push(boosted(
+                term_query(f.body_exact, &w.text),
+                boost::BODY_EXACT,
+            ));
+            ways.push(boosted(
+                term_query(f.title_folded, &w.folded),
+                boost::TITLE_FOLDED,
+            ));
+            ways.push(boosted(
+                term_query(f.body_folded, &w.folded),
+                boost::BODY_FOLDED,
+            ));
             let typos = typos_forgiven(&w.folded);
             if typos > 0 {
                 for (field, by) in [

@@ -42,7 +42,11 @@ fn year_of(text: &str) -> Option<i32> {
 }
 
 /// The names a GeoNames place lends: its name, its name in ASCII, and its alternate names.
-fn place_names(name: Option<String>, ascii: Option<String>, alternate: Option<String>) -> Vec<String> {
+fn place_names(
+    name: Option<String>,
+    ascii: Option<String>,
+    alternate: Option<String>,
+) -> Vec<String> {
     let mut names: Vec<String> = name.into_iter().chain(ascii).collect();
     names.extend(
         alternate
@@ -78,6 +82,8 @@ type ProjectRow = (
     String,
     String,
 );
+
+type PartnerRow = (Uuid, String, String, String, Json<Vec<String>>);
 
 type StoryRow = (Uuid, String, String, String, String, String, String, String);
 
@@ -229,9 +235,10 @@ impl Conn<'_> {
         let Some(cond) = which.condition(&mut sql, "pa.id", "pa.id") else {
             return Ok(Vec::new());
         };
-        let text =
-            format!("SELECT pa.id, pa.slug, pa.name, pa.home, pa.activities FROM partners pa{cond}");
-        let rows: Vec<(Uuid, String, String, String, Json<Vec<String>>)> = on_conn!(self, c => bind_args!(sqlx::query_as(&text), &sql.args).fetch_all(&mut *c).await)?;
+        let text = format!(
+            "SELECT pa.id, pa.slug, pa.name, pa.home, pa.activities FROM partners pa{cond}"
+        );
+        let rows: Vec<PartnerRow> = on_conn!(self, c => bind_args!(sqlx::query_as(&text), &sql.args).fetch_all(&mut *c).await)?;
         let mut areas = self
             .areas_of(
                 &format!(
@@ -316,21 +323,19 @@ impl Conn<'_> {
         let rows: Vec<EventRow> = on_conn!(self, c => bind_args!(sqlx::query_as(&text), &sql.args).fetch_all(&mut *c).await)?;
         Ok(rows
             .into_iter()
-            .map(
-                |(id, slug, name, place, note, starts, city, country)| Doc {
-                    kind: Kind::Event,
-                    id: id.to_string(),
-                    url: format!("/events/{slug}"),
-                    slug,
-                    title: name,
-                    names: Vec::new(),
-                    body: [Some(place), note, city].into_iter().flatten().collect(),
-                    country,
-                    focus_areas: Vec::new(),
-                    years: year_of(&starts).into_iter().collect(),
-                    visibility: Visibility::Public,
-                },
-            )
+            .map(|(id, slug, name, place, note, starts, city, country)| Doc {
+                kind: Kind::Event,
+                id: id.to_string(),
+                url: format!("/events/{slug}"),
+                slug,
+                title: name,
+                names: Vec::new(),
+                body: [Some(place), note, city].into_iter().flatten().collect(),
+                country,
+                focus_areas: Vec::new(),
+                years: year_of(&starts).into_iter().collect(),
+                visibility: Visibility::Public,
+            })
             .collect())
     }
 }

@@ -160,7 +160,9 @@ impl Conn<'_> {
             update.docs.extend(self.city_docs(&Which::All).await?);
         } else if !touched.cities.is_empty() {
             let cities: Vec<Uuid> = touched.cities.iter().copied().collect();
-            update.docs.extend(self.city_docs(&Which::Ids(cities)).await?);
+            update
+                .docs
+                .extend(self.city_docs(&Which::Ids(cities)).await?);
         }
         let in_cities = |ids: &BTreeSet<Uuid>| ids.iter().copied().collect::<Vec<_>>();
         let cities = in_cities(&touched.cities);
@@ -193,9 +195,15 @@ impl Conn<'_> {
         );
         if !cities.is_empty() {
             // A city's name is in its projects', stories' and events' records too.
-            update.docs.extend(self.project_docs(&Which::InCities(cities.clone())).await?);
-            update.docs.extend(self.story_docs(&Which::InCities(cities.clone())).await?);
-            update.docs.extend(self.event_docs(&Which::InCities(cities)).await?);
+            update
+                .docs
+                .extend(self.project_docs(&Which::InCities(cities.clone())).await?);
+            update
+                .docs
+                .extend(self.story_docs(&Which::InCities(cities.clone())).await?);
+            update
+                .docs
+                .extend(self.event_docs(&Which::InCities(cities)).await?);
         }
         Ok(update)
     }

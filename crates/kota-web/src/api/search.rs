@@ -82,7 +82,9 @@ impl SearchQuery {
                 } else {
                     Err(Problem::bad_parameter(
                         "focus_area",
-                        &format!("Give a focus area id, e.g. built_infrastructure (“{a}” is not one)"),
+                        &format!(
+                            "Give a focus area id, e.g. built_infrastructure (“{a}” is not one)"
+                        ),
                     ))
                 }
             })
