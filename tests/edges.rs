@@ -55,12 +55,7 @@ async fn serve_with(
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
-    let app = kota_web::app_with(
-        kota_web::AppState {
-            store: store.clone(),
-        },
-        &options,
-    );
+    let app = kota_web::app_with(kota_web::AppState::new(store.clone()), &options);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         kota_web::serve_with(listener, app, &options, async {

@@ -85,6 +85,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/rounds"),
     ("post", "/api/v1/rounds"),
     ("get", "/api/v1/rounds/{id}"),
+    ("get", "/api/v1/search"),
     ("post", "/api/v1/rounds/{id}/pins"),
     ("post", "/api/v1/rounds/{id}/forbids"),
     ("post", "/api/v1/rounds/{id}/rerun"),

@@ -256,6 +256,8 @@ export async function mainPages() {
     { name: 'map', path: '/map' },
     { name: 'cities', path: '/cities' },
     { name: 'cities-filtered', path: '/cities?country=VN&role=capital' },
+    { name: 'search-thai', path: `/search?q=${encodeURIComponent('กรุงเทพ')}` },
+    { name: 'search-vietnamese', path: `/search?q=${encodeURIComponent('Đà Nẵng')}` },
     ...Object.keys(NATIVE_TEXT).map((slug) => ({ name: `city-${slug}`, path: `/cities/${slug}` })),
     ...Object.entries(native).map(([city, slug]) => ({
       name: `project-${city}`,

@@ -122,12 +122,14 @@ pub(crate) async fn run(args: ServeArgs) -> anyhow::Result<()> {
         header_read_timeout: Duration::from_secs(args.header_read_timeout.max(1)),
         metrics_token: args.metrics_token,
     };
-    let app = kota_web::app_with(
-        kota_web::AppState {
-            store: store.clone(),
-        },
-        &options,
-    );
+    let state = kota_web::AppState::new(store.clone());
+    let search = state.search.clone();
+    tokio::spawn(async move {
+        if let Err(e) = search.warm_up().await {
+            tracing::warn!(error = %e, "the search index will be built at the first search");
+        }
+    });
+    let app = kota_web::app_with(state, &options);
     kota_web::serve_with(listener, app, &options, shutdown_signal())
         .await
         .context("the server failed")?;

@@ -55,9 +55,7 @@ impl TestApp {
             .await
             .expect("bind a free port");
         let address = listener.local_addr().expect("local address");
-        let app = kota_web::app(kota_web::AppState {
-            store: store.clone(),
-        });
+        let app = kota_web::app(kota_web::AppState::new(store.clone()));
         tokio::spawn(async move {
             kota_web::serve(listener, app, std::future::pending())
                 .await

@@ -55,19 +55,6 @@ impl Sql {
     }
 }
 
-/// A `LIKE` pattern matching `needle` anywhere, with `\` escaping `%` and `_`.
-pub(crate) fn contains_pattern(needle: &str) -> String {
-    let mut p = String::from("%");
-    for c in needle.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 /// Binds every argument of a [`Sql`] onto a query of either backend.
 macro_rules! bind_args {
     ($query:expr, $args:expr) => {{

@@ -18,8 +18,8 @@ pub struct CityFilter {
     pub focus_area: Option<String>,
     /// Year the city joined (its cohort).
     pub cohort: Option<i32>,
-    /// Text the name or an alias contains.
-    pub q: Option<String>,
+    /// Only these cities: those a search for the list's `q` found.
+    pub matching: Option<Vec<Uuid>>,
 }
 
 /// A project's status as the filters know it.
@@ -52,8 +52,8 @@ pub struct ProjectFilter {
     pub completed: Option<bool>,
     /// A deadline on or before this day.
     pub deadline_before: Option<NaiveDate>,
-    /// Text the title contains.
-    pub q: Option<String>,
+    /// Only these projects: those a search for the list's `q` found.
+    pub matching: Option<Vec<Uuid>>,
 }
 
 /// Filters for the list of partners.
@@ -65,8 +65,8 @@ pub struct PartnerFilter {
     pub focus_area: Option<String>,
     /// A city it supports.
     pub city: Option<Uuid>,
-    /// Text the name contains.
-    pub q: Option<String>,
+    /// Only these partners: those a search for the list's `q` found.
+    pub matching: Option<Vec<Uuid>>,
 }
 
 /// Filters for the list of events.

@@ -24,6 +24,7 @@ mod read;
 pub mod records;
 mod reference;
 mod rows;
+pub mod search;
 mod server_secrets;
 pub mod workspace;
 mod write_queue;

@@ -17,7 +17,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::StoreResult;
-use crate::args::{Arg, Sql, bind_args, contains_pattern};
+use crate::args::{Arg, Sql, bind_args};
 use crate::conn::{Conn, on_conn};
 use crate::filter::{CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter};
 use crate::rows::{
@@ -165,9 +165,8 @@ impl Conn<'_> {
                 sql.arg(Arg::Int(year.into()))
             ));
         }
-        if let Some(q) = &filter.q {
-            let p = sql.arg(Arg::Text(contains_pattern(q)));
-            conditions.push(format!("(LOWER(c.name) LIKE {p} ESCAPE '\\' OR LOWER(CAST(c.aliases AS TEXT)) LIKE {p} ESCAPE '\\')"));
+        if let Some(ids) = &filter.matching {
+            conditions.push(matching_ids(&mut sql, "c.id", ids));
         }
         let where_sql = {
             let mut w = Sql::default();
@@ -349,9 +348,8 @@ impl Conn<'_> {
             let p = sql.arg(Arg::Date(day));
             conditions.push(format!("p.deadline <= {p}"));
         }
-        if let Some(q) = &filter.q {
-            let p = sql.arg(Arg::Text(contains_pattern(q)));
-            conditions.push(format!("LOWER(p.title) LIKE {p} ESCAPE '\\'"));
+        if let Some(ids) = &filter.matching {
+            conditions.push(matching_ids(&mut sql, "p.id", ids));
         }
         let mut w = Sql::default();
         w.push_where(&conditions);
@@ -449,9 +447,8 @@ impl Conn<'_> {
             let p = sql.arg(Arg::Id(city));
             conditions.push(format!("EXISTS (SELECT 1 FROM partner_cities pc WHERE pc.partner_id = pa.id AND pc.city_id = {p})"));
         }
-        if let Some(q) = &filter.q {
-            let p = sql.arg(Arg::Text(contains_pattern(q)));
-            conditions.push(format!("LOWER(pa.name) LIKE {p} ESCAPE '\\'"));
+        if let Some(ids) = &filter.matching {
+            conditions.push(matching_ids(&mut sql, "pa.id", ids));
         }
         let (total, rows): (u64, Vec<PartnerRow>) = self
             .paged_rows(
@@ -695,4 +692,13 @@ crate::reads_on_a_pooled_connection! {
     fn city_refs() -> Vec<CityRef>;
     /// How many projects have each reported status.
     fn project_status_counts() -> Vec<(Option<ReportedStatus>, u64)>;
+}
+
+/// The condition that keeps only the records `ids` names (none when it names none).
+fn matching_ids(sql: &mut Sql, column: &str, ids: &[Uuid]) -> String {
+    if ids.is_empty() {
+        "1 = 0".to_owned()
+    } else {
+        format!("{column} IN {}", sql.id_list(ids))
+    }
 }

@@ -155,6 +155,18 @@ impl Problem {
     }
 }
 
+impl From<crate::search::SearchFailed> for Problem {
+    fn from(e: crate::search::SearchFailed) -> Self {
+        match e {
+            crate::search::SearchFailed::Store(e) => e.into(),
+            other => {
+                tracing::error!(error = %other, "search failed");
+                Self::internal()
+            }
+        }
+    }
+}
+
 impl From<kota_store::StoreError> for Problem {
     fn from(e: kota_store::StoreError) -> Self {
         if matches!(e, kota_store::StoreError::Busy) {

@@ -15,6 +15,7 @@ use kota_domain::page::PageRequest;
 use kota_domain::partner::PartnerKind;
 use kota_domain::project::{ReportedStatus, Seek, Stage};
 use kota_domain::twinning::TwinningState;
+use kota_search::{Audience, Kind};
 use kota_store::Store;
 use kota_store::filter::{
     CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter, TwinningFilter,
@@ -24,6 +25,7 @@ use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
+use crate::AppState;
 use crate::error::Problem;
 
 /// The longest text filter accepted.
@@ -88,6 +90,21 @@ pub(crate) fn vocabulary<T: Copy>(
             })
         })
         .transpose()
+}
+
+/// The ids of the records of `kind` that a list's `q` finds, matched as search matches it;
+/// none when no `q` is given.
+async fn matching(
+    state: &AppState,
+    q: &Option<String>,
+    kind: Kind,
+) -> Result<Option<Vec<Uuid>>, Problem> {
+    match text("q", q)? {
+        None => Ok(None),
+        Some(q) => Ok(Some(
+            state.search.matching(q, kind, Audience::Anonymous).await?,
+        )),
+    }
 }
 
 pub(crate) fn text(name: &str, v: &Option<String>) -> Result<Option<String>, Problem> {
@@ -203,13 +220,15 @@ pub struct CityQuery {
     /// Year the city joined the network (its cohort: 2018 for the pilot cities).
     #[param(value_type = Option<i32>)]
     pub cohort: Option<String>,
-    /// Text the name or an alias contains.
+    /// Words any of the city's names has, in any language and script, matched as search
+    /// matches them.
     #[param(value_type = Option<String>)]
     pub q: Option<String>,
 }
 
 impl CityQuery {
-    pub(crate) async fn resolve(&self, store: &Store) -> Result<CityFilter, Problem> {
+    pub(crate) async fn resolve(&self, state: &AppState) -> Result<CityFilter, Problem> {
+        let store = &state.store;
         let cohort = number::<i32>("cohort", &self.cohort)?;
         if cohort.is_some_and(|y| !(1900..=2200).contains(&y)) {
             return Err(Problem::bad_parameter(
@@ -228,7 +247,7 @@ impl CityQuery {
             )?,
             focus_area: focus_area(store, &self.focus_area).await?,
             cohort,
-            q: text("q", &self.q)?,
+            matching: matching(state, &self.q, Kind::City).await?,
         })
     }
 }
@@ -265,13 +284,15 @@ pub struct ProjectQuery {
     /// A deadline on or before this day (YYYY-MM-DD).
     #[param(value_type = Option<chrono::NaiveDate>)]
     pub deadline_before: Option<String>,
-    /// Text the title contains.
+    /// Words the project's title, earlier titles or description has, matched as search
+    /// matches them.
     #[param(value_type = Option<String>)]
     pub q: Option<String>,
 }
 
 impl ProjectQuery {
-    pub(crate) async fn resolve(&self, store: &Store) -> Result<ProjectFilter, Problem> {
+    pub(crate) async fn resolve(&self, state: &AppState) -> Result<ProjectFilter, Problem> {
+        let store = &state.store;
         let status = match given(&self.status) {
             None => None,
             Some("unreported") => Some(StatusFilter::Unreported),
@@ -318,7 +339,7 @@ impl ProjectQuery {
                     })
                 })
                 .transpose()?,
-            q: text("q", &self.q)?,
+            matching: matching(state, &self.q, Kind::Project).await?,
         })
     }
 }
@@ -350,13 +371,14 @@ pub struct PartnerQuery {
     /// A city the partner supports, by id or slug.
     #[param(value_type = Option<String>)]
     pub city: Option<String>,
-    /// Text the name contains.
+    /// Words the partner's name or activities have, matched as search matches them.
     #[param(value_type = Option<String>)]
     pub q: Option<String>,
 }
 
 impl PartnerQuery {
-    pub(crate) async fn resolve(&self, store: &Store) -> Result<PartnerFilter, Problem> {
+    pub(crate) async fn resolve(&self, state: &AppState) -> Result<PartnerFilter, Problem> {
+        let store = &state.store;
         Ok(PartnerFilter {
             kind: vocabulary(
                 "kind",
@@ -367,7 +389,7 @@ impl PartnerQuery {
             )?,
             focus_area: focus_area(store, &self.focus_area).await?,
             city: city(store, &self.city).await?,
-            q: text("q", &self.q)?,
+            matching: matching(state, &self.q, Kind::Partner).await?,
         })
     }
 }

@@ -21,6 +21,7 @@ mod pages;
 mod plan_versions;
 mod query_guard;
 mod read_cache;
+pub mod search;
 mod serve;
 
 use std::time::Duration;
@@ -46,6 +47,18 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     /// The database.
     pub store: Store,
+    /// Search over everything, derived from the database.
+    pub search: std::sync::Arc<search::SearchService>,
+}
+
+impl AppState {
+    /// The state of an application over `store`.
+    pub fn new(store: Store) -> Self {
+        Self {
+            search: std::sync::Arc::new(search::SearchService::new(store.clone())),
+            store,
+        }
+    }
 }
 
 /// How long a client may take to send a request's line and headers, by default.

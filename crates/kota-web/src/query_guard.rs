@@ -40,6 +40,7 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/interests", list(names::<InterestQuery>())),
         ("/audit", list(names::<AuditQuery>())),
         ("/stories", list(names::<crate::api::stories::StoryQuery>())),
+        ("/search", list(names::<crate::api::search::SearchQuery>())),
         ("/cities.csv", names::<CityQuery>()),
         ("/projects.csv", names::<ProjectQuery>()),
         ("/partners.csv", names::<PartnerQuery>()),

@@ -21,6 +21,7 @@ pub(crate) mod places;
 pub(crate) mod plans;
 mod rounds;
 pub(crate) mod stories;
+pub(crate) mod search;
 mod suggestions;
 mod twinnings;
 pub(crate) mod write_support;
@@ -115,6 +116,7 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(network::get_partner))
         .routes(routes!(places::list_places))
         .routes(routes!(places::get_place))
+        .routes(routes!(search::search))
         .routes(routes!(events::list_events, events::post_event))
         .routes(routes!(events::get_event, events::put_event))
         .routes(routes!(events::list_events_ics))

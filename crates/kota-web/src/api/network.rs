@@ -41,7 +41,7 @@ pub(crate) async fn list_cities(
     Params(q): Params<CityQuery>,
     Params(page): Params<PageQuery>,
 ) -> ApiResult<Page<City>> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     Ok(Json(s.store.cities(&filter, page.page()?, None).await?))
 }
 
@@ -77,7 +77,7 @@ pub(crate) async fn list_projects(
     Params(q): Params<ProjectQuery>,
     Params(page): Params<PageQuery>,
 ) -> ApiResult<Page<Project>> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     Ok(Json(s.store.projects(&filter, page.page()?, None).await?))
 }
 
@@ -113,7 +113,7 @@ pub(crate) async fn list_partners(
     Params(q): Params<PartnerQuery>,
     Params(page): Params<PageQuery>,
 ) -> ApiResult<Page<Partner>> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     Ok(Json(s.store.partners(&filter, page.page()?).await?))
 }
 

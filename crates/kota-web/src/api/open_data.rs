@@ -29,7 +29,7 @@ pub(crate) async fn cities_geojson(
     OptionalPrincipal(who): OptionalPrincipal,
     Params(q): Params<CityQuery>,
 ) -> Result<Response, Problem> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     let cities = s
         .store
         .cities(&filter, PageRequest::all(), who.as_ref())

@@ -110,7 +110,7 @@ pub(crate) async fn cities(
     Params(q): Params<CityQuery>,
     Params(paging): Params<PageQuery>,
 ) -> PageResult<CitiesPage> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     let page = s.store.cities(&filter, paging.page()?, None).await?;
     let pager = Pager::of(&page, "/cities", uri.query());
     let years = s.store.cohort_years().await?;
@@ -156,7 +156,7 @@ pub(crate) async fn cities_csv(
     OptionalPrincipal(who): OptionalPrincipal,
     Params(q): Params<CityQuery>,
 ) -> Result<Response, Problem> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     let page = s
         .store
         .cities(&filter, PageRequest::all(), who.as_ref())
@@ -218,7 +218,7 @@ pub(crate) async fn projects(
     Params(q): Params<ProjectQuery>,
     Params(paging): Params<PageQuery>,
 ) -> PageResult<ProjectsPage> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     let page = s.store.projects(&filter, paging.page()?, None).await?;
     let pager = Pager::of(&page, "/projects", uri.query());
     let (areas, names) = area_choices(&s, &q.focus_area).await?;
@@ -272,7 +272,7 @@ pub(crate) async fn projects_csv(
     OptionalPrincipal(who): OptionalPrincipal,
     Params(q): Params<ProjectQuery>,
 ) -> Result<Response, Problem> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     let page = s
         .store
         .projects(&filter, PageRequest::all(), who.as_ref())
@@ -305,7 +305,7 @@ pub(crate) async fn partners(
     Params(q): Params<PartnerQuery>,
     Params(paging): Params<PageQuery>,
 ) -> PageResult<PartnersPage> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     let page = s.store.partners(&filter, paging.page()?).await?;
     let pager = Pager::of(&page, "/partners", uri.query());
     let (areas, names) = area_choices(&s, &q.focus_area).await?;
@@ -336,7 +336,7 @@ pub(crate) async fn partners_csv(
     State(s): State<AppState>,
     Params(q): Params<PartnerQuery>,
 ) -> Result<Response, Problem> {
-    let filter = q.resolve(&s.store).await?;
+    let filter = q.resolve(&s).await?;
     let page = s.store.partners(&filter, PageRequest::all()).await?;
     csv_file("partners.csv", &page.items)
 }

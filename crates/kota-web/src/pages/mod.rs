@@ -17,6 +17,7 @@ mod records;
 mod reports;
 mod rounds;
 mod stories;
+mod search;
 mod twinnings;
 mod unsubscribe;
 pub(crate) mod view;
@@ -45,6 +46,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/member-states", get(catalogue::member_states))
         .route("/member-states.csv", get(catalogue::member_states_csv))
         .route("/member-states/{iso2}", get(records::member_state))
+        .route("/search", get(search::page))
         .route("/cities", get(catalogue::cities))
         .route("/cities.csv", get(catalogue::cities_csv))
         .route("/cities/{key}", get(records::city))
