@@ -28,6 +28,7 @@ pub mod provenance;
 pub mod report;
 pub mod round;
 pub mod seed;
+pub mod similarity;
 pub mod suggestion;
 pub mod twinning;
 pub mod views;
