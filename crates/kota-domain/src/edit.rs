@@ -18,6 +18,7 @@ mod network;
 mod partner;
 mod plan;
 mod project;
+mod project_merge;
 mod twinning;
 pub mod words;
 
@@ -34,6 +35,7 @@ pub use plan::{
     DiffSpan, DiffTag, DiffUnit, LINE_DIFF_MAX_LINES, PlanDiff, PlanInput, WORD_DIFF_MAX_WORDS,
 };
 pub use project::{ProjectInput, ProjectUpdateInput};
+pub use project_merge::{DraftProject, MergeInput};
 pub use twinning::{ActivityInput, ConclusionInput, ProposalInput, Step, TwinningProposal};
 pub use words::Code;
 

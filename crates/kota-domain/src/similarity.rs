@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::city::CityRef;
+use crate::interest::ProjectRef;
 use crate::project::{Project, ProjectOrigin, Seek, Stage};
 
 /// The score from which two records of one city are taken to be the same project.
@@ -366,6 +367,86 @@ impl Corpus {
         }
         out
     }
+}
+
+/// A project found alike to another, as the API and pages show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SimilarProject {
+    /// The other project (its slug, title and city).
+    pub project: ProjectRef,
+    /// From 0 to 1.
+    pub score: f64,
+    /// Whether it is likely the same project (same city only): a merge candidate.
+    pub same_project: bool,
+    /// The evidence, in words.
+    pub reason: String,
+}
+
+/// Two projects found alike: a merge candidate (same city) or a cross-purpose alert
+/// (different cities).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SimilarPair {
+    /// One project.
+    pub a: ProjectRef,
+    /// The other.
+    pub b: ProjectRef,
+    /// From 0 to 1.
+    pub score: f64,
+    /// Whether they are likely the same project.
+    pub same_project: bool,
+    /// The evidence, in words.
+    pub reason: String,
+}
+
+/// A project as the similarity lists name it.
+fn project_ref(p: &Profile) -> ProjectRef {
+    ProjectRef {
+        id: p.id.unwrap_or_default(),
+        slug: p.slug.clone(),
+        title: p.title.clone(),
+        city: p.city.clone(),
+    }
+}
+
+impl From<Match<'_>> for SimilarProject {
+    fn from(m: Match<'_>) -> Self {
+        Self {
+            project: project_ref(m.other),
+            score: m.similarity.score,
+            same_project: m.similarity.same_project,
+            reason: m.similarity.reason,
+        }
+    }
+}
+
+impl From<Pair<'_>> for SimilarPair {
+    fn from(p: Pair<'_>) -> Self {
+        Self {
+            a: project_ref(p.a),
+            b: project_ref(p.b),
+            score: p.similarity.score,
+            same_project: p.similarity.same_project,
+            reason: p.similarity.reason,
+        }
+    }
+}
+
+/// The projects alike to `profile` that `who` may be shown: projects in other cities to
+/// everyone; records of its own city likely the same project (merge candidates) only to
+/// those who may merge them (coordinators and the people who edit the city).
+pub fn similar_for(
+    corpus: &Corpus,
+    profile: &Profile,
+    who: Option<&crate::access::Principal>,
+) -> Vec<SimilarProject> {
+    let sees_candidates =
+        who.is_some_and(|w| w.may_edit_city(profile.city.id, &profile.city.country_iso2));
+    corpus
+        .similar_to(profile)
+        .into_iter()
+        .filter(|m| sees_candidates || m.other.city.id != profile.city.id)
+        .map(SimilarProject::from)
+        .collect()
 }
 
 fn order(a: &Profile, b: &Profile) -> std::cmp::Ordering {

@@ -7,6 +7,7 @@ pub(crate) mod brokerage;
 pub(crate) mod chair;
 mod comments;
 mod dashboard;
+mod similar;
 mod edit;
 pub(crate) mod events;
 mod indicators;
@@ -106,6 +107,9 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(open_data::get_catalog))
         .routes(routes!(network::list_projects))
         .routes(routes!(network::get_project))
+        .routes(routes!(similar::similar_projects))
+        .routes(routes!(similar::similar_to_draft))
+        .routes(routes!(similar::merge_project))
         .routes(routes!(network::list_partners))
         .routes(routes!(network::get_partner))
         .routes(routes!(events::list_events, events::post_event))

@@ -15,6 +15,7 @@ mod prose;
 mod records;
 mod reports;
 mod rounds;
+mod similar;
 mod twinnings;
 mod unsubscribe;
 pub(crate) mod view;
@@ -55,7 +56,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/framework", get(home::framework))
         .route("/projects", get(catalogue::projects))
         .route("/projects.csv", get(catalogue::projects_csv))
+        .route("/projects/duplicates", get(similar::duplicates))
         .route("/projects/{key}", get(records::project))
+        .route(
+            "/projects/{key}/merge",
+            get(similar::confirm).post(similar::merge),
+        )
         .route("/partners", get(catalogue::partners))
         .route("/partners.csv", get(catalogue::partners_csv))
         .route("/partners/{key}", get(records::partner))
