@@ -317,3 +317,86 @@ async fn a_near_duplicate_elsewhere_is_found_before_saving_and_on_the_dashboard(
     assert!(page.contains("Canal basin sensors: early flooding warnings"));
     assert!(page.contains("Flood early warning sensors for canal basins"));
 }
+
+async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(path))
+        .form(form)
+        .send()
+        .await
+        .expect("POST form")
+}
+
+#[tokio::test]
+async fn the_pages_check_a_new_project_show_candidates_and_merge_after_a_confirm_step() {
+    let app = TestApp::spawn().await;
+    // A new project of Ha Noi like Seberang Perai's command centre: shown before saving.
+    let hanoi = officer(&app, "ha-noi").await;
+    let client = app.login(&hanoi).await;
+    let (_, csrf) = app
+        .page_with_csrf(&client, "/cities/ha-noi/projects/new")
+        .await;
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("title", "Ha Noi Command Centre"),
+        ("focus_areas", "safety_security"),
+    ];
+    let before: Value = app.get_json("/api/v1/projects?city=ha-noi", 200).await;
+    let check = post_form(&app, &client, "/cities/ha-noi/projects/new", &form).await;
+    assert_eq!(check.status(), 200);
+    let html = check.text().await.expect("page");
+    assert!(html.contains("Similar projects elsewhere"), "{html}");
+    assert!(html.contains("Seberang Perai Command Centre"));
+    assert!(html.contains("name=\"similar_seen\""));
+    let after: Value = app.get_json("/api/v1/projects?city=ha-noi", 200).await;
+    assert_eq!(before["total"], after["total"], "nothing saved yet");
+    let mut again = form.to_vec();
+    again.push(("similar_seen", "on"));
+    let saved = post_form(&app, &client, "/cities/ha-noi/projects/new", &again).await;
+    assert_eq!(saved.status(), 303);
+
+    // The city's officer sees the candidates on the project page and merges after confirming.
+    let manila = officer(&app, "manila").await;
+    let client = app.login(&manila).await;
+    let plan = slug(&app, "manila", "Command Centre Upgrade").await;
+    let report = slug(&app, "manila", "Command Center Upgrade").await;
+    let page = app.html_for(&client, &format!("/projects/{report}")).await;
+    assert!(page.contains("Possibly the same project"));
+    assert!(page.contains(&format!("/projects/{plan}/merge?into={report}")));
+    let anonymous = app.get_html(&format!("/projects/{report}"), 200).await;
+    assert!(!anonymous.contains("Possibly the same project"));
+    let (confirm, csrf) = app
+        .page_with_csrf(&client, &format!("/projects/{plan}/merge?into={report}"))
+        .await;
+    assert!(confirm.contains("keeps both sources"));
+    let version = app.get_json(&format!("/api/v1/projects/{plan}"), 200).await["version"].to_string();
+    let done = post_form(
+        &app,
+        &client,
+        &format!("/projects/{plan}/merge"),
+        &[("csrf_token", &csrf), ("into", &report), ("version", &version)],
+    )
+    .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(location(&done), format!("/projects/{report}"));
+    let page = app.get_html(&format!("/projects/{report}"), 200).await;
+    assert!(page.contains("Also listed as"));
+    assert!(page.contains("Listings merged into this project"));
+
+    // The network's list of candidates is for coordinators.
+    let coordinator = app.user(Role::Coordinator).await;
+    let client = app.login(&coordinator).await;
+    let list = app.html_for(&client, "/projects/duplicates").await;
+    assert!(list.contains("Revitalisation of Kampong Ayer (Water Village)"));
+    assert!(!list.contains(">Command Centre Upgrade<"), "merged records are gone");
+    let officer_client = app.login(&manila).await;
+    assert_eq!(
+        common::users::status_of(&officer_client, &app, "/projects/duplicates").await,
+        403
+    );
+}

@@ -109,7 +109,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route(
             "/cities/{key}/projects/new",
-            forms::routes::<edit::project::NewProjectForm>(),
+            get(forms::show::<edit::project::NewProjectForm>).post(similar::new_project),
         )
         .route(
             "/projects/{key}/edit",

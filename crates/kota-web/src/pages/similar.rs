@@ -17,10 +17,11 @@ use crate::auth::{CsrfForm, CsrfToken, RequiredPrincipal};
 use crate::error::{PageError, PageResult, Problem};
 use crate::extract::{KeyPath, parse_key};
 use crate::filters::Params;
-use crate::forms::FormValues;
+use crate::forms::{EditForm, Fields, FormKey, FormValues};
+use crate::pages::edit::project::NewProjectForm;
 
 /// `?into=` of the confirm step.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Deserialize)]
 pub(crate) struct IntoQuery {
     /// The id or slug of the surviving project.
     into: String,
@@ -123,4 +124,52 @@ pub(crate) async fn duplicates(
         section: "projects",
         pairs: s.store.merge_candidates().await?,
     })
+}
+
+/// `POST /cities/{key}/projects/new`: before saving, a check step shows similar projects
+/// elsewhere (and records of the city likely the same project); submitting again saves.
+pub(crate) async fn new_project(
+    State(s): State<AppState>,
+    RequiredPrincipal(who): RequiredPrincipal,
+    csrf: CsrfToken,
+    FormKey(key): FormKey,
+    CsrfForm(values): CsrfForm<FormValues>,
+) -> Result<Response, PageError> {
+    if !values.checked("similar_seen") {
+        if let Some(city_key) = &key {
+            let city = NewProjectForm::load(&s, &who, Some(city_key)).await?;
+            let choices = NewProjectForm::choices(&s).await?;
+            let (input, unread) = NewProjectForm::input(&choices, &values);
+            // Only a draft that would save is checked: a form with errors shows them first.
+            let valid = unread.is_empty() && input.check(&input.focus_areas).is_ok();
+            if valid && who.may_edit_city(city.id, &city.country_iso2) {
+                let draft = kota_domain::edit::DraftProject {
+                    city: city.slug.clone(),
+                    title: input.title.clone(),
+                    description: input.description.clone(),
+                    focus_areas: input.focus_areas.clone(),
+                    stage: input.stage,
+                    support_sought: input.support_sought.clone(),
+                };
+                let similar = s
+                    .store
+                    .similar_to_draft(&draft.profile(city.clone()), Some(&who))
+                    .await?;
+                if !similar.is_empty() {
+                    let build = |f: &mut Fields<'_>| NewProjectForm::fields(&choices, f);
+                    let mut page = NewProjectForm::spec(&city, &build).page(csrf, &values, &[], None);
+                    page.similar = similar;
+                    return Ok(page.into_response());
+                }
+            }
+        }
+    }
+    crate::forms::submit::<NewProjectForm>(
+        State(s),
+        RequiredPrincipal(who),
+        csrf,
+        FormKey(key),
+        CsrfForm(values),
+    )
+    .await
 }
