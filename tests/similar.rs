@@ -154,7 +154,11 @@ async fn the_documented_duplicates_are_merge_candidates_and_generic_words_are_no
     // Anonymous readers see no merge candidates, only similar projects elsewhere.
     let s = slug(&app, "manila", "Command Centre Upgrade").await;
     let anonymous = similar_as(&app, None, &s).await;
-    assert!(anonymous.iter().all(|i| i["project"]["city"]["slug"] != "manila"));
+    assert!(
+        anonymous
+            .iter()
+            .all(|i| i["project"]["city"]["slug"] != "manila")
+    );
     assert!(
         anonymous
             .iter()
@@ -168,26 +172,39 @@ async fn a_merge_keeps_sources_years_statuses_and_the_other_title() {
     let home = app.get_html("/", 200).await;
     let before: Value = app.get_json("/api/v1/projects?limit=1", 200).await;
     let total = before["total"].as_u64().unwrap_or(0);
-    assert!(home.contains(&format!("{total}</strong> projects</a>")), "home page count");
+    assert!(
+        home.contains(&format!("{total}</strong> projects</a>")),
+        "home page count"
+    );
 
     let plan = slug(&app, "manila", "Command Centre Upgrade").await;
     let report = slug(&app, "manila", "Command Center Upgrade").await;
     let plan_record = app.get_json(&format!("/api/v1/projects/{plan}"), 200).await;
-    let report_record = app.get_json(&format!("/api/v1/projects/{report}"), 200).await;
+    let report_record = app
+        .get_json(&format!("/api/v1/projects/{report}"), 200)
+        .await;
 
     // Who may merge: coordinators and the city's officers; not another city's officer, a
     // partner, or anyone signed out.
     let elsewhere = officer(&app, "bangkok").await;
-    assert_eq!(merge(&app, Some(&elsewhere), &plan, &report).await.status(), 403);
+    assert_eq!(
+        merge(&app, Some(&elsewhere), &plan, &report).await.status(),
+        403
+    );
     let partner = app.user(Role::PartnerRepresentative).await;
-    assert_eq!(merge(&app, Some(&partner), &plan, &report).await.status(), 403);
+    assert_eq!(
+        merge(&app, Some(&partner), &plan, &report).await.status(),
+        403
+    );
     assert_eq!(merge(&app, None, &plan, &report).await.status(), 401);
     let manila = officer(&app, "manila").await;
     assert_eq!(merge(&app, Some(&manila), &plan, &plan).await.status(), 409);
     let bangkok_project = slug(&app, "bangkok", "Bang Sue Grand Station").await;
     let coordinator = app.user(Role::Coordinator).await;
     assert_eq!(
-        merge(&app, Some(&coordinator), &plan, &bangkok_project).await.status(),
+        merge(&app, Some(&coordinator), &plan, &bangkok_project)
+            .await
+            .status(),
         409
     );
 
@@ -203,7 +220,10 @@ async fn a_merge_keeps_sources_years_statuses_and_the_other_title() {
     assert_eq!(listing["source"], plan_record["source"]);
     assert_eq!(listing["reported_status"], plan_record["reported_status"]);
     assert_eq!(survivor["report_years"], report_record["report_years"]);
-    assert_eq!(survivor["reported_status"], report_record["reported_status"]);
+    assert_eq!(
+        survivor["reported_status"],
+        report_record["reported_status"]
+    );
 
     // Old links lead to the survivor; lists and counts hold the project once.
     let old = app.get(&format!("/api/v1/projects/{plan}")).await;
@@ -222,7 +242,10 @@ async fn a_merge_keeps_sources_years_statuses_and_the_other_title() {
     assert_eq!(after["total"].as_u64(), Some(total - 1));
     let home = app.get_html("/", 200).await;
     assert!(
-        home.contains(&format!("{}</strong> projects, from {total} records", total - 1)),
+        home.contains(&format!(
+            "{}</strong> projects, from {total} records",
+            total - 1
+        )),
         "home page count after the merge"
     );
     let page = app.get_html(&format!("/projects/{report}"), 200).await;
@@ -261,7 +284,9 @@ async fn a_near_duplicate_elsewhere_is_found_before_saving_and_on_the_dashboard(
         "stage": "feasibility",
         "support_sought": ["funding"],
     });
-    let response = app.post_as(&hanoi, "/api/v1/projects/similar", draft.clone()).await;
+    let response = app
+        .post_as(&hanoi, "/api/v1/projects/similar", draft.clone())
+        .await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.expect("JSON");
     let items = body["items"].as_array().cloned().unwrap_or_default();
@@ -271,7 +296,11 @@ async fn a_near_duplicate_elsewhere_is_found_before_saving_and_on_the_dashboard(
         .unwrap_or_else(|| panic!("the planted project is found: {items:?}"));
     assert_eq!(hit["same_project"], false);
     assert_eq!(hit["project"]["city"]["slug"], "bangkok");
-    assert!(hit["reason"].as_str().is_some_and(|r| r.contains("both seek funding")));
+    assert!(
+        hit["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("both seek funding"))
+    );
 
     let unrelated = json!({
         "city": "ha-noi",
@@ -286,7 +315,11 @@ async fn a_near_duplicate_elsewhere_is_found_before_saving_and_on_the_dashboard(
         .expect("JSON");
     assert_eq!(body["items"], json!([]));
     let bad = app
-        .post_as(&hanoi, "/api/v1/projects/similar", json!({ "city": "ha-noi", "title": "" }))
+        .post_as(
+            &hanoi,
+            "/api/v1/projects/similar",
+            json!({ "city": "ha-noi", "title": "" }),
+        )
         .await;
     assert_eq!(bad.status(), 422);
 
@@ -297,7 +330,10 @@ async fn a_near_duplicate_elsewhere_is_found_before_saving_and_on_the_dashboard(
     }
     create(&app, &hanoi, "ha-noi", saved).await;
     let dashboard = app.get_json("/api/v1/dashboard", 200).await;
-    let alerts = dashboard["cross_purpose"].as_array().cloned().unwrap_or_default();
+    let alerts = dashboard["cross_purpose"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let pair = |i: &&Value| {
         let titles = [i["a"]["title"].as_str(), i["b"]["title"].as_str()];
         titles.contains(&Some("Flood early warning sensors for canal basins"))
@@ -374,12 +410,17 @@ async fn the_pages_check_a_new_project_show_candidates_and_merge_after_a_confirm
         .page_with_csrf(&client, &format!("/projects/{plan}/merge?into={report}"))
         .await;
     assert!(confirm.contains("keeps both sources"));
-    let version = app.get_json(&format!("/api/v1/projects/{plan}"), 200).await["version"].to_string();
+    let version =
+        app.get_json(&format!("/api/v1/projects/{plan}"), 200).await["version"].to_string();
     let done = post_form(
         &app,
         &client,
         &format!("/projects/{plan}/merge"),
-        &[("csrf_token", &csrf), ("into", &report), ("version", &version)],
+        &[
+            ("csrf_token", &csrf),
+            ("into", &report),
+            ("version", &version),
+        ],
     )
     .await;
     assert_eq!(done.status(), 303);
@@ -393,7 +434,10 @@ async fn the_pages_check_a_new_project_show_candidates_and_merge_after_a_confirm
     let client = app.login(&coordinator).await;
     let list = app.html_for(&client, "/projects/duplicates").await;
     assert!(list.contains("Revitalisation of Kampong Ayer (Water Village)"));
-    assert!(!list.contains(">Command Centre Upgrade<"), "merged records are gone");
+    assert!(
+        !list.contains(">Command Centre Upgrade<"),
+        "merged records are gone"
+    );
     let officer_client = app.login(&manila).await;
     assert_eq!(
         common::users::status_of(&officer_client, &app, "/projects/duplicates").await,

@@ -190,11 +190,7 @@ impl Corpus {
         ignored: &BTreeSet<String>,
     ) -> (f64, Vec<String>) {
         let keep = |t: &&String| !ignored.contains(*t);
-        let union: f64 = a
-            .union(b)
-            .filter(keep)
-            .map(|t| self.weight(t))
-            .sum::<f64>();
+        let union: f64 = a.union(b).filter(keep).map(|t| self.weight(t)).sum::<f64>();
         let mut shared: Vec<&String> = a.intersection(b).filter(keep).collect();
         let both: f64 = shared.iter().map(|t| self.weight(t)).sum();
         shared.sort_by(|x, y| {
@@ -460,7 +456,12 @@ fn order(a: &Profile, b: &Profile) -> std::cmp::Ordering {
 /// What speaks for or against two records of one city being one project: one from the 2018
 /// action plan and one from a monitoring report; listed in different report years (two
 /// records in one report are two projects); their focus areas.
-fn same_city_evidence(a: &Profile, b: &Profile, shared_areas: bool, because: &mut Vec<String>) -> f64 {
+fn same_city_evidence(
+    a: &Profile,
+    b: &Profile,
+    shared_areas: bool,
+    because: &mut Vec<String>,
+) -> f64 {
     let mut evidence = 0.0;
     match (a.origin, b.origin) {
         (Some(x), Some(y)) if x != y && x != ProjectOrigin::City && y != ProjectOrigin::City => {
@@ -524,7 +525,10 @@ fn shared_seeks(a: &Profile, b: &Profile) -> Vec<String> {
 /// Years as a short list: "2022, 2023".
 fn years(years: &[i32]) -> String {
     let set: BTreeMap<i32, ()> = years.iter().map(|y| (*y, ())).collect();
-    set.keys().map(i32::to_string).collect::<Vec<_>>().join(", ")
+    set.keys()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn capitalise(s: &str) -> String {

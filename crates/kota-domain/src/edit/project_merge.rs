@@ -115,7 +115,9 @@ mod tests {
             .collect();
         assert!(fields.contains(&"title".to_owned()), "{fields:?}");
         assert!(fields.contains(&"city".to_owned()), "{fields:?}");
-        let bad = MergeInput { into: "\u{1b}x".into() };
+        let bad = MergeInput {
+            into: "\u{1b}x".into(),
+        };
         assert!(bad.key().is_err());
     }
 }

@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(after.aliases, ["Revitalise Kampong Ayer (Water Village)"]);
         assert_eq!(after.report_years, report.report_years);
         assert_eq!(after.merged_records.len(), 1);
-        assert_eq!(after.merged_records[0].origin, ProjectOrigin::ActionPlan2018);
+        assert_eq!(
+            after.merged_records[0].origin,
+            ProjectOrigin::ActionPlan2018
+        );
         assert_eq!(after.merged_records[0].source, plan.source);
         assert_eq!(after.reported_status, report.reported_status);
         assert_eq!(after.version, report.version + 1);

@@ -10,22 +10,106 @@ use std::sync::LazyLock;
 /// (folded, in their normalised spelling as [`normalise`] leaves them).
 const STOP_WORDS: &[&str] = &[
     // English function words.
-    "a", "an", "and", "the", "of", "for", "in", "on", "at", "to", "by", "with", "from", "into",
-    "its", "it", "is", "are", "be", "as", "or", "our", "we", "this", "that", "via", "all",
-    "through", "based", "goes",
+    "a",
+    "an",
+    "and",
+    "the",
+    "of",
+    "for",
+    "in",
+    "on",
+    "at",
+    "to",
+    "by",
+    "with",
+    "from",
+    "into",
+    "its",
+    "it",
+    "is",
+    "are",
+    "be",
+    "as",
+    "or",
+    "our",
+    "we",
+    "this",
+    "that",
+    "via",
+    "all",
+    "through",
+    "based",
+    "goes",
     // Generic words of smart-city projects.
-    "smart", "system", "project", "city", "development", "program", "programme", "phase",
-    "new", "centre", "initiative", "integrated", "integration", "digital", "platform", "plan",
-    "management", "service", "solution", "improving", "improvement", "establishment",
-    "implementation", "introduction", "urban", "municipal", "sustainable", "strategy",
-    "strategic", "intelligent", "innovation", "network", "pilot", "upgrade",
+    "smart",
+    "system",
+    "project",
+    "city",
+    "development",
+    "program",
+    "programme",
+    "phase",
+    "new",
+    "centre",
+    "initiative",
+    "integrated",
+    "integration",
+    "digital",
+    "platform",
+    "plan",
+    "management",
+    "service",
+    "solution",
+    "improving",
+    "improvement",
+    "establishment",
+    "implementation",
+    "introduction",
+    "urban",
+    "municipal",
+    "sustainable",
+    "strategy",
+    "strategic",
+    "intelligent",
+    "innovation",
+    "network",
+    "pilot",
+    "upgrade",
     // Malay / Indonesian.
-    "dan", "di", "ke", "dari", "untuk", "yang", "pintar", "sistem", "projek", "proyek",
-    "kota", "bandar", "pembangunan", "pengurusan", "pengelolaan", "baru", "pusat",
+    "dan",
+    "di",
+    "ke",
+    "dari",
+    "untuk",
+    "yang",
+    "pintar",
+    "sistem",
+    "projek",
+    "proyek",
+    "kota",
+    "bandar",
+    "pembangunan",
+    "pengurusan",
+    "pengelolaan",
+    "baru",
+    "pusat",
     // Filipino.
-    "ng", "sa", "mga", "lungsod",
+    "ng",
+    "sa",
+    "mga",
+    "lungsod",
     // Vietnamese (folded).
-    "va", "cua", "cho", "thong", "minh", "thanh", "pho", "du", "he", "phat", "trien",
+    "va",
+    "cua",
+    "cho",
+    "thong",
+    "minh",
+    "thanh",
+    "pho",
+    "du",
+    "he",
+    "phat",
+    "trien",
 ];
 
 /// [`STOP_WORDS`] as [`normalise`] leaves them.
@@ -67,11 +151,11 @@ pub fn normalise(word: &str) -> String {
         ("ise", "ize"),
         ("yse", "yze"),
     ] {
-        if w.len() > british.len() + 3 {
-            if let Some(rest) = w.strip_suffix(british) {
-                w = format!("{rest}{american}");
-                break;
-            }
+        if w.len() > british.len() + 3
+            && let Some(rest) = w.strip_suffix(british)
+        {
+            w = format!("{rest}{american}");
+            break;
         }
     }
     let once = stem(&w);
@@ -102,10 +186,11 @@ fn stem(word: &str) -> String {
         ("e", ""),
     ];
     for (suffix, replacement) in SUFFIXES {
-        if let Some(rest) = word.strip_suffix(suffix) {
-            if rest.chars().count() >= 4 && !(suffix == &"s" && rest.ends_with('s')) {
-                return format!("{rest}{replacement}");
-            }
+        if let Some(rest) = word.strip_suffix(suffix)
+            && rest.chars().count() >= 4
+            && !(suffix == &"s" && rest.ends_with('s'))
+        {
+            return format!("{rest}{replacement}");
         }
     }
     word.to_owned()
@@ -155,7 +240,12 @@ pub fn name_terms(name: &str) -> BTreeSet<String> {
     let words = kota_text::words(name);
     let mut out: BTreeSet<String> = words.iter().map(|w| normalise(&w.folded)).collect();
     if words.len() > 1 {
-        out.insert(words.iter().filter_map(|w| w.folded.chars().next()).collect());
+        out.insert(
+            words
+                .iter()
+                .filter_map(|w| w.folded.chars().next())
+                .collect(),
+        );
     }
     out
 }
@@ -211,7 +301,10 @@ mod tests {
     #[test]
     fn generic_words_and_city_names_are_dropped() {
         let names = name_terms("Ho Chi Minh City");
-        let t = terms("Ho Chi Minh City Smart Integrated Operations Centre", &names);
+        let t = terms(
+            "Ho Chi Minh City Smart Integrated Operations Centre",
+            &names,
+        );
         assert_eq!(t.into_iter().collect::<Vec<_>>(), [normalise("operations")]);
         let t = terms("Sistem Pengurusan Lalulintas Pintar", &BTreeSet::new());
         assert_eq!(t.into_iter().collect::<Vec<_>>(), [normalise("lalulintas")]);

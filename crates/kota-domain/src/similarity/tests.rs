@@ -109,7 +109,11 @@ fn draft(city: &CityRef, title: &str, areas: &[&str]) -> Profile {
 #[test]
 fn a_draft_finds_its_near_duplicate_elsewhere_and_not_unrelated_projects() {
     let all = network();
-    let city = |name: &str| all.iter().find(|p| p.city.name == name).map(|p| p.city.clone());
+    let city = |name: &str| {
+        all.iter()
+            .find(|p| p.city.name == name)
+            .map(|p| p.city.clone())
+    };
     let (Some(bangkok), Some(hanoi)) = (city("Bangkok"), city("Ha Noi")) else {
         panic!("seeded cities")
     };
@@ -147,8 +151,22 @@ const DISTINCT: &[&str] = &[
     "solar", "housing", "tax", "canal", "bicycle", "health", "drainage",
 ];
 const GENERIC: &[&str] = &[
-    "smart", "system", "project", "city", "development", "programme", "program", "phase",
-    "new", "centre", "center", "integrated", "digital", "platform", "pintar", "sistem",
+    "smart",
+    "system",
+    "project",
+    "city",
+    "development",
+    "programme",
+    "program",
+    "phase",
+    "new",
+    "centre",
+    "center",
+    "integrated",
+    "digital",
+    "platform",
+    "pintar",
+    "sistem",
 ];
 
 fn city(n: u128) -> CityRef {
@@ -171,7 +189,10 @@ fn profile(id: u128, city_n: u128, words: &[&str]) -> Profile {
 
 fn title() -> impl Strategy<Value = Vec<&'static str>> {
     prop::collection::vec(
-        prop_oneof![prop::sample::select(DISTINCT), prop::sample::select(GENERIC)],
+        prop_oneof![
+            prop::sample::select(DISTINCT),
+            prop::sample::select(GENERIC)
+        ],
         1..6,
     )
 }

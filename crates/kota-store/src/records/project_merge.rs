@@ -82,7 +82,12 @@ impl Edit for MergeProject {
         }
     }
 
-    async fn apply(&self, _: &mut Conn<'_>, _: &Principal, t: &MergeTarget) -> StoreResult<Project> {
+    async fn apply(
+        &self,
+        _: &mut Conn<'_>,
+        _: &Principal,
+        t: &MergeTarget,
+    ) -> StoreResult<Project> {
         Ok(merge::merge(&t.merged, &t.survivor))
     }
 
@@ -150,11 +155,17 @@ impl Conn<'_> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "p", key);
         sql.text = format!("SELECT p.id, p.merged_into FROM projects p WHERE {cond}");
-        Ok(on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(&mut *pool).await)?)
+        Ok(
+            on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_optional(&mut *pool).await)?,
+        )
     }
 
     /// A merged record, as it was when merged.
-    async fn project_even_merged(&mut self, key: &Key, who: &Principal) -> StoreResult<Option<Project>> {
+    async fn project_even_merged(
+        &mut self,
+        key: &Key,
+        who: &Principal,
+    ) -> StoreResult<Option<Project>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "p", key);
         let columns = crate::rows::project_columns(self.is_postgres());
@@ -178,7 +189,9 @@ impl Conn<'_> {
         sql.text = format!(
             "SELECT s.slug FROM projects p JOIN projects s ON s.id = p.merged_into WHERE {cond}"
         );
-        Ok(on_conn!(self, pool => bind_args!(sqlx::query_scalar(&sql.text), &sql.args).fetch_optional(&mut *pool).await)?)
+        Ok(
+            on_conn!(self, pool => bind_args!(sqlx::query_scalar(&sql.text), &sql.args).fetch_optional(&mut *pool).await)?,
+        )
     }
 
     /// The network's projects (merged records left out) prepared for comparison.

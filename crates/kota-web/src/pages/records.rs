@@ -182,9 +182,9 @@ pub(crate) async fn project(
     use axum::response::IntoResponse;
     let Some((project, comments)) = s.store.project_comments(&key, who.as_ref()).await? else {
         return match s.store.merged_project_slug(&key).await? {
-            Some(slug) => {
-                Ok(axum::response::Redirect::permanent(&format!("/projects/{slug}")).into_response())
-            }
+            Some(slug) => Ok(
+                axum::response::Redirect::permanent(&format!("/projects/{slug}")).into_response(),
+            ),
             None => Err(Problem::not_found("project", &key).into()),
         };
     };

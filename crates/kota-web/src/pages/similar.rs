@@ -56,7 +56,9 @@ async fn pair(
         .await?
         .ok_or_else(|| Problem::not_found("project", into))?;
     if !kota_domain::similarity::merge::may_merge(who, &merged) {
-        return Err(Problem::forbidden("merging is for coordinators and the city's officers").into());
+        return Err(
+            Problem::forbidden("merging is for coordinators and the city's officers").into(),
+        );
     }
     Ok((merged, survivor))
 }
@@ -99,7 +101,11 @@ pub(crate) async fn merge(
     let into = parse_key(values.text("into"))?;
     let version = values.text("version").parse::<i32>().ok();
     let edit = MergeProject { project: key, into };
-    let survivor = s.store.apply_edit(&who, edit, version).await.map_err(Problem::from)?;
+    let survivor = s
+        .store
+        .apply_edit(&who, edit, version)
+        .await
+        .map_err(Problem::from)?;
     Ok(Redirect::to(&format!("/projects/{}", survivor.slug)).into_response())
 }
 
@@ -135,34 +141,11 @@ pub(crate) async fn new_project(
     FormKey(key): FormKey,
     CsrfForm(values): CsrfForm<FormValues>,
 ) -> Result<Response, PageError> {
-    if !values.checked("similar_seen") {
-        if let Some(city_key) = &key {
-            let city = NewProjectForm::load(&s, &who, Some(city_key)).await?;
-            let choices = NewProjectForm::choices(&s).await?;
-            let (input, unread) = NewProjectForm::input(&choices, &values);
-            // Only a draft that would save is checked: a form with errors shows them first.
-            let valid = unread.is_empty() && input.check(&input.focus_areas).is_ok();
-            if valid && who.may_edit_city(city.id, &city.country_iso2) {
-                let draft = kota_domain::edit::DraftProject {
-                    city: city.slug.clone(),
-                    title: input.title.clone(),
-                    description: input.description.clone(),
-                    focus_areas: input.focus_areas.clone(),
-                    stage: input.stage,
-                    support_sought: input.support_sought.clone(),
-                };
-                let similar = s
-                    .store
-                    .similar_to_draft(&draft.profile(city.clone()), Some(&who))
-                    .await?;
-                if !similar.is_empty() {
-                    let build = |f: &mut Fields<'_>| NewProjectForm::fields(&choices, f);
-                    let mut page = NewProjectForm::spec(&city, &build).page(csrf, &values, &[], None);
-                    page.similar = similar;
-                    return Ok(page.into_response());
-                }
-            }
-        }
+    if !values.checked("similar_seen")
+        && let Some(city_key) = &key
+        && let Some(page) = check_step(&s, &who, &csrf, city_key, &values).await?
+    {
+        return Ok(page);
     }
     crate::forms::submit::<NewProjectForm>(
         State(s),
@@ -172,4 +155,42 @@ pub(crate) async fn new_project(
         CsrfForm(values),
     )
     .await
+}
+
+/// The form again with the similar projects of the draft it holds; none when the draft has
+/// errors to show first, or nothing is alike.
+async fn check_step(
+    s: &AppState,
+    who: &Principal,
+    csrf: &CsrfToken,
+    city_key: &Key,
+    values: &FormValues,
+) -> Result<Option<Response>, PageError> {
+    let city = NewProjectForm::load(s, who, Some(city_key)).await?;
+    let choices = NewProjectForm::choices(s).await?;
+    let (input, unread) = NewProjectForm::input(&choices, values);
+    // Only a draft that would save is checked: a form with errors shows them first.
+    let valid = unread.is_empty() && input.check(&input.focus_areas).is_ok();
+    if !valid || !who.may_edit_city(city.id, &city.country_iso2) {
+        return Ok(None);
+    }
+    let draft = kota_domain::edit::DraftProject {
+        city: city.slug.clone(),
+        title: input.title.clone(),
+        description: input.description.clone(),
+        focus_areas: input.focus_areas.clone(),
+        stage: input.stage,
+        support_sought: input.support_sought.clone(),
+    };
+    let similar = s
+        .store
+        .similar_to_draft(&draft.profile(city.clone()), Some(who))
+        .await?;
+    if similar.is_empty() {
+        return Ok(None);
+    }
+    let build = |f: &mut Fields<'_>| NewProjectForm::fields(&choices, f);
+    let mut page = NewProjectForm::spec(&city, &build).page(csrf.clone(), values, &[], None);
+    page.similar = similar;
+    Ok(Some(page.into_response()))
 }
