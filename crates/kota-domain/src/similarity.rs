@@ -169,11 +169,6 @@ impl Corpus {
         }
     }
 
-    /// The projects of the corpus.
-    pub fn profiles(&self) -> impl Iterator<Item = &Profile> {
-        self.docs.iter().map(|d| &d.profile)
-    }
-
     /// How much `term` says: rare terms much, common ones little.
     fn weight(&self, term: &str) -> f64 {
         let n = self.docs.len().max(1) as f64;
