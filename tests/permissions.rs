@@ -319,6 +319,8 @@ fn form_writes(project: &str) -> Vec<FormWrite> {
             vec![
                 ("title", "Canal sensors"),
                 ("focus_areas", "built_infrastructure"),
+                // Past the check step that shows similar projects (each role saves one).
+                ("similar_seen", "on"),
             ],
             Owner::Bangkok,
         ),

@@ -164,7 +164,7 @@ pub struct Funnel {
 }
 
 /// The network in numbers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Dashboard {
     /// Whom it was computed for.
     pub view: DashboardView,
@@ -193,6 +193,9 @@ pub struct Dashboard {
     pub funnel: Option<Funnel>,
     /// Partnerships on projects agreed through business matching.
     pub partnerships: u64,
+    /// Cross-purpose alerts: similar projects in different cities that seek the same kind of
+    /// support (or have not said yet what they seek), which could be paired or joined.
+    pub cross_purpose: Vec<crate::similarity::SimilarPair>,
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod partner;
 mod plan;
 mod project;
 mod story;
+mod project_merge;
 mod twinning;
 pub mod words;
 
@@ -36,6 +37,7 @@ pub use plan::{
 };
 pub use project::{ProjectInput, ProjectUpdateInput};
 pub use story::{OutcomeInput, SourceInput, StoryInput, StoryLinks, StoryPatch};
+pub use project_merge::{DraftProject, MergeInput};
 pub use twinning::{ActivityInput, ConclusionInput, ProposalInput, Step, TwinningProposal};
 pub use words::Code;
 

@@ -31,6 +31,7 @@ pub mod report;
 pub mod round;
 pub mod seed;
 pub mod story;
+pub mod similarity;
 pub mod suggestion;
 pub mod twinning;
 pub mod views;

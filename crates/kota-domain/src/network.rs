@@ -71,8 +71,10 @@ pub struct NetworkCounts {
     pub member_states: u64,
     /// Member cities.
     pub cities: u64,
-    /// Documented projects.
+    /// Documented projects, each counted once (records merged into another not counted).
     pub projects: u64,
+    /// The project records they come from (merged records included).
+    pub project_records: u64,
     /// External partners.
     pub partners: u64,
     /// Events.

@@ -106,8 +106,45 @@ pub struct Project {
     pub confidential_notes: Option<String>,
     /// Milestones, in order.
     pub milestones: Vec<Milestone>,
+    /// Other titles the project is listed under: the titles of records merged into it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The records merged into this one, each as its source listed it.
+    #[serde(default)]
+    pub merged_records: Vec<MergedRecord>,
     /// Version of the record, raised by every edit (for `ETag` / `If-Match`).
     pub version: i32,
+}
+
+/// A record merged into another one, kept as its source listed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MergedRecord {
+    /// Its former URL slug (which now leads to the project it was merged into).
+    pub slug: String,
+    /// Its title.
+    pub title: String,
+    /// Where it came from.
+    pub origin: ProjectOrigin,
+    /// The document behind it.
+    pub source: Source,
+    /// Its status as the monitoring reports stated it.
+    pub reported_status: Option<ReportedStatus>,
+    /// The years of the reports that listed it.
+    pub report_years: Vec<i32>,
+}
+
+impl MergedRecord {
+    /// The listing of `p`.
+    pub fn of(p: &Project) -> Self {
+        Self {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            origin: p.origin,
+            source: p.source.clone(),
+            reported_status: p.reported_status,
+            report_years: p.report_years.clone(),
+        }
+    }
 }
 
 impl Project {

@@ -896,6 +896,8 @@ impl Validator<'_> {
             viability_rationale: None,
             confidential_notes: None,
             milestones: Vec::new(),
+            aliases: Vec::new(),
+            merged_records: Vec::new(),
             version: 1,
             title,
         })

@@ -122,7 +122,8 @@ impl Conn<'_> {
     async fn focus_area_support(&mut self) -> StoreResult<Vec<FocusAreaSupport>> {
         let rows: Vec<(String, String, i64, i64)> = on_conn!(self, c => sqlx::query_as(
             "SELECT f.id, f.name, \
-             (SELECT COUNT(*) FROM project_focus_areas pf WHERE pf.focus_area_id = f.id), \
+             (SELECT COUNT(*) FROM project_focus_areas pf JOIN projects p ON p.id = pf.project_id \
+              WHERE pf.focus_area_id = f.id AND p.merged_into IS NULL), \
              (SELECT COUNT(*) FROM partner_focus_areas af WHERE af.focus_area_id = f.id) \
              FROM focus_areas f ORDER BY f.position",
         ).fetch_all(&mut *c).await)?;
@@ -146,7 +147,7 @@ impl Conn<'_> {
         let counts: Vec<(String, String, i64)> = on_conn!(self, c => sqlx::query_as(
             "SELECT ci.country_iso2, pf.focus_area_id, COUNT(*) FROM project_focus_areas pf \
              JOIN projects p ON p.id = pf.project_id JOIN cities ci ON ci.id = p.city_id \
-             GROUP BY ci.country_iso2, pf.focus_area_id",
+             WHERE p.merged_into IS NULL GROUP BY ci.country_iso2, pf.focus_area_id",
         ).fetch_all(&mut *c).await)?;
         let counts: Vec<(String, String, u64)> = counts
             .into_iter()
@@ -160,11 +161,11 @@ impl Conn<'_> {
         let postgres = self.is_postgres();
         let found: Vec<(Option<String>, i64)> = match year {
             None => on_conn!(self, c => sqlx::query_as(
-                "SELECT stage, COUNT(*) FROM projects GROUP BY stage",
+                "SELECT stage, COUNT(*) FROM projects WHERE merged_into IS NULL GROUP BY stage",
             ).fetch_all(&mut *c).await)?,
             Some(year) => {
                 let text = format!(
-                    "SELECT p.stage, COUNT(*) FROM projects p WHERE EXISTS \
+                    "SELECT p.stage, COUNT(*) FROM projects p WHERE p.merged_into IS NULL AND EXISTS \
                      (SELECT 1 FROM {} WHERE CAST(y.value AS INTEGER) = $1) GROUP BY p.stage",
                     each_report_year(postgres, "y")
                 );
@@ -186,7 +187,7 @@ impl Conn<'_> {
             "SELECT year, reported_status, year = last_year AS latest, COUNT(*) FROM \
              (SELECT CAST(y.value AS INTEGER) AS year, p.reported_status, \
               (SELECT MAX(CAST(l.value AS INTEGER)) FROM {}) AS last_year \
-              FROM projects p CROSS JOIN {}) listed \
+              FROM projects p CROSS JOIN {} WHERE p.merged_into IS NULL) listed \
              GROUP BY year, reported_status, year = last_year ORDER BY year",
             each_report_year(self.is_postgres(), "l"),
             each_report_year(self.is_postgres(), "y"),
@@ -336,6 +337,7 @@ impl Conn<'_> {
                 None
             },
             partnerships: self.partnership_count(None).await?,
+            cross_purpose: self.cross_purpose_alerts().await?,
         })
     }
 
@@ -376,7 +378,7 @@ impl Conn<'_> {
         ).bind(year).fetch_all(&mut *c).await)?;
         let areas_text = format!(
             "SELECT f.id, f.name, (SELECT COUNT(*) FROM project_focus_areas pf \
-             JOIN projects p ON p.id = pf.project_id WHERE pf.focus_area_id = f.id AND EXISTS \
+             JOIN projects p ON p.id = pf.project_id WHERE pf.focus_area_id = f.id AND p.merged_into IS NULL AND EXISTS \
              (SELECT 1 FROM {} WHERE CAST(y.value AS INTEGER) = $1)) \
              FROM focus_areas f ORDER BY f.position",
             each_report_year(postgres, "y")

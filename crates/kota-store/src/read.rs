@@ -80,10 +80,11 @@ impl Conn<'_> {
 
     /// How many states, cities, projects, partners and events the network has.
     pub async fn counts(&mut self) -> StoreResult<NetworkCounts> {
-        let row: (i64, i64, i64, i64, i64) = on_conn!(self, pool => sqlx::query_as(
+        let row: (i64, i64, i64, i64, i64, i64) = on_conn!(self, pool => sqlx::query_as(
             "SELECT (SELECT COUNT(*) FROM member_states), (SELECT COUNT(*) FROM cities), \
-             (SELECT COUNT(*) FROM projects), (SELECT COUNT(*) FROM partners), \
-             (SELECT COUNT(*) FROM events)",
+             (SELECT COUNT(*) FROM projects WHERE merged_into IS NULL), \
+             (SELECT COUNT(*) FROM partners), (SELECT COUNT(*) FROM events), \
+             (SELECT COUNT(*) FROM projects)",
         ).fetch_one(&mut *pool).await)?;
         Ok(NetworkCounts {
             member_states: count_of(row.0),
@@ -91,6 +92,7 @@ impl Conn<'_> {
             projects: count_of(row.2),
             partners: count_of(row.3),
             events: count_of(row.4),
+            project_records: count_of(row.5),
         })
     }
 
@@ -295,7 +297,7 @@ impl Conn<'_> {
         viewer: Option<&Principal>,
     ) -> StoreResult<Page<Project>> {
         let mut sql = Sql::default();
-        let mut conditions = Vec::new();
+        let mut conditions = vec!["p.merged_into IS NULL".to_owned()];
         if let Some(city) = filter.city {
             conditions.push(format!("p.city_id = {}", sql.arg(Arg::Id(city))));
         }
@@ -384,7 +386,8 @@ impl Conn<'_> {
         let cond = key_condition(&mut sql, "p", key);
         let columns = project_columns(self.is_postgres());
         sql.text = format!(
-            "SELECT {columns} FROM projects p JOIN cities c ON c.id = p.city_id WHERE {cond}"
+            "SELECT {columns} FROM projects p JOIN cities c ON c.id = p.city_id \
+             WHERE {cond} AND p.merged_into IS NULL"
         );
         let rows: Vec<ProjectRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         Ok(Self::projects_of(rows, viewer)?.into_iter().next())
@@ -633,7 +636,7 @@ impl Conn<'_> {
         &mut self,
     ) -> StoreResult<Vec<(Option<ReportedStatus>, u64)>> {
         let rows: Vec<(Option<String>, i64)> = on_conn!(self, pool => sqlx::query_as(
-            "SELECT reported_status, COUNT(*) FROM projects GROUP BY reported_status ORDER BY reported_status",
+            "SELECT reported_status, COUNT(*) FROM projects WHERE merged_into IS NULL GROUP BY reported_status ORDER BY reported_status",
         ).fetch_all(&mut *pool).await)?;
         rows.into_iter()
             .map(|(s, n)| {

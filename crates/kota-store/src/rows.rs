@@ -314,7 +314,7 @@ pub(crate) const PROJECT_COLUMNS: &str = "p.id, p.slug, c.id AS city_id, c.slug 
     p.reported_status, p.report_years, p.status_note, p.stage, p.focus_area_note, \
     p.focus_area_history, p.earlier_titles, p.uncertain, p.source, p.currency, p.budget, \
     p.funding_gap, p.budget_confidential, p.support_sought, p.open_to_private_investment, p.viability_rationale, \
-    p.deadline, p.confidential_notes, p.version";
+    p.deadline, p.confidential_notes, p.aliases, p.merged_records, p.version";
 
 /// The columns of [`ProjectRow`] on `postgres` or SQLite: [`PROJECT_COLUMNS`] and the project's
 /// focus areas and milestones as JSON arrays in stored order, so that one query reads a
@@ -371,6 +371,8 @@ pub(crate) struct ProjectRow {
     viability_rationale: Option<String>,
     deadline: Option<chrono::NaiveDate>,
     confidential_notes: Option<String>,
+    aliases: Json<Vec<String>>,
+    merged_records: Json<Vec<kota_domain::project::MergedRecord>>,
     version: i32,
     focus_areas: Json<Vec<String>>,
     milestones: Json<Vec<Milestone>>,
@@ -423,6 +425,8 @@ impl ProjectRow {
             deadline: self.deadline,
             confidential_notes: self.confidential_notes,
             milestones: self.milestones.0,
+            aliases: self.aliases.0,
+            merged_records: self.merged_records.0,
             version: self.version,
         })
     }

@@ -50,6 +50,7 @@ fn page_parameters() -> Vec<(&'static str, Vec<String>)> {
         ("/cities/{key}/plan/diff", names::<DiffQuery>()),
         ("/login", vec!["next".to_owned()]),
         ("/indicators/{code}", vec!["city".to_owned()]),
+        ("/projects/{key}/merge", vec!["into".to_owned()]),
         (
             "/events/{key}/agenda",
             names::<crate::api::brokerage::AgendaQuery>(),

@@ -214,6 +214,8 @@ impl ProjectInput {
             deadline: None,
             confidential_notes: None,
             milestones: Vec::new(),
+            aliases: Vec::new(),
+            merged_records: Vec::new(),
             version: 1,
         })
     }

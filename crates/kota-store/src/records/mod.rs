@@ -15,6 +15,7 @@ pub mod membership;
 pub mod partner_profile;
 pub mod plan;
 pub mod project;
+pub mod project_merge;
 pub mod round;
 pub mod story;
 pub mod twinning;

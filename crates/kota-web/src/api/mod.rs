@@ -22,6 +22,7 @@ pub(crate) mod plans;
 mod rounds;
 pub(crate) mod stories;
 pub(crate) mod search;
+mod similar;
 mod suggestions;
 mod twinnings;
 pub(crate) mod write_support;
@@ -112,6 +113,9 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(open_data::get_catalog))
         .routes(routes!(network::list_projects))
         .routes(routes!(network::get_project))
+        .routes(routes!(similar::similar_projects))
+        .routes(routes!(similar::similar_to_draft))
+        .routes(routes!(similar::merge_project))
         .routes(routes!(network::list_partners))
         .routes(routes!(network::get_partner))
         .routes(routes!(places::list_places))

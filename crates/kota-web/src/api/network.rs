@@ -13,6 +13,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use kota_domain::ids::Key;
 
 use super::write_support::etag;
 use crate::AppState;
@@ -81,11 +83,13 @@ pub(crate) async fn list_projects(
     Ok(Json(s.store.projects(&filter, page.page()?, None).await?))
 }
 
-/// One project by id or slug.
+/// One project by id or slug. A record merged into another project answers 308 with the
+/// survivor's address.
 #[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "network",
     params(("id" = String, Path, description = "The project's UUID or slug")),
     responses(
         (status = 200, description = "The project", body = Project),
+        (status = 308, description = "The record was merged into another project: its address is in `Location`"),
         (status = 400, description = "The id is not one a record can have (a control character, or too long)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such project", body = Problem, content_type = "application/problem+json")
     ))]
@@ -93,13 +97,23 @@ pub(crate) async fn get_project(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
     KeyPath(id): KeyPath,
-) -> Result<(HeaderMap, Json<Project>), Problem> {
-    let p = s
-        .store
-        .project(&id, who.as_ref())
-        .await?
-        .ok_or_else(|| Problem::not_found("project", &id))?;
-    Ok((etag(p.version), Json(p)))
+) -> Result<Response, Problem> {
+    match s.store.project(&id, who.as_ref()).await? {
+        Some(p) => Ok((etag(p.version), Json(p)).into_response()),
+        None => Ok(merged_or_missing(&s, &id, "").await),
+    }
+}
+
+/// The answer for a project key with no current project: a permanent redirect (308) to
+/// the project a merged record was merged into, its path followed by `suffix`; else 404.
+pub(crate) async fn merged_or_missing(s: &AppState, id: &Key, suffix: &str) -> Response {
+    match s.store.merged_project_slug(id).await {
+        Ok(Some(slug)) => {
+            Redirect::permanent(&format!("/api/v1/projects/{slug}{suffix}")).into_response()
+        }
+        Ok(None) => Problem::not_found("project", id).into_response(),
+        Err(e) => Problem::from(e).into_response(),
+    }
 }
 
 /// External partners, filtered and paged, by name.

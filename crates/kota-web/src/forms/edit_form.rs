@@ -66,7 +66,7 @@ pub(crate) fn routes<F: EditForm>() -> MethodRouter<AppState> {
 }
 
 /// The record's key in the path, when the route has one.
-pub(crate) struct FormKey(Option<Key>);
+pub(crate) struct FormKey(pub(crate) Option<Key>);
 
 impl<S: Send + Sync> FromRequestParts<S> for FormKey {
     type Rejection = Refused;
@@ -97,7 +97,8 @@ fn allow<F: EditForm>(
     }
 }
 
-async fn show<F: EditForm>(
+/// Shows the form of `F`.
+pub(crate) async fn show<F: EditForm>(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
     csrf: CsrfToken,
@@ -113,7 +114,8 @@ async fn show<F: EditForm>(
         .into_response())
 }
 
-async fn submit<F: EditForm>(
+/// Takes the form of `F`: saves, or shows it again with what is wrong.
+pub(crate) async fn submit<F: EditForm>(
     State(s): State<AppState>,
     RequiredPrincipal(who): RequiredPrincipal,
     csrf: CsrfToken,

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kota_domain::edit::FieldError;
 use kota_store::WriteError;
 
-pub(crate) use edit_form::{EditForm, routes};
+pub(crate) use edit_form::{EditForm, FormKey, routes, show, submit};
 pub(crate) use field::{Field, Fields, Kind};
 pub(crate) use values::FormValues;
 
@@ -47,6 +47,8 @@ pub(crate) struct FormPage {
     pub(crate) unplaced: Vec<FieldError>,
     pub(crate) error_count: usize,
     pub(crate) conflict: Option<Conflict>,
+    /// Similar projects found before saving a new one (shown once; submitting again saves).
+    pub(crate) similar: Vec<kota_domain::similarity::SimilarProject>,
 }
 
 /// What a form is: where it goes, what it says, and its fields built from values.
@@ -88,6 +90,7 @@ impl FormSpec<'_> {
             fields,
             unplaced,
             conflict: None,
+            similar: Vec::new(),
         }
     }
 

@@ -18,6 +18,7 @@ mod reports;
 mod rounds;
 mod stories;
 mod search;
+mod similar;
 mod twinnings;
 mod unsubscribe;
 pub(crate) mod view;
@@ -60,7 +61,12 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/places/{key}", get(places::place))
         .route("/projects", get(catalogue::projects))
         .route("/projects.csv", get(catalogue::projects_csv))
+        .route("/projects/duplicates", get(similar::duplicates))
         .route("/projects/{key}", get(records::project))
+        .route(
+            "/projects/{key}/merge",
+            get(similar::confirm).post(similar::merge),
+        )
         .route("/partners", get(catalogue::partners))
         .route("/partners.csv", get(catalogue::partners_csv))
         .route("/partners/{key}", get(records::partner))
@@ -108,7 +114,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route(
             "/cities/{key}/projects/new",
-            forms::routes::<edit::project::NewProjectForm>(),
+            get(forms::show::<edit::project::NewProjectForm>).post(similar::new_project),
         )
         .route(
             "/projects/{key}/edit",

@@ -183,20 +183,36 @@ pub(crate) struct ProjectPage {
     csrf: CsrfToken,
     business: super::interests::ProjectBusiness,
     stories: Stories,
+    /// Records of its city likely the same project (for those who may merge them).
+    same_project: Vec<kota_domain::similarity::SimilarProject>,
+    /// Similar projects in other cities.
+    elsewhere: Vec<kota_domain::similarity::SimilarProject>,
 }
 
+/// A project's page; an old link to a record merged into another leads (308) to that one.
 pub(crate) async fn project(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
     csrf: CsrfToken,
     KeyPath(key): KeyPath,
-) -> PageResult<ProjectPage> {
-    let (project, comments) = s
-        .store
-        .project_comments(&key, who.as_ref())
-        .await?
-        .ok_or_else(|| Problem::not_found("project", &key))?;
+) -> Result<axum::response::Response, crate::error::PageError> {
+    use axum::response::IntoResponse;
+    let Some((project, comments)) = s.store.project_comments(&key, who.as_ref()).await? else {
+        return match s.store.merged_project_slug(&key).await? {
+            Some(slug) => Ok(
+                axum::response::Redirect::permanent(&format!("/projects/{slug}")).into_response(),
+            ),
+            None => Err(Problem::not_found("project", &key).into()),
+        };
+    };
     let names = AreaNames::of(&s.store.framework().await?);
+    let (same_project, elsewhere) = s
+        .store
+        .similar_projects(&Key::Id(project.id), who.as_ref())
+        .await?
+        .unwrap_or_default()
+        .into_iter()
+        .partition(|i| i.same_project);
     let history = project
         .focus_area_history
         .iter()
@@ -235,8 +251,11 @@ pub(crate) async fn project(
             who.as_ref(),
         )
         .await?,
+        same_project,
+        elsewhere,
         project,
-    })
+    }
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
