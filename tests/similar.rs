@@ -252,6 +252,20 @@ async fn a_merge_keeps_sources_years_statuses_and_the_other_title() {
     assert!(page.contains("Also listed as"));
     assert!(page.contains("Command Centre Upgrade"));
 
+    // Search finds the survivor by the merged record's title, and not the merged record.
+    let found = app
+        .get_json(
+            "/api/v1/search?q=Command%20Centre%20Upgrade&type=project",
+            200,
+        )
+        .await;
+    let slugs: Vec<&str> = found["items"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|i| i["slug"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(slugs.contains(&report.as_str()), "{slugs:?}");
+    assert!(!slugs.contains(&plan.as_str()), "{slugs:?}");
+
     // A record merged already cannot be merged again.
     let again = merge(&app, Some(&manila), &report, &plan).await;
     assert_eq!(again.status(), 409);

@@ -18,8 +18,8 @@ mod network;
 mod partner;
 mod plan;
 mod project;
-mod story;
 mod project_merge;
+mod story;
 mod twinning;
 pub mod words;
 
@@ -36,8 +36,8 @@ pub use plan::{
     DiffSpan, DiffTag, DiffUnit, LINE_DIFF_MAX_LINES, PlanDiff, PlanInput, WORD_DIFF_MAX_WORDS,
 };
 pub use project::{ProjectInput, ProjectUpdateInput};
-pub use story::{OutcomeInput, SourceInput, StoryInput, StoryLinks, StoryPatch};
 pub use project_merge::{DraftProject, MergeInput};
+pub use story::{OutcomeInput, SourceInput, StoryInput, StoryLinks, StoryPatch};
 pub use twinning::{ActivityInput, ConclusionInput, ProposalInput, Step, TwinningProposal};
 pub use words::Code;
 

@@ -247,11 +247,13 @@ pub fn may_write_any(who: &Principal) -> bool {
     !who.is_admin()
 }
 
-/// Whether `who` may edit `story`: its author, coordinators, and whoever may write a story
-/// about its city naming its partner.
+/// Whether `who` may edit `story`: the city's side (its officers, national representative)
+/// and coordinators any story of the city; anyone else only a story they wrote and may still
+/// write, so a partner's representative never rewrites what the city wrote.
 pub fn may_edit(who: &Principal, story: &Story) -> bool {
-    (story.author_id == Some(who.user_id) && !who.is_admin())
-        || may_write(who, &story.city, story.partner.as_ref().map(|p| p.id))
+    who.may_edit_city(story.city.id, &story.city.country_iso2)
+        || (story.author_id == Some(who.user_id)
+            && may_write(who, &story.city, story.partner.as_ref().map(|p| p.id)))
 }
 
 #[cfg(test)]
@@ -319,7 +321,13 @@ mod tests {
             partner_id: Uuid::from_u128(9),
         });
         assert!(s.visible_to(Some(&rep)));
-        assert!(may_edit(&rep, &s), "the partner it names");
+        assert!(
+            !may_edit(&rep, &s),
+            "the partner it names, but written by someone else"
+        );
+        let mut own = story();
+        own.author_id = Some(rep.user_id);
+        assert!(may_edit(&rep, &own), "their own story naming their partner");
         let other_rep = who(Scope::PartnerRepresentative {
             partner_id: Uuid::from_u128(8),
         });
@@ -337,7 +345,10 @@ mod tests {
             author_id: Some(elsewhere.user_id),
             ..story()
         };
-        assert!(may_edit(&elsewhere, &author), "authors edit their own");
+        assert!(
+            !may_edit(&elsewhere, &author),
+            "an author who may no longer write about the city"
+        );
         let admin = who(Scope::Admin);
         assert!(!may_write_any(&admin) && !may_edit(&admin, &author));
         assert!(may_write(&who(Scope::Coordinator), &s.city, None));

@@ -78,6 +78,7 @@ type ProjectRow = (
     String,
     Option<String>,
     Json<Vec<String>>,
+    Json<Vec<String>>,
     Json<Vec<i32>>,
     String,
     String,
@@ -186,15 +187,39 @@ impl Conn<'_> {
             .collect())
     }
 
-    /// Projects: title, earlier titles, description, city; never confidential fields.
+    /// The records merged into any of `projects`: a merge is audited on its survivor, and the
+    /// merged record must leave the index with it.
+    pub(crate) async fn merged_into(&mut self, projects: &[Uuid]) -> StoreResult<Vec<Uuid>> {
+        if projects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::default();
+        let text = format!(
+            "SELECT id FROM projects WHERE merged_into IN {}",
+            sql.id_list(projects)
+        );
+        Ok(
+            on_conn!(self, c => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_all(&mut *c).await)?,
+        )
+    }
+
+    /// Projects: title, earlier titles and the titles of records merged into it, description,
+    /// city; never confidential fields.
     pub(crate) async fn project_docs(&mut self, which: &Which) -> StoreResult<Vec<Doc>> {
         let mut sql = Sql::default();
         let Some(cond) = which.condition(&mut sql, "p.id", "p.city_id") else {
             return Ok(Vec::new());
         };
+        // A record merged into another is found through the survivor's aliases.
+        let live = if cond.is_empty() {
+            " WHERE p.merged_into IS NULL".to_owned()
+        } else {
+            format!("{cond} AND p.merged_into IS NULL")
+        };
         let text = format!(
-            "SELECT p.id, p.slug, p.title, p.description, p.earlier_titles, p.report_years, \
-             c.name, c.country_iso2 FROM projects p JOIN cities c ON c.id = p.city_id{cond}"
+            "SELECT p.id, p.slug, p.title, p.description, p.earlier_titles, p.aliases, \
+             p.report_years, c.name, c.country_iso2 \
+             FROM projects p JOIN cities c ON c.id = p.city_id{live}"
         );
         let rows: Vec<ProjectRow> = on_conn!(self, c => bind_args!(sqlx::query_as(&text), &sql.args).fetch_all(&mut *c).await)?;
         let mut areas = self
@@ -209,13 +234,13 @@ impl Conn<'_> {
         Ok(rows
             .into_iter()
             .map(
-                |(id, slug, title, description, earlier, years, city, country)| Doc {
+                |(id, slug, title, description, earlier, aliases, years, city, country)| Doc {
                     kind: Kind::Project,
                     id: id.to_string(),
                     url: format!("/projects/{slug}"),
                     slug,
                     title,
-                    names: earlier.0,
+                    names: earlier.0.into_iter().chain(aliases.0).collect(),
                     body: description.into_iter().chain([city]).collect(),
                     country: Some(country),
                     focus_areas: areas.remove(&id).unwrap_or_default(),

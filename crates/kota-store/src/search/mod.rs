@@ -153,6 +153,8 @@ impl Conn<'_> {
                 docs: self.search_docs(&Which::All).await?,
             });
         }
+        let survivors: Vec<Uuid> = touched.projects.iter().copied().collect();
+        touched.projects.extend(self.merged_into(&survivors).await?);
         let mut update = Update::default();
         if touched.places {
             update.kinds.extend([Kind::Place, Kind::City]);
