@@ -59,6 +59,7 @@ pub(crate) async fn similar_projects(
         (status = 200, description = "The projects alike, best first", body = SimilarList),
         (status = 400, description = "Malformed body", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such city", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed", body = Problem, content_type = "application/problem+json")
     ))]
 pub(crate) async fn similar_to_draft(
