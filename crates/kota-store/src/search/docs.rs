@@ -45,18 +45,14 @@ fn year_of(text: &str) -> Option<i32> {
 fn place_names(
     name: Option<String>,
     ascii: Option<String>,
-    alternate: Option<String>,
+    alternate: Option<Json<Vec<String>>>,
 ) -> Vec<String> {
-    let mut names: Vec<String> = name.into_iter().chain(ascii).collect();
-    names.extend(
-        alternate
-            .iter()
-            .flat_map(|a| a.split(','))
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_owned),
-    );
-    names
+    name.into_iter()
+        .chain(ascii)
+        .chain(alternate.map(|a| a.0).unwrap_or_default())
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 type CityRow = (
@@ -69,8 +65,11 @@ type CityRow = (
     i32,
     Option<String>,
     Option<String>,
-    Option<String>,
+    Option<Json<Vec<String>>>,
 );
+
+/// A candidate place: id, name, ASCII name, alternate names, country.
+type PlaceRow = (i64, String, String, Json<Vec<String>>, String);
 
 type ProjectRow = (
     Uuid,
@@ -162,7 +161,7 @@ impl Conn<'_> {
 
     /// The world's places that are not member cities: candidate cities.
     pub(crate) async fn places_docs(&mut self) -> StoreResult<Vec<Doc>> {
-        let rows: Vec<(i64, String, String, String, String)> = on_conn!(self, c => sqlx::query_as(
+        let rows: Vec<PlaceRow> = on_conn!(self, c => sqlx::query_as(
             "SELECT CAST(pl.geonames_id AS BIGINT), pl.name, pl.ascii_name, pl.alternate_names, pl.country_code \
              FROM places pl WHERE NOT EXISTS (SELECT 1 FROM cities c WHERE c.geonames_id = pl.geonames_id)"
         ).fetch_all(&mut *c).await)?;
