@@ -440,7 +440,8 @@ async fn one_click_stops_notice_mail_and_a_visit_alone_does_not() {
     assert_eq!(recipients(&app).await.len(), before);
 
     // A forged or altered link changes nothing.
-    let forged = format!("{}0", &path[..path.len() - 1]);
+    let last = if path.ends_with('0') { '1' } else { '0' };
+    let forged = format!("{}{last}", &path[..path.len() - 1]);
     let refused = app
         .client
         .post(app.url(&forged))
