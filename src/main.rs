@@ -39,9 +39,9 @@ enum Command {
     /// The matching engine: min-cost flow, twinning, stable matching, meeting schedules.
     #[command(subcommand)]
     Match(match_cli::MatchCommand),
-    /// Benchmarks of the matching engine.
+    /// Benchmarks: the matching engine, and search at scale.
     #[command(subcommand)]
-    Bench(match_cli::BenchCommand),
+    Bench(BenchCommand),
     /// Manage users: add (the only way to make coordinators and administrators), list,
     /// set-password, disable, enable.
     User(commands::user::UserArgs),
@@ -54,10 +54,20 @@ enum Command {
     Import(commands::import::ImportArgs),
 }
 
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    #[command(flatten)]
+    Matching(match_cli::BenchCommand),
+    /// Times search over a large corpus (the GeoNames places and generated project texts in
+    /// the network's scripts) as a server answers it, per class of query.
+    Search(commands::bench_search::SearchBenchArgs),
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Match(cmd) => match_cli::run_match(cmd),
-        Command::Bench(cmd) => match_cli::run_bench(cmd),
+        Command::Bench(BenchCommand::Matching(cmd)) => match_cli::run_bench(cmd),
+        Command::Bench(BenchCommand::Search(args)) => run(commands::bench_search::run(args)),
         Command::Serve(args) => run(commands::serve::run(args)),
         Command::Migrate { db } => run(commands::migrate(db)),
         Command::Seed(args) => run(commands::seed::run(args)),

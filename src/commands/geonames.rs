@@ -39,7 +39,7 @@ pub(crate) struct GeonamesArgs {
 }
 
 /// The file's text, gunzipped when it is gzip.
-fn read_text(file: &Path) -> anyhow::Result<String> {
+pub(crate) fn read_text(file: &Path) -> anyhow::Result<String> {
     let name = file.display();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
     let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {

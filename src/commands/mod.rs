@@ -1,6 +1,7 @@
 //! The subcommands of `kota`.
 
 pub(crate) mod audit;
+pub(crate) mod bench_search;
 pub(crate) mod export;
 mod geonames;
 pub(crate) mod import;

@@ -150,7 +150,7 @@ fn thread_cpu_s() -> Option<f64> {
 }
 
 /// The process's peak resident memory (Linux `VmHWM`), in MiB.
-pub(super) fn peak_rss_mib() -> Option<f64> {
+pub(crate) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -8,6 +8,9 @@ mod domain;
 mod round;
 mod solve;
 
+pub(crate) use bench::peak_rss_mib;
+pub(crate) use round::uint;
+
 use std::io::{ErrorKind, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -20,7 +20,7 @@ use super::{SOLVED, WRONG_INPUT, emit};
 
 /// The reference generator's counter-based SplitMix64 (`../shared/bench/reference_assign.py`):
 /// `uint(seed, stream, i, m)` in `[0, m)`.
-pub(super) fn uint(seed: u64, stream: u64, i: u64, m: u64) -> u64 {
+pub(crate) fn uint(seed: u64, stream: u64, i: u64, m: u64) -> u64 {
     let mut z = (seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03))
         .wrapping_add((i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

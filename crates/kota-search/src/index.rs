@@ -1,6 +1,7 @@
 //! The index: its fields, how records go in and out, and how a query is answered.
 
 use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -102,6 +103,8 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        // Merged once, whole, at the end: a query pays for each segment it visits.
+        writer.set_merge_policy(Box::new(NoMergePolicy));
         let mut this = Self {
             writer,
             reader,
@@ -111,7 +114,20 @@ impl SearchIndex {
             this.add(&doc)?;
         }
         this.commit()?;
+        this.merge_all()?;
+        this.writer
+            .set_merge_policy(Box::new(LogMergePolicy::default()));
         Ok(this)
+    }
+
+    /// Merges every segment into one.
+    fn merge_all(&mut self) -> Result<(), SearchError> {
+        let segments = self.writer.index().searchable_segment_ids()?;
+        if segments.len() > 1 {
+            self.writer.merge(&segments).wait()?;
+            self.reader.reload()?;
+        }
+        Ok(())
     }
 
     /// Applies what changed, visible to the next search.

@@ -7,6 +7,7 @@ pub mod accounts;
 mod args;
 pub mod audit;
 pub mod audit_key;
+pub mod bench_load;
 pub mod conn;
 mod dashboard;
 pub mod edit;
