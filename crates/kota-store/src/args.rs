@@ -55,6 +55,18 @@ impl Sql {
     }
 }
 
+/// `($1, $2, …, fixed), ($k+1, …, fixed)`: the `VALUES` of a statement inserting `rows` rows
+/// of `width` placeholders each, every row ending with the `fixed` values (SQL literals).
+pub(crate) fn value_rows(rows: usize, width: usize, fixed: &str) -> String {
+    (0..rows)
+        .map(|i| {
+            let row: Vec<String> = (1..=width).map(|k| format!("${}", i * width + k)).collect();
+            format!("({}{fixed})", row.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Binds every argument of a [`Sql`] onto a query of either backend.
 macro_rules! bind_args {
     ($query:expr, $args:expr) => {{

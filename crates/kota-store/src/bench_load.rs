@@ -4,6 +4,7 @@
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::args::value_rows;
 use crate::audit::{Actor, Change};
 use crate::conn::{Conn, on_conn};
 use crate::{Store, StoreResult, begin_write, with_write_pool};
@@ -64,24 +65,12 @@ impl Store {
     }
 }
 
-/// `($1, $2, …, fixed), ($k+1, …, fixed)`: `rows` rows of `width` placeholders, each row
-/// ending with the `fixed` values.
-fn placeholders(rows: usize, width: usize, fixed: &str) -> String {
-    (0..rows)
-        .map(|i| {
-            let row: Vec<String> = (1..=width).map(|k| format!("${}", i * width + k)).collect();
-            format!("({}{fixed})", row.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Conn<'_> {
     async fn insert_generated(&mut self, batch: &[GeneratedProject]) -> StoreResult<()> {
         let projects = format!(
             "INSERT INTO projects (id, slug, city_id, title, description, report_years, origin, \
              focus_area_history, earlier_titles, uncertain, source, seeded) VALUES {}",
-            placeholders(
+            value_rows(
                 batch.len(),
                 6,
                 ", 'city', '[]', '[]', FALSE, 'Generated for a benchmark', FALSE"
@@ -89,7 +78,7 @@ impl Conn<'_> {
         );
         let areas = format!(
             "INSERT INTO project_focus_areas (project_id, focus_area_id, position) VALUES {}",
-            placeholders(batch.len(), 3, "")
+            value_rows(batch.len(), 3, "")
         );
         on_conn!(self, c => {
             let mut q = sqlx::query(&projects);

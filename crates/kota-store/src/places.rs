@@ -12,7 +12,7 @@ use kota_domain::place::{Place, PlaceDetail, PlacesCounts, PlacesPlan, city_name
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::args::{Arg, Sql};
+use crate::args::{Arg, Sql, value_rows};
 use crate::audit::{Actor, Change};
 use crate::conn::{Conn, on_conn};
 use crate::rows::CityRefRow;
@@ -166,12 +166,6 @@ impl Conn<'_> {
 
     /// Adds the places, or updates them where stored: one statement.
     async fn upsert_places(&mut self, places: &[&Place]) -> StoreResult<()> {
-        let rows: Vec<String> = (0..places.len())
-            .map(|i| {
-                let p: Vec<String> = (1..=13).map(|k| format!("${}", i * 13 + k)).collect();
-                format!("({})", p.join(", "))
-            })
-            .collect();
         let text = format!(
             "INSERT INTO places (geonames_id, name, ascii_name, alternate_names, latitude, \
              longitude, feature_class, feature_code, country_code, admin1_code, population, \
@@ -182,7 +176,7 @@ impl Conn<'_> {
              feature_code = excluded.feature_code, country_code = excluded.country_code, \
              admin1_code = excluded.admin1_code, population = excluded.population, \
              timezone = excluded.timezone, modified_on = excluded.modified_on",
-            rows.join(", ")
+            value_rows(places.len(), 13, "")
         );
         on_conn!(self, c => {
             let mut q = sqlx::query(&text);
