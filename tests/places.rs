@@ -244,6 +244,19 @@ async fn a_bad_dump_is_refused_whole_naming_each_line_and_column() {
         text(&out.stderr)
     );
     assert_eq!(written(&app).await, before);
+
+    let mut latin1 = small_dump().into_bytes();
+    let second_line = latin1.iter().position(|&b| b == b'\n').expect("two lines") + 1;
+    latin1.insert(second_line + 8, 0xE9);
+    let latin1 = write(&dir, "latin1.tsv", latin1);
+    let out = import(&app, &latin1, false);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("line 2 is not UTF-8"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(written(&app).await, before);
 }
 
 #[tokio::test]

@@ -184,8 +184,8 @@ async fn a_merge_keeps_sources_years_statuses_and_the_other_title() {
         .get_json(&format!("/api/v1/projects/{report}"), 200)
         .await;
 
-    // Who may merge: coordinators and the city's officers; not another city's officer, a
-    // partner, or anyone signed out.
+    // Who may merge: coordinators and the city's officers; not another city's officer, the
+    // member state's national representative, a partner, or anyone signed out.
     let elsewhere = officer(&app, "bangkok").await;
     assert_eq!(
         merge(&app, Some(&elsewhere), &plan, &report).await.status(),
@@ -194,6 +194,18 @@ async fn a_merge_keeps_sources_years_statuses_and_the_other_title() {
     let partner = app.user(Role::PartnerRepresentative).await;
     assert_eq!(
         merge(&app, Some(&partner), &plan, &report).await.status(),
+        403
+    );
+    let philippines = app
+        .user_with_scope(
+            Role::NationalRepresentative,
+            ScopeKey::MemberState("PH".into()),
+        )
+        .await;
+    assert_eq!(
+        merge(&app, Some(&philippines), &plan, &report)
+            .await
+            .status(),
         403
     );
     assert_eq!(merge(&app, None, &plan, &report).await.status(), 401);
@@ -208,8 +220,30 @@ async fn a_merge_keeps_sources_years_statuses_and_the_other_title() {
         409
     );
 
+    // A story told of the record merged follows it to the survivor.
+    let story = app
+        .post_as(
+            &manila,
+            "/api/v1/stories",
+            json!({
+                "kind": "lesson", "city": "manila", "project": plan,
+                "focus_areas": ["quality_environment"], "language": "en",
+                "title": "One command centre, one list", "body": "Listed twice, run once."
+            }),
+        )
+        .await;
+    assert_eq!(story.status(), 201);
+    let story: Value = story.json().await.expect("the story");
+
     let response = merge(&app, Some(&manila), &plan, &report).await;
     assert_eq!(response.status(), 200);
+    let story = app
+        .get_json(
+            &format!("/api/v1/stories/{}", story["slug"].as_str().unwrap_or("")),
+            200,
+        )
+        .await;
+    assert_eq!(story["project"]["slug"], report.as_str(), "{story}");
     let survivor: Value = response.json().await.expect("the survivor");
     assert_eq!(survivor["slug"], report.as_str());
     assert_eq!(survivor["aliases"], json!(["Command Centre Upgrade"]));
@@ -224,6 +258,28 @@ async fn a_merge_keeps_sources_years_statuses_and_the_other_title() {
         survivor["reported_status"],
         report_record["reported_status"]
     );
+
+    // Importing the documents again keeps what the merge brought to the survivor.
+    let data = kota_domain::seed::parse("ascn_seed.json", common::ASCN).expect("network");
+    app.store
+        .import(&data, &kota_store::Actor::system("test"))
+        .await
+        .expect("import");
+    let reseeded = app
+        .get_json(&format!("/api/v1/projects/{report}"), 200)
+        .await;
+    for field in [
+        "report_years",
+        "reported_status",
+        "focus_areas",
+        "aliases",
+        "merged_records",
+    ] {
+        assert_eq!(
+            reseeded[field], survivor[field],
+            "{field} after a re-import"
+        );
+    }
 
     // Old links lead to the survivor; lists and counts hold the project once.
     let old = app.get(&format!("/api/v1/projects/{plan}")).await;

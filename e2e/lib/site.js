@@ -227,6 +227,15 @@ export async function thaiStory() {
   return r.json.slug;
 }
 
+/** Two records of one project in Manila (the 2018 plan's and a monitoring report's). */
+async function duplicatePair() {
+  const r = await api('GET', '/api/v1/projects?city=manila&limit=100', { token: '' });
+  const slug = (title) => r.json.items.find((p) => p.title === title)?.slug;
+  const pair = [slug('Command Centre Upgrade'), slug('Command Center Upgrade')];
+  if (r.status !== 200 || pair.includes(undefined)) throw new Error('no duplicate pair in Manila');
+  return pair;
+}
+
 export async function mainPages() {
   const native = await nativeProjects();
   const proposed = await proposedTwinning();
@@ -237,6 +246,7 @@ export async function mainPages() {
   const reset = await resetLink();
   await exampleIndicators();
   const story = await thaiStory();
+  const [merged, survivor] = await duplicatePair();
   const documented = await api('GET', '/api/v1/twinnings?limit=1', { token: '' });
   if (documented.status !== 200 || !documented.json.items.length) throw new Error('no twinning');
   const [project, partner, event] = await Promise.all([
@@ -271,6 +281,11 @@ export async function mainPages() {
     { name: 'partner-japanese-name', path: '/partners/japan-association-for-smart-cities-in-asean-jasca-asean' },
     { name: 'stories', path: '/stories' },
     { name: 'story', path: `/stories/${story}` },
+    { name: 'stories-filtered', path: '/stories?language=th&kind=success_story' },
+    { name: 'form-new-story', path: '/stories/new', signInAs: officer },
+    { name: 'form-story', path: `/stories/${story}/edit`, signInAs: coordinator },
+    { name: 'duplicates', path: '/projects/duplicates', signInAs: coordinator },
+    { name: 'merge-confirm', path: `/projects/${merged}/merge?into=${survivor}`, signInAs: coordinator },
     { name: 'events', path: '/events' },
     { name: 'event', path: `/events/${event}` },
     { name: 'chairmanship', path: '/chairmanship' },

@@ -51,7 +51,11 @@ pub(crate) fn read_text(file: &Path) -> anyhow::Result<String> {
     } else {
         bytes
     };
-    String::from_utf8(bytes).with_context(|| format!("cannot read {name} as UTF-8 text"))
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        anyhow::anyhow!("cannot read {name} as UTF-8 text: line {line} is not UTF-8")
+    })
 }
 
 /// The errors of a refused dump, one a line.

@@ -72,14 +72,10 @@ pub fn acting(who: &Principal) -> String {
 /// A text cut to about `max` characters at a word, for the lines of a notice.
 pub fn excerpt(text: &str, max: usize) -> String {
     let text = text.trim();
-    if text.chars().count() <= max {
-        return text.to_owned();
+    match kota_text::cut_point(text, max) {
+        None => text.to_owned(),
+        Some(at) => format!("{}…", text[..at].trim_end()),
     }
-    let cut: String = text.chars().take(max).collect();
-    let at_word = cut
-        .rfind(char::is_whitespace)
-        .map_or(cut.as_str(), |i| &cut[..i]);
-    format!("{}…", at_word.trim_end())
 }
 
 /// How a person wants notices by e-mail.

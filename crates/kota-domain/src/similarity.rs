@@ -424,14 +424,13 @@ impl From<Pair<'_>> for SimilarPair {
 
 /// The projects alike to `profile` that `who` may be shown: projects in other cities to
 /// everyone; records of its own city likely the same project (merge candidates) only to
-/// those who may merge them (coordinators and the people who edit the city).
+/// those who may merge them (coordinators and the city's officers).
 pub fn similar_for(
     corpus: &Corpus,
     profile: &Profile,
     who: Option<&crate::access::Principal>,
 ) -> Vec<SimilarProject> {
-    let sees_candidates =
-        who.is_some_and(|w| w.may_edit_city(profile.city.id, &profile.city.country_iso2));
+    let sees_candidates = who.is_some_and(|w| merge::may_merge_in(w, profile.city.id));
     corpus
         .similar_to(profile)
         .into_iter()

@@ -50,6 +50,18 @@ pub const LANGUAGES: &[(&str, &str)] = &[
     ("pt", "Portuguese"),
 ];
 
+/// Why `tag` is not a language a story may be written in, in words; none when it is one.
+pub fn unknown_language(tag: &str) -> Option<String> {
+    if LANGUAGES.iter().any(|(t, _)| *t == tag) {
+        return None;
+    }
+    let tags: Vec<&str> = LANGUAGES.iter().map(|(t, _)| *t).collect();
+    Some(format!(
+        "Give the language as one of these tags: {} (“{tag}” is not one)",
+        tags.join(", ")
+    ))
+}
+
 /// The English name of the language with this tag, when it is one Kota knows.
 pub fn language_name(tag: &str) -> Option<&'static str> {
     LANGUAGES
@@ -219,27 +231,35 @@ pub fn paragraphs(text: &str) -> Vec<String> {
     out
 }
 
-/// The start of `text` within `max` characters, on one line, cut after the last space that
-/// fits (or at `max` when none does), with an ellipsis when cut.
+/// The start of `text` within `max` user-perceived characters, on one line, cut after the
+/// last whole word that fits, with an ellipsis when cut.
 pub fn excerpt(text: &str, max: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        return flat;
+    match kota_text::cut_point(&flat, max) {
+        None => flat,
+        Some(at) => format!(
+            "{}…",
+            flat[..at].trim_end_matches([',', ';', ':', '.', ' '])
+        ),
     }
-    let head: String = flat.chars().take(max).collect();
-    let cut = match head.rfind(' ') {
-        Some(at) if at > 0 => &head[..at],
-        _ => head.as_str(),
-    };
-    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
 /// Whether `who` may write a story about `city`, naming `partner`: the city's officers, its
 /// national representative and coordinators; and a partner's representatives for a story
-/// that names their own partner.
-pub fn may_write(who: &Principal, city: &CityRef, partner: Option<Uuid>) -> bool {
-    who.may_edit_city(city.id, &city.country_iso2)
-        || partner.is_some_and(|p| who.partner_id() == Some(p))
+/// that names their own partner, about a city the partner `worked_with` (a city the
+/// documents link it to, a twinning that began, a project it became a partner of).
+pub fn may_write(
+    who: &Principal,
+    city: &CityRef,
+    partner: Option<Uuid>,
+    worked_with: bool,
+) -> bool {
+    who.may_edit_city(city.id, &city.country_iso2) || (worked_with && tells_for(who, partner))
+}
+
+/// Whether `who` represents `partner`.
+fn tells_for(who: &Principal, partner: Option<Uuid>) -> bool {
+    partner.is_some_and(|p| who.partner_id() == Some(p))
 }
 
 /// Whether `who` may write stories at all (the form for a new one is theirs).
@@ -253,7 +273,7 @@ pub fn may_write_any(who: &Principal) -> bool {
 pub fn may_edit(who: &Principal, story: &Story) -> bool {
     who.may_edit_city(story.city.id, &story.city.country_iso2)
         || (story.author_id == Some(who.user_id)
-            && may_write(who, &story.city, story.partner.as_ref().map(|p| p.id)))
+            && tells_for(who, story.partner.as_ref().map(|p| p.id)))
 }
 
 #[cfg(test)]
@@ -309,8 +329,10 @@ mod tests {
         assert_eq!(story().paragraphs(), ["First line still first.", "Second."]);
         assert_eq!(excerpt("one two three", 100), "one two three");
         assert_eq!(excerpt("one two three", 9), "one two…");
-        assert_eq!(excerpt("กรุงเทพมหานคร", 5), "กรุงเ…");
-        assert_eq!(excerpt("a, b, c", 4), "a…");
+        assert_eq!(excerpt("กรุงเทพมหานคร", 5), "กรุงเท…");
+        // ICU cuts this run as ศูนย์/ปฏิบัติ/การเมือง/…: the cut falls after a whole word.
+        assert_eq!(excerpt("ศูนย์ปฏิบัติการเมืองอัจฉริยะ", 12), "ศูนย์ปฏิบัติ…");
+        assert_eq!(excerpt("a, b, c", 4), "a, b…");
     }
 
     #[test]
@@ -332,11 +354,17 @@ mod tests {
             partner_id: Uuid::from_u128(8),
         });
         assert!(!may_edit(&other_rep, &s));
-        assert!(!may_write(&other_rep, &s.city, None));
+        assert!(!may_write(&other_rep, &s.city, None, true));
+        let partner = Some(Uuid::from_u128(9));
+        assert!(may_write(&rep, &s.city, partner, true));
+        assert!(
+            !may_write(&rep, &s.city, partner, false),
+            "not about a city the partner never worked with"
+        );
         let officer = who(Scope::CityOfficer {
             city_id: Uuid::from_u128(1),
         });
-        assert!(may_write(&officer, &s.city, None));
+        assert!(may_write(&officer, &s.city, None, false));
         let elsewhere = who(Scope::CityOfficer {
             city_id: Uuid::from_u128(2),
         });
@@ -351,6 +379,6 @@ mod tests {
         );
         let admin = who(Scope::Admin);
         assert!(!may_write_any(&admin) && !may_edit(&admin, &author));
-        assert!(may_write(&who(Scope::Coordinator), &s.city, None));
+        assert!(may_write(&who(Scope::Coordinator), &s.city, None, false));
     }
 }

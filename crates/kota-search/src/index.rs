@@ -1,16 +1,16 @@
 //! The index: its fields, how records go in and out, and how a query is answered.
 
-use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
+use tantivy::collector::{Collector, Count, DocSetCollector, FacetCollector, TopDocs};
 use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
 use tantivy::tokenizer::PreTokenizedString;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Unit, tokens, units};
-use crate::query::build;
+use crate::query::{Typos, build, mistyped};
 use crate::snippet::{opening, snippet};
 use crate::{Audience, Counts, Doc, Found, Hit, Kind, Query};
 
@@ -66,6 +66,9 @@ impl Fields {
         (s.build(), fields)
     }
 }
+
+/// Typos are forgiven when the words as typed find fewer records than this (a page).
+const TYPOS_BELOW: usize = 10;
 
 /// Bytes of memory the index writer gathers records in before it writes a segment.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -209,16 +212,18 @@ impl SearchIndex {
         if units.is_empty() {
             return Ok(Found::default());
         }
-        let query = build(&self.fields, &units, asked);
         let searcher = self.reader.searcher();
         let mut facets = FacetCollector::for_field("facets");
         for name in ["type", "country", "focus_area", "year"] {
             facets.add_facet(Facet::from_path([name]));
         }
+        // Counted without scores, then ranked apart: the ranking need not score every record.
+        let (query, (total, counts)) =
+            self.first_enough(&searcher, &units, asked, &(Count, facets), |f| f.0)?;
         let top = TopDocs::with_limit(asked.limit.max(1))
             .and_offset(asked.offset)
             .order_by_score();
-        let (best, total, counts) = searcher.search(&query, &(top, Count, facets))?;
+        let best = searcher.search(&query, &top)?;
         let mut hits = Vec::with_capacity(best.len());
         for (score, address) in best.into_iter().take(asked.limit) {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -264,15 +269,36 @@ impl SearchIndex {
             limit: 0,
             offset: 0,
         };
-        let query = build(&self.fields, &units, &asked);
         let searcher = self.reader.searcher();
-        let found = searcher.search(&query, &DocSetCollector)?;
+        let (_, found) =
+            self.first_enough(&searcher, &units, &asked, &DocSetCollector, |f| f.len())?;
         let mut ids = Vec::with_capacity(found.len());
         for address in found {
             let doc: TantivyDocument = searcher.doc(address)?;
             ids.push(stored(&doc, self.fields.id));
         }
         Ok(ids)
+    }
+
+    /// What `collector` gathers for `units` as typed or, when they find fewer than
+    /// [`TYPOS_BELOW`] records (as `found` counts them) and a long word is no record's, with
+    /// typos forgiven; and the query that gathered it.
+    fn first_enough<C: Collector>(
+        &self,
+        searcher: &Searcher,
+        units: &[Unit],
+        asked: &Query,
+        collector: &C,
+        found: impl Fn(&C::Fruit) -> usize,
+    ) -> Result<(Box<dyn tantivy::query::Query>, C::Fruit), SearchError> {
+        let exact = build(&self.fields, searcher, units, asked, Typos::Exact)?;
+        let fruit = searcher.search(&exact, collector)?;
+        if found(&fruit) >= TYPOS_BELOW || !mistyped(&self.fields, searcher, units)? {
+            return Ok((exact, fruit));
+        }
+        let forgiving = build(&self.fields, searcher, units, asked, Typos::Forgiven)?;
+        let fruit = searcher.search(&forgiving, collector)?;
+        Ok((forgiving, fruit))
     }
 
     /// How many records the index holds.

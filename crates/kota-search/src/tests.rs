@@ -78,6 +78,59 @@ fn a_typo_in_a_long_word_is_forgiven_and_the_last_word_is_begun() {
 }
 
 #[test]
+fn typos_are_forgiven_only_in_unknown_words_when_the_words_as_typed_find_less_than_a_page() {
+    let mut docs: Vec<Doc> = (0..12)
+        .map(|i| doc(Kind::Project, &format!("t{i}"), "Transport plan", ""))
+        .collect();
+    docs.push(doc(Kind::Project, "typo", "Transpart plan", ""));
+    let index = SearchIndex::build(docs).unwrap();
+    let found = index.search(&ask("transport")).unwrap();
+    assert_eq!(found.total, 12, "the twelve exact records are enough");
+    let found = index.search(&ask("transpart")).unwrap();
+    assert_eq!(found.total, 1, "a word some record holds is taken as meant");
+    let found = index.search(&ask("transpoort")).unwrap();
+    assert_eq!(
+        found.total, 13,
+        "a word no record holds is forgiven its typos"
+    );
+}
+
+#[test]
+fn a_word_begun_tries_its_most_frequent_completions() {
+    // Twelve rare completions of "wa" and one frequent one: the frequent one is among the
+    // completions tried, and the rarest beyond the bound are not.
+    let mut docs: Vec<Doc> = (0..12)
+        .map(|i| {
+            doc(
+                Kind::Project,
+                &format!("r{i}"),
+                &format!("wa{}", "x".repeat(i + 1)),
+                "",
+            )
+        })
+        .collect();
+    docs.extend((0..5).map(|i| doc(Kind::Project, &format!("w{i}"), "Water", "")));
+    let index = SearchIndex::build(docs).unwrap();
+    let found = index
+        .search(&Query {
+            limit: 20,
+            ..ask("wa")
+        })
+        .unwrap();
+    assert_eq!(
+        found.total,
+        5 + 9,
+        "water and nine of the twelve rare words"
+    );
+    let ids: Vec<&str> = found.hits.iter().map(|h| h.id.as_str()).collect();
+    assert!((0..5).all(|i| ids.contains(&format!("w{i}").as_str())));
+    assert!(
+        !ids.contains(&"r11"),
+        "the last of the rare words in order is beyond the bound"
+    );
+}
+
+#[test]
 fn network_records_stay_hidden_from_anonymous_viewers() {
     let mut story = doc(Kind::Story, "s", "Flood lessons", "");
     story.visibility = Visibility::Network;

@@ -1,7 +1,9 @@
 //! Importing a validated network: everything in one transaction, inserted or updated in place
 //! by stable id, so that importing the same file twice changes nothing.
 
+use kota_domain::project::MergedRecord;
 use kota_domain::seed::NetworkData;
+use kota_domain::similarity::merge::with_listings;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -242,6 +244,28 @@ impl Store {
                     sqlx::query("INSERT INTO project_focus_areas (project_id, focus_area_id, position) VALUES ($1, $2, $3)")
                         .bind(p.id).bind(f).bind(position(i)).execute(&mut *tx).await?;
                 }
+            }
+            // A documented project other records were merged into keeps what they brought.
+            let survivors: Vec<(Uuid, Json<Vec<MergedRecord>>)> = sqlx::query_as(
+                "SELECT id, merged_records FROM projects \
+                 WHERE seeded AND merged_into IS NULL AND merged_records <> '[]'",
+            )
+            .fetch_all(&mut *tx).await?;
+            for (id, listings) in survivors {
+                let Some(p) = data.projects.iter().find(|p| p.id == id) else { continue };
+                let (years, status) = with_listings(&p.report_years, p.reported_status, &listings.0);
+                sqlx::query("UPDATE projects SET report_years = $1, reported_status = $2 WHERE id = $3")
+                    .bind(Json(&years)).bind(status.map(|s| s.as_str())).bind(id)
+                    .execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO project_focus_areas (project_id, focus_area_id, position) \
+                     SELECT $1, f.focus_area_id, 1000 + MIN(f.position) FROM project_focus_areas f \
+                     JOIN projects m ON m.id = f.project_id WHERE m.merged_into = $1 \
+                     AND f.focus_area_id NOT IN \
+                     (SELECT o.focus_area_id FROM project_focus_areas o WHERE o.project_id = $1) \
+                     GROUP BY f.focus_area_id",
+                )
+                .bind(id).execute(&mut *tx).await?;
             }
             for p in &data.partners {
                 sqlx::query(

@@ -8,9 +8,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use kota_domain::city::CityRef;
 use kota_domain::page::{Page, PageRequest};
-use kota_domain::place::{Place, PlaceDetail, PlacesCounts, PlacesPlan, city_names, place_names};
+use kota_domain::place::{Place, PlaceDetail, PlacesCounts, PlacesPlan};
 use sqlx::types::Json;
-use uuid::Uuid;
 
 use crate::args::{Arg, Sql, value_rows};
 use crate::audit::{Actor, Change};
@@ -66,39 +65,6 @@ impl From<PlaceRow> for Place {
         }
     }
 }
-
-/// A member city's own names and those of its place, as stored.
-#[derive(sqlx::FromRow)]
-struct CityNamesRow {
-    id: Uuid,
-    slug: String,
-    name: String,
-    country_iso2: String,
-    aliases: Json<Vec<String>>,
-    place_name: Option<String>,
-    place_ascii_name: Option<String>,
-    place_alternate_names: Option<Json<Vec<String>>>,
-}
-
-impl CityNamesRow {
-    fn names(&self) -> Vec<String> {
-        let of_place = match &self.place_name {
-            Some(name) => place_names(
-                name,
-                self.place_ascii_name.as_deref().unwrap_or(""),
-                self.place_alternate_names.as_ref().map_or(&[], |a| &a.0),
-            ),
-            None => Vec::new(),
-        };
-        city_names(&self.name, &self.aliases.0, &of_place)
-    }
-}
-
-/// A member city's names with its place's, selected from `cities c`.
-const CITY_NAMES_SQL: &str = "SELECT c.id, c.slug, c.name, c.country_iso2, c.aliases, \
-    p.name AS place_name, p.ascii_name AS place_ascii_name, \
-    p.alternate_names AS place_alternate_names \
-    FROM cities c LEFT JOIN places p ON p.geonames_id = c.geonames_id";
 
 impl Store {
     /// What importing `dump` would add, change and leave alone, written nowhere.
@@ -258,37 +224,6 @@ impl Conn<'_> {
             offset: page.offset,
         })
     }
-
-    /// A member city's names: its name, its aliases, then its place's names in every script,
-    /// each once; none when there is no such city.
-    pub async fn city_names(&mut self, city: Uuid) -> StoreResult<Option<Vec<String>>> {
-        let text = format!("{CITY_NAMES_SQL} WHERE c.id = $1");
-        let row: Option<CityNamesRow> = on_conn!(self, c => sqlx::query_as(&text)
-            .bind(city)
-            .fetch_optional(&mut *c)
-            .await)?;
-        Ok(row.map(|r| r.names()))
-    }
-
-    /// Every member city with its names (as [`Conn::city_names`]), by name: one query.
-    pub async fn all_city_names(&mut self) -> StoreResult<Vec<(CityRef, Vec<String>)>> {
-        let text = format!("{CITY_NAMES_SQL} ORDER BY c.name, c.id");
-        let rows: Vec<CityNamesRow> =
-            on_conn!(self, c => sqlx::query_as(&text).fetch_all(&mut *c).await)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| {
-                let names = r.names();
-                let city = CityRef {
-                    id: r.id,
-                    slug: r.slug,
-                    name: r.name,
-                    country_iso2: r.country_iso2,
-                };
-                (city, names)
-            })
-            .collect())
-    }
 }
 
 crate::reads_on_a_pooled_connection! {
@@ -297,8 +232,4 @@ crate::reads_on_a_pooled_connection! {
     /// Candidate cities: places no member city points at, in `country` when given, the most
     /// populous first.
     fn candidate_places(country: Option<&str>, page: PageRequest) -> Page<Place>;
-    /// A member city's names: its name, its aliases, then its place's names, each once.
-    fn city_names(city: Uuid) -> Option<Vec<String>>;
-    /// Every member city with its names, by name: one query.
-    fn all_city_names() -> Vec<(CityRef, Vec<String>)>;
 }

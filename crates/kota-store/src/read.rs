@@ -21,9 +21,9 @@ use crate::args::{Arg, Sql, bind_args};
 use crate::conn::{Conn, on_conn};
 use crate::filter::{CityFilter, EventFilter, PartnerFilter, ProjectFilter, StatusFilter};
 use crate::rows::{
-    CITY_COLUMNS, ChairRow, CityRefRow, CityRow, EVENT_COLUMNS, ElementRow, FOCUS_AREA_COLUMNS,
-    FocusAreaRow, OutcomeRow, PARTNER_COLUMNS, PartnerRefRow, PartnerRow, ProjectRow, StateRow,
-    project_columns,
+    CITY_COLUMNS, CITY_FROM, ChairRow, CityRefRow, CityRow, EVENT_COLUMNS, ElementRow,
+    FOCUS_AREA_COLUMNS, FocusAreaRow, OutcomeRow, PARTNER_COLUMNS, PartnerRefRow, PartnerRow,
+    ProjectRow, StateRow, project_columns,
 };
 
 /// How a record is looked up: by its UUID, or else by its slug.
@@ -179,7 +179,8 @@ impl Conn<'_> {
             let text = format!("SELECT COUNT(*) FROM cities c{where_sql}");
             on_conn!(self, pool => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_one(&mut *pool).await)?
         };
-        sql.text = format!("SELECT {CITY_COLUMNS} FROM cities c{where_sql} ORDER BY c.name, c.id");
+        sql.text =
+            format!("SELECT {CITY_COLUMNS} FROM {CITY_FROM}{where_sql} ORDER BY c.name, c.id");
         limit_offset(&mut sql, page);
         let rows: Vec<CityRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         let items = self.cities_with_roles(rows, viewer).await?;
@@ -228,7 +229,7 @@ impl Conn<'_> {
     ) -> StoreResult<Option<City>> {
         let mut sql = Sql::default();
         let cond = key_condition(&mut sql, "c", key);
-        sql.text = format!("SELECT {CITY_COLUMNS} FROM cities c WHERE {cond}");
+        sql.text = format!("SELECT {CITY_COLUMNS} FROM {CITY_FROM} WHERE {cond}");
         let rows: Vec<CityRow> = on_conn!(self, pool => bind_args!(sqlx::query_as(&sql.text), &sql.args).fetch_all(&mut *pool).await)?;
         Ok(self
             .cities_with_roles(rows, viewer)

@@ -136,15 +136,17 @@ impl TryFrom<StateRow> for MemberState {
     }
 }
 
-/// Columns of [`CityRow`], for `SELECT … FROM cities c`.
+/// Columns of [`CityRow`], for `SELECT … FROM` [`CITY_FROM`].
 pub(crate) const CITY_COLUMNS: &str = "c.id, c.slug, c.name, c.aliases, c.country_iso2, \
     c.latitude, c.longitude, c.location_note, c.population, c.population_year, \
     c.population_source, c.geonames_id, c.geonames_name, c.joined_year, c.cohort, c.joined_source, \
     c.role_evidence, c.csco_designation, c.csco_source, c.documented_twinnings, c.uncertain, \
     c.description, c.website, c.contact, c.version, \
-    (SELECT p.name FROM places p WHERE p.geonames_id = c.geonames_id) AS place_name, \
-    (SELECT p.ascii_name FROM places p WHERE p.geonames_id = c.geonames_id) AS place_ascii_name, \
-    (SELECT p.alternate_names FROM places p WHERE p.geonames_id = c.geonames_id) AS place_alternate_names";
+    pl.name AS place_name, pl.ascii_name AS place_ascii_name, \
+    pl.alternate_names AS place_alternate_names";
+
+/// Cities (`c`) with the place each points at (`pl`), for [`CITY_COLUMNS`].
+pub(crate) const CITY_FROM: &str = "cities c LEFT JOIN places pl ON pl.geonames_id = c.geonames_id";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct CityRow {

@@ -64,6 +64,23 @@ pub fn clusters(word: &str) -> Vec<&str> {
     bounds.windows(2).map(|w| &word[w[0]..w[1]]).collect()
 }
 
+/// Where to cut `text` to keep at most `max` user-perceived characters: after the last whole
+/// word that fits (in every script, Thai's too), or between two characters when no word
+/// does; none when all of `text` fits.
+pub fn cut_point(text: &str, max: usize) -> Option<usize> {
+    let characters = clusters(text);
+    if characters.len() <= max {
+        return None;
+    }
+    let fits: usize = characters[..max].iter().map(|c| c.len()).sum();
+    let after_word = words(text)
+        .iter()
+        .rev()
+        .map(|w| w.end)
+        .find(|&end| end <= fits);
+    Some(after_word.unwrap_or(fits))
+}
+
 /// `text` in composed normal form (NFC) and lower case.
 pub fn normalize(text: &str) -> String {
     let lower = text.to_lowercase();

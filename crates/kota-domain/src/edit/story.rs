@@ -16,7 +16,7 @@ use crate::access::Principal;
 use crate::city::CityRef;
 use crate::interest::ProjectRef;
 use crate::partner::PartnerRef;
-use crate::story::{LANGUAGES, Outcome, Story, StoryKind, StorySource, Visibility};
+use crate::story::{Outcome, Story, StoryKind, StorySource, Visibility, unknown_language};
 
 /// An outcome figure as written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Validate)]
@@ -114,17 +114,8 @@ impl StoryInput {
                 errors.push(e);
             }
         };
-        if !LANGUAGES.iter().any(|(tag, _)| *tag == self.language) {
-            let tags: Vec<&str> = LANGUAGES.iter().map(|(t, _)| *t).collect();
-            add(FieldError::new(
-                "language",
-                Code::NotAChoice,
-                format!(
-                    "Give the language as one of these tags: {} (“{}” is not one)",
-                    tags.join(", "),
-                    self.language
-                ),
-            ));
+        if let Some(why) = unknown_language(&self.language) {
+            add(FieldError::new("language", Code::NotAChoice, why));
         }
         for (i, o) in self.outcomes.iter().enumerate() {
             if !o.value.is_finite() {

@@ -2,12 +2,17 @@
 //! years, every status as reported, and the other title as an alias.
 
 use crate::access::Principal;
-use crate::project::{MergedRecord, Project};
+use crate::project::{MergedRecord, Project, ReportedStatus};
 
 /// Whether `who` may see the merge candidates of `project`'s city and merge its records:
-/// coordinators and the people who edit the city (its officers, its national representative).
+/// coordinators and the city's own officers, who know which record is which.
 pub fn may_merge(who: &Principal, project: &Project) -> bool {
-    who.may_edit_city(project.city.id, &project.city.country_iso2)
+    may_merge_in(who, project.city.id)
+}
+
+/// Whether `who` may see the merge candidates of the city `city` and merge its records.
+pub fn may_merge_in(who: &Principal, city: uuid::Uuid) -> bool {
+    who.is_coordinator() || who.city_id() == Some(city)
 }
 
 /// Why `merged` cannot be merged into `survivor`, in words; none when it can.
@@ -40,25 +45,40 @@ pub fn merge(merged: &Project, survivor: &Project) -> Project {
     after
         .merged_records
         .extend(merged.merged_records.iter().cloned());
-    for y in &merged.report_years {
-        if !after.report_years.contains(y) {
-            after.report_years.push(*y);
-        }
-    }
-    after.report_years.sort_unstable();
+    (after.report_years, after.reported_status) = with_listings(
+        &survivor.report_years,
+        survivor.reported_status,
+        &[MergedRecord::of(merged)],
+    );
     for f in &merged.focus_areas {
         if !after.focus_areas.contains(f) {
             after.focus_areas.push(f.clone());
         }
     }
-    let latest = |p: &Project| p.report_years.iter().max().copied();
-    if after.reported_status.is_none()
-        || (merged.reported_status.is_some() && latest(merged) > latest(survivor))
-    {
-        after.reported_status = merged.reported_status.or(after.reported_status);
-    }
     after.version = survivor.version + 1;
     after
+}
+
+/// The report years and status of a project reported in `years` with `status`, once the
+/// `listings` merged into it are counted: the union of years, and the status of the latest
+/// report that gave one (the project's own on a tie).
+pub fn with_listings(
+    years: &[i32],
+    status: Option<ReportedStatus>,
+    listings: &[MergedRecord],
+) -> (Vec<i32>, Option<ReportedStatus>) {
+    let mut all = years.to_vec();
+    let mut latest = (years.iter().max().copied(), status);
+    for listing in listings {
+        all.extend(&listing.report_years);
+        let its = listing.report_years.iter().max().copied();
+        if listing.reported_status.is_some() && (latest.1.is_none() || its > latest.0) {
+            latest = (its, listing.reported_status);
+        }
+    }
+    all.sort_unstable();
+    all.dedup();
+    (all, latest.1)
 }
 
 #[cfg(test)]
@@ -74,6 +94,37 @@ mod tests {
         )
         .map(|n| n.projects)
         .unwrap_or_default()
+    }
+
+    #[test]
+    fn listings_add_their_years_and_the_latest_report_gives_the_status() {
+        let listing = |years: Vec<i32>, status| MergedRecord {
+            slug: "old".into(),
+            title: "Old".into(),
+            origin: ProjectOrigin::ActionPlan2018,
+            source: network()[0].source.clone(),
+            reported_status: status,
+            report_years: years,
+        };
+        let (years, status) = with_listings(
+            &[2019, 2020],
+            Some(ReportedStatus::OngoingOrPlanning),
+            &[listing(vec![2021, 2019], Some(ReportedStatus::Completed))],
+        );
+        assert_eq!(years, [2019, 2020, 2021]);
+        assert_eq!(status, Some(ReportedStatus::Completed));
+        let (_, status) = with_listings(
+            &[2021],
+            Some(ReportedStatus::OngoingOrPlanning),
+            &[listing(vec![2021], Some(ReportedStatus::Completed))],
+        );
+        assert_eq!(
+            status,
+            Some(ReportedStatus::OngoingOrPlanning),
+            "the own report wins a tie"
+        );
+        let (years, status) = with_listings(&[], None, &[listing(vec![2020], None)]);
+        assert_eq!((years, status), (vec![2020], None));
     }
 
     #[test]

@@ -37,6 +37,26 @@ pub struct MergeTarget {
     already_merged: Option<String>,
 }
 
+/// What follows a merged record to its survivor (`$1` the survivor, `$2` the merged record):
+/// comments, progress updates, stories, meeting requests, and interests with the
+/// partnerships they led to. An open interest of a partner that has an open one on the
+/// survivor too, and a partnership of a partner already the survivor's partner, stay with
+/// the merged record, where its page still shows them. Milestones are the merged record's own
+/// plan and stay with it.
+const MOVED_TO_SURVIVOR: [&str; 6] = [
+    "UPDATE project_comments SET project_id = $1 WHERE project_id = $2",
+    "UPDATE project_updates SET project_id = $1 WHERE project_id = $2",
+    "UPDATE stories SET project_id = $1 WHERE project_id = $2",
+    "UPDATE meeting_requests SET project_id = $1 WHERE project_id = $2",
+    "UPDATE interests SET project_id = $1 WHERE project_id = $2 \
+     AND NOT (state IN ('submitted', 'shortlisted') AND EXISTS (SELECT 1 FROM interests o \
+     WHERE o.project_id = $1 AND o.partner_id = interests.partner_id \
+     AND o.state IN ('submitted', 'shortlisted')))",
+    "UPDATE project_partnerships SET project_id = $1 WHERE project_id = $2 \
+     AND NOT EXISTS (SELECT 1 FROM project_partnerships o \
+     WHERE o.project_id = $1 AND o.partner_id = project_partnerships.partner_id)",
+];
+
 impl Edit for MergeProject {
     type Target = MergeTarget;
     type Output = Project;
@@ -121,7 +141,11 @@ impl Edit for MergeProject {
             }
             sqlx::query("UPDATE projects SET merged_into = $1, version = version + 1 WHERE id = $2 OR merged_into = $2")
                 .bind(survivor).bind(merged)
-                .execute(&mut *c).await.map(|_| ())
+                .execute(&mut *c).await?;
+            for moved in MOVED_TO_SURVIVOR {
+                sqlx::query(moved).bind(survivor).bind(merged).execute(&mut *c).await?;
+            }
+            Ok::<(), sqlx::Error>(())
         })?;
         Ok(())
     }

@@ -57,6 +57,8 @@ pub struct NewStory {
     pub links: StoryLinks,
     /// Whether the input names a partner (found or not).
     pub names_partner: bool,
+    /// Whether the partner named worked with the city named.
+    pub worked_with: bool,
 }
 
 impl Edit for CreateStory {
@@ -66,8 +68,10 @@ impl Edit for CreateStory {
     const ACTION: &'static str = "create";
 
     async fn load(&self, conn: &mut Conn<'_>, _: &Principal) -> StoreResult<Option<NewStory>> {
+        let links = conn.story_links(&self.input).await?;
         Ok(Some(NewStory {
-            links: conn.story_links(&self.input).await?,
+            worked_with: conn.worked_with(&links).await?,
+            links,
             names_partner: self.input.partner.is_some(),
         }))
     }
@@ -77,9 +81,12 @@ impl Edit for CreateStory {
         match &links.city {
             // A city or partner named that is not one is a field error, for whoever writes
             // stories at all.
-            Some(city) if links.partner.is_some() || !new.names_partner => {
-                may_write(who, city, links.partner.as_ref().map(|p| p.id))
-            }
+            Some(city) if links.partner.is_some() || !new.names_partner => may_write(
+                who,
+                city,
+                links.partner.as_ref().map(|p| p.id),
+                new.worked_with,
+            ),
             _ => may_write_any(who),
         }
     }
@@ -181,7 +188,12 @@ impl Edit for UpdateStory {
             || links.partner.as_ref().map(|p| p.id) != before.partner.as_ref().map(|p| p.id);
         if moved
             && let Some(city) = &links.city
-            && !may_write(who, city, links.partner.as_ref().map(|p| p.id))
+            && !may_write(
+                who,
+                city,
+                links.partner.as_ref().map(|p| p.id),
+                conn.worked_with(&links).await?,
+            )
         {
             return Err(WriteError::Forbidden);
         }
@@ -323,6 +335,22 @@ fn visible(viewer: Option<&Principal>) -> Option<String> {
 }
 
 impl Conn<'_> {
+    /// Whether the partner `links` names worked with its city: the documents link them, a
+    /// twinning of the two began, or the partner became a partner of one of the city's
+    /// projects. False when either is not named.
+    async fn worked_with(&mut self, links: &StoryLinks) -> StoreResult<bool> {
+        let (Some(city), Some(partner)) = (&links.city, &links.partner) else {
+            return Ok(false);
+        };
+        Ok(on_conn!(self, c => sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM partner_cities WHERE partner_id = $1 AND city_id = $2) \
+             OR EXISTS (SELECT 1 FROM twinnings WHERE partner_id = $1 AND city_id = $2 \
+             AND state IN ('active', 'concluded')) \
+             OR EXISTS (SELECT 1 FROM project_partnerships pp JOIN projects p ON p.id = pp.project_id \
+             WHERE pp.partner_id = $1 AND p.city_id = $2)"
+        ).bind(partner.id).bind(city.id).fetch_one(&mut *c).await)?)
+    }
+
     /// The city, project and partner an input names, as found.
     async fn story_links(&mut self, input: &StoryInput) -> StoreResult<StoryLinks> {
         let city = match Key::parse(&input.city) {

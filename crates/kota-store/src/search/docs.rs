@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use kota_domain::place::{city_names, place_names};
 use kota_search::{Doc, Kind, Visibility};
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -41,18 +42,9 @@ fn year_of(text: &str) -> Option<i32> {
     text.get(..4)?.parse().ok()
 }
 
-/// The names a GeoNames place lends: its name, its name in ASCII, and its alternate names.
-fn place_names(
-    name: Option<String>,
-    ascii: Option<String>,
-    alternate: Option<Json<Vec<String>>>,
-) -> Vec<String> {
-    name.into_iter()
-        .chain(ascii)
-        .chain(alternate.map(|a| a.0).unwrap_or_default())
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty())
-        .collect()
+/// `names` without `title`, which a record's title already holds.
+fn other_than(title: &str, names: Vec<String>) -> Vec<String> {
+    names.into_iter().filter(|n| n != title.trim()).collect()
 }
 
 type CityRow = (
@@ -139,8 +131,14 @@ impl Conn<'_> {
             .into_iter()
             .map(
                 |(id, slug, name, aliases, country, description, joined, pn, pa, palt)| {
-                    let mut names = aliases.0;
-                    names.extend(place_names(pn, pa, palt));
+                    let place = pn.map_or_else(Vec::new, |pn| {
+                        place_names(
+                            &pn,
+                            pa.as_deref().unwrap_or(""),
+                            palt.as_ref().map_or(&[][..], |a| &a.0),
+                        )
+                    });
+                    let names = other_than(&name, city_names(&name, &aliases.0, &place));
                     Doc {
                         kind: Kind::City,
                         id: id.to_string(),
@@ -168,7 +166,7 @@ impl Conn<'_> {
         Ok(rows
             .into_iter()
             .map(|(id, name, ascii, alternate, country)| {
-                let names = place_names(None, Some(ascii), Some(alternate));
+                let names = other_than(&name, place_names(&name, &ascii, &alternate.0));
                 Doc {
                     kind: Kind::Place,
                     id: id.to_string(),

@@ -82,11 +82,11 @@ pub(crate) async fn similar_to_draft(
     Ok(Json(SimilarList { items }))
 }
 
-/// Merges the project record into the project `into` of the same city (coordinators, the
-/// city's officers and its national representative). The record is kept, marked merged:
-/// its links lead to the survivor, which keeps its listing (title, source, status and
-/// report years), the union of report years and its title as an alias. `If-Match` is the
-/// ETag of the record merged.
+/// Merges the project record into the project `into` of the same city (coordinators and the
+/// city's officers). The record is kept, marked merged: its links lead to the survivor, which
+/// keeps its listing (title, source, status and report years), the union of report years and
+/// its title as an alias, and takes over its comments, updates, stories and interests.
+/// `If-Match` is the ETag of the record merged.
 #[utoipa::path(post, path = "/api/v1/projects/{id}/merge", tag = "editing",
     params(("id" = String, Path, description = "The UUID or slug of the record merged"),
            ("If-Match" = String, Header, description = "The ETag of the record merged, as read")),

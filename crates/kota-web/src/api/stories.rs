@@ -9,7 +9,7 @@ use axum::response::Response;
 use kota_domain::edit::{StoryInput, StoryPatch};
 use kota_domain::page::Page;
 use kota_domain::peers::CityPeers;
-use kota_domain::story::{LANGUAGES, Story, StoryKind, StorySummary};
+use kota_domain::story::{Story, StoryKind, StorySummary, unknown_language};
 use kota_store::EditRequest;
 use kota_store::Store;
 use kota_store::records::story::{CreateStory, StoryFilter, UpdateStory};
@@ -63,16 +63,9 @@ impl StoryQuery {
             None => None,
         };
         let language = given(&self.language)
-            .map(|tag| {
-                if LANGUAGES.iter().any(|(t, _)| *t == tag) {
-                    Ok(tag.to_owned())
-                } else {
-                    let tags: Vec<&str> = LANGUAGES.iter().map(|(t, _)| *t).collect();
-                    Err(Problem::bad_parameter(
-                        "language",
-                        &format!("Choose one of: {} (“{tag}” is not one)", tags.join(", ")),
-                    ))
-                }
+            .map(|tag| match unknown_language(tag) {
+                None => Ok(tag.to_owned()),
+                Some(why) => Err(Problem::bad_parameter("language", &why)),
             })
             .transpose()?;
         Ok(StoryFilter {

@@ -7,9 +7,11 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::http::Uri;
 use kota_domain::access::Principal;
+use kota_domain::ids::Key;
 use kota_domain::page::PageRequest;
 use kota_domain::peers::CityPeers;
-use kota_domain::story::{Story, StoryKind, may_edit, may_write_any};
+use kota_domain::story::{LANGUAGES, Story, StoryKind, may_edit, may_write_any};
+use kota_store::filter::PartnerFilter;
 use kota_store::records::story::StoryFilter;
 
 use super::view::{AreaLabel, AreaNames, Choice, Pager};
@@ -37,9 +39,14 @@ impl StoryLine {
     }
 }
 
-/// The stories a city, project or partner page lists ("Stories and lessons").
+/// How many stories a city, project or partner page shows; the list has the rest.
+const SHOWN_ON_A_RECORD: u32 = 5;
+
+/// The stories a city, project or partner page lists ("Stories and lessons"): the latest.
 pub(crate) struct Stories {
     pub(crate) lines: Vec<StoryLine>,
+    /// How many there are in all.
+    pub(crate) total: u64,
     /// Where the whole list is, filtered to the record.
     pub(crate) more: String,
     /// Whether the viewer may write one.
@@ -55,8 +62,13 @@ impl Stories {
         who: Option<&Principal>,
     ) -> PageResult<Self> {
         let names = AreaNames::of(&s.store.framework().await?);
-        let found = s.store.stories(&filter, PageRequest::all(), who).await?;
+        let page = PageRequest {
+            limit: SHOWN_ON_A_RECORD,
+            offset: 0,
+        };
+        let found = s.store.stories(&filter, page, who).await?;
         Ok(Self {
+            total: found.total,
             lines: found
                 .items
                 .into_iter()
@@ -78,10 +90,15 @@ pub(crate) struct StoriesPage {
     cities: Vec<Choice>,
     areas: Vec<Choice>,
     kinds: Vec<Choice>,
+    partners: Vec<Choice>,
+    languages: Vec<Choice>,
+    /// The project the list is filtered to (slug, title), kept by the filter form.
+    project: Option<(String, String)>,
     may_write: bool,
 }
 
-/// `/stories`: the stories the viewer may read, filtered by city, focus area and kind.
+/// `/stories`: the stories the viewer may read, filtered by city, focus area, kind, partner,
+/// language and project.
 pub(crate) async fn list(
     State(s): State<AppState>,
     OptionalPrincipal(who): OptionalPrincipal,
@@ -97,6 +114,19 @@ pub(crate) async fn list(
     let framework = s.store.framework().await?;
     let names = AreaNames::of(&framework);
     let cities = s.store.city_refs().await?;
+    let partners = s
+        .store
+        .partners(&PartnerFilter::default(), PageRequest::all())
+        .await?
+        .items;
+    let project = match filter.project {
+        Some(id) => s
+            .store
+            .project(&Key::Id(id), who.as_ref())
+            .await?
+            .map(|p| (p.slug, p.title)),
+        None => None,
+    };
     Ok(StoriesPage {
         title: "Stories and lessons".into(),
         section: "stories",
@@ -115,6 +145,9 @@ pub(crate) async fn list(
             StoryKind::ALL.iter().map(|k| (k.as_str(), k.label())),
             &q.kind,
         ),
+        partners: Choice::list(partners.into_iter().map(|p| (p.slug, p.name)), &q.partner),
+        languages: Choice::list(LANGUAGES.iter().copied(), &q.language),
+        project,
         may_write: who.as_ref().is_some_and(may_write_any),
     })
 }

@@ -95,12 +95,13 @@ impl Choices {
     }
 }
 
-/// The outcome lines as figures; a line that does not read adds an error naming it.
+/// The outcome lines as figures; a line that does not read adds an error naming it. The
+/// figure and unit are the last two parts of a line, so a label may hold a `|`.
 fn outcomes(v: &FormValues, errors: &mut Vec<FieldError>) -> Vec<OutcomeInput> {
     let mut out = Vec::new();
     for (i, line) in v.lines("outcomes").iter().enumerate() {
-        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
-        let [label, value, unit] = parts.as_slice() else {
+        let parts: Vec<&str> = line.rsplitn(3, '|').map(str::trim).collect();
+        let [unit, value, label] = parts.as_slice() else {
             errors.push(FieldError::new(
                 "outcomes",
                 Code::InvalidFormat,
@@ -108,17 +109,18 @@ fn outcomes(v: &FormValues, errors: &mut Vec<FieldError>) -> Vec<OutcomeInput> {
             ));
             continue;
         };
-        match value.replace([',', ' '], "").parse::<f64>() {
-            Ok(number) => out.push(OutcomeInput {
+        match figure(value) {
+            Some(number) => out.push(OutcomeInput {
                 label: (*label).to_owned(),
                 value: number,
                 unit: (*unit).to_owned(),
             }),
-            Err(_) => errors.push(FieldError::new(
+            None => errors.push(FieldError::new(
                 "outcomes",
                 Code::NotANumber,
                 format!(
-                    "Line {}: give the figure as a number (“{value}” is not one)",
+                    "Line {}: give the figure as a number with a point before any decimals, \
+                     e.g. 12.5 or 1,250 (“{value}” is not one)",
                     i + 1
                 ),
             )),
@@ -127,12 +129,39 @@ fn outcomes(v: &FormValues, errors: &mut Vec<FieldError>) -> Vec<OutcomeInput> {
     out
 }
 
-/// The source lines as sources.
+/// A figure as written: digits with a point before any decimals, and commas or spaces
+/// between groups of three digits (`1,250.5`, `1 250`); none when it reads otherwise, so
+/// that a decimal comma (`12,5`) is never taken for a thousands separator.
+fn figure(written: &str) -> Option<f64> {
+    let spaced = written.replace(['\u{a0}', '\u{202f}'], " ");
+    let grouped = spaced.contains([',', ' ']);
+    let (whole, decimals) = spaced.split_once('.').unwrap_or((&spaced, ""));
+    if grouped {
+        let digits = whole.trim_start_matches(['-', '+']);
+        let mut groups = digits.split([',', ' ']);
+        let first = groups.next().unwrap_or("");
+        let well_grouped = (1..=3).contains(&first.len())
+            && groups.all(|g| g.len() == 3)
+            && digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == ' ');
+        if !well_grouped || decimals.contains([',', ' ']) {
+            return None;
+        }
+    }
+    spaced
+        .replace([',', ' '], "")
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+}
+
+/// The source lines as sources: the web address is what follows a line's last `|`.
 fn sources(v: &FormValues) -> Vec<SourceInput> {
     v.lines("sources")
         .iter()
         .map(|line| {
-            let (title, url) = line.split_once('|').unwrap_or((line, ""));
+            let (title, url) = line.rsplit_once('|').unwrap_or((line, ""));
             let url = url.trim();
             SourceInput {
                 title: title.trim().to_owned(),
@@ -203,6 +232,8 @@ fn story_values(s: &Story) -> FormValues {
                     .iter()
                     .map(|src| match &src.url {
                         Some(url) => format!("{} | {url}", src.title),
+                        // An empty address keeps a title's own `|` in the title.
+                        None if src.title.contains('|') => format!("{} |", src.title),
                         None => src.title.clone(),
                     })
                     .collect::<Vec<_>>()
@@ -253,6 +284,7 @@ impl EditForm for NewStoryForm {
         Ok(NewStory {
             links: StoryLinks::default(),
             names_partner: false,
+            worked_with: false,
         })
     }
 
@@ -343,5 +375,49 @@ impl EditForm for StoryForm {
 
     fn done(_: &Story, s: &Story) -> String {
         saved(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_read_points_and_groups_of_three_never_a_decimal_comma() {
+        assert_eq!(figure("12.5"), Some(12.5));
+        assert_eq!(figure("-3"), Some(-3.0));
+        assert_eq!(figure("1,250"), Some(1250.0));
+        assert_eq!(figure("1,250,000.75"), Some(1_250_000.75));
+        assert_eq!(figure("1 250"), Some(1250.0));
+        assert_eq!(figure("1\u{a0}250"), Some(1250.0));
+        assert_eq!(
+            figure("12,5"),
+            None,
+            "a decimal comma is not read as thousands"
+        );
+        assert_eq!(figure("1,25,0"), None);
+        assert_eq!(figure("1.250,5"), None);
+        assert_eq!(figure("twelve"), None);
+        assert_eq!(figure("inf"), None);
+    }
+
+    #[test]
+    fn outcomes_and_sources_with_a_bar_in_their_text_survive_the_form() {
+        let mut values = FormValues::default();
+        values
+            .set("outcomes", Some("Riders | students | 12.5 | %".into()))
+            .set(
+                "sources",
+                Some("Plan | annex | \nReport | https://example.org/r".into()),
+            );
+        let mut errors = Vec::new();
+        let figures = outcomes(&values, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(figures[0].label, "Riders | students");
+        assert_eq!((figures[0].value, figures[0].unit.as_str()), (12.5, "%"));
+        let read = sources(&values);
+        assert_eq!(read[0].title, "Plan | annex");
+        assert_eq!(read[0].url, None);
+        assert_eq!(read[1].url.as_deref(), Some("https://example.org/r"));
     }
 }
