@@ -61,7 +61,7 @@ pub struct StoryInput {
     #[garde(length(chars, min = 1, max = 200))]
     pub project: Option<String>,
     /// The partner that tells it or took part (UUID or slug); a partner's representative
-    /// names their own.
+    /// names their own, and writes only of a city it worked with.
     #[serde(default)]
     #[garde(length(chars, min = 1, max = 200))]
     pub partner: Option<String>,

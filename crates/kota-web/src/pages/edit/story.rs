@@ -71,7 +71,7 @@ impl Choices {
         f.pick("project", "Project", false, borrowed(&self.projects))
             .help("One of the city's projects, when the story is about one.");
         f.pick("partner", "Partner", false, borrowed(&self.partners))
-            .help("The partner that tells it or took part; a partner's representative names their own.");
+            .help("The partner that tells it or took part; a partner's representative names their own, for a city it worked with.");
         f.pick("focus_areas", "Focus areas", true, borrowed(&self.areas))
             .required();
         f.pick("language", "Language", false, borrowed(&self.languages))
@@ -82,7 +82,7 @@ impl Choices {
             .required()
             .help("Paragraphs separated by a blank line.");
         f.input("outcomes", "Outcome figures", Kind::TextArea)
-            .help("One per line: what | figure | unit, e.g. Bus riders | 12.5 | % more.");
+            .help("One per line: what | figure | unit, e.g. Bus riders | 1,250.5 | % more (a point before decimals).");
         f.input("sources", "Sources", Kind::TextArea)
             .help("One per line: title | web address (the address is optional).");
         f.pick(
