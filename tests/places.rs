@@ -326,3 +326,89 @@ fn gzip(text: &str) -> Vec<u8> {
     e.write_all(text.as_bytes()).expect("gzip");
     e.finish().expect("gzip")
 }
+
+#[tokio::test]
+async fn a_city_admitted_later_takes_its_place_and_its_names_and_lets_them_go() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let dump = write(&dir, "small.tsv", small_dump());
+    assert_eq!(import(&app, &dump, false).status.code(), Some(0));
+    let coordinator = app.user(Role::Coordinator).await;
+    let member = |name: &str, place: Option<i64>| {
+        serde_json::json!({
+            "name": name, "country_iso2": "TH", "latitude": 14.5, "longitude": 100.0,
+            "joined_year": 2026, "cohort": "2026 admission",
+            "joined_source": "https://asean.org/", "geonames_id": place
+        })
+    };
+    let found = |q: &str, kind: &str| {
+        let app = &app;
+        let path = format!("/api/v1/search?q={q}&type={kind}");
+        async move {
+            let found = app.get_json(&path, 200).await;
+            let items = found["items"].as_array().cloned().unwrap_or_default();
+            items
+                .iter()
+                .filter_map(|i| i["slug"].as_str().map(str::to_owned))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("Test%20North", "place").await, ["9000001"]);
+
+    let admitted = app
+        .post_as(
+            &coordinator,
+            "/api/v1/cities",
+            member("Test Nuea", Some(9_000_001)),
+        )
+        .await;
+    assert_eq!(admitted.status(), 201);
+    let city: serde_json::Value = admitted.json().await.expect("the city");
+    let slug = city["slug"].as_str().expect("slug").to_owned();
+    let read = app.get_json(&format!("/api/v1/cities/{slug}"), 200).await;
+    assert!(
+        read["city"]["names"].to_string().contains("บ้านทดสอบเหนือ"),
+        "{read}"
+    );
+    assert_eq!(found("Test%20North", "city").await, [slug.as_str()]);
+    assert!(
+        found("Test%20North", "place").await.is_empty(),
+        "no longer a candidate"
+    );
+
+    // One city a place: another city, or a place not imported, is refused by field.
+    let twice = app
+        .post_as(
+            &coordinator,
+            "/api/v1/cities",
+            member("Test Again", Some(9_000_001)),
+        )
+        .await;
+    let twice = problem(twice, 422).await;
+    assert_eq!(twice["errors"][0]["field"], "geonames_id", "{twice}");
+    assert_eq!(twice["errors"][0]["code"], "duplicate", "{twice}");
+    let unknown = app
+        .post_as(
+            &coordinator,
+            "/api/v1/cities",
+            member("Test Nowhere", Some(123)),
+        )
+        .await;
+    let unknown = problem(unknown, 422).await;
+    assert_eq!(unknown["errors"][0]["code"], "unknown_record", "{unknown}");
+
+    // Letting the place go makes it a candidate again.
+    let etag = app.etag(&format!("/api/v1/cities/{slug}")).await;
+    let let_go = app
+        .client
+        .put(app.url(&format!("/api/v1/cities/{slug}/membership")))
+        .bearer_auth(&coordinator.token)
+        .header("if-match", etag)
+        .json(&member("Test Nuea", None))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(let_go.status(), 200);
+    assert_eq!(found("Test%20North", "place").await, ["9000001"]);
+    assert!(found("Test%20North", "city").await.is_empty());
+}

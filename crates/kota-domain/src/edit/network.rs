@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{Checked, done, list_text, paragraphs, report, title_text};
+use super::{Checked, Code, FieldError, done, list_text, paragraphs, report, title_text};
 use crate::city::City;
 use crate::framework::FocusArea;
 use crate::ids::{slugify, slugify_with_suffix};
+use crate::place::PlaceDetail;
 use crate::provenance::Source;
 
 /// A member city's membership facts: who it is, where, and when it joined.
@@ -40,12 +41,40 @@ pub struct MemberCityInput {
     /// Where the membership is documented (a web address or a citation).
     #[garde(length(chars, min = 1, max = 1000), custom(paragraphs))]
     pub joined_source: String,
+    /// The GeoNames id of its place, among the places imported (`kota import geonames`):
+    /// the city gains the place's names in every script. None: no place.
+    #[serde(default)]
+    #[garde(inner(range(min = 1)))]
+    pub geonames_id: Option<i64>,
 }
 
 impl MemberCityInput {
-    /// Every invalid field, given the member states' codes.
-    pub fn check(&self, state_codes: &[String]) -> Checked {
+    /// Every invalid field, given the member states' codes and, when a place is named, the
+    /// place as stored (none: no such place) for the city `city` (none: a new one).
+    pub fn check(
+        &self,
+        state_codes: &[String],
+        place: Option<&PlaceDetail>,
+        city: Option<Uuid>,
+    ) -> Checked {
         let mut errors = report(self.validate());
+        if let Some(id) = self.geonames_id.filter(|id| *id > 0) {
+            match place {
+                None => errors.push(super::words::unknown_record(
+                    "geonames_id",
+                    &id.to_string(),
+                    "a place imported from GeoNames: import the dump first (kota import geonames)",
+                )),
+                Some(PlaceDetail {
+                    city: Some(taken), ..
+                }) if Some(taken.id) != city => errors.push(FieldError::new(
+                    "geonames_id",
+                    Code::Duplicate,
+                    format!("The place {id} is already the place of {}", taken.name),
+                )),
+                Some(_) => {}
+            }
+        }
         if !state_codes.iter().any(|c| c == &self.country_iso2) {
             errors.push(super::words::unknown_record(
                 "country_iso2",
@@ -62,9 +91,18 @@ impl MemberCityInput {
         done(errors)
     }
 
-    /// The city with these membership facts (and its next version).
-    pub fn apply(&self, city: &City) -> City {
+    /// The city with these membership facts (and its next version), its place `place_name`
+    /// (the name of the place `geonames_id` names, as stored).
+    pub fn apply(&self, city: &City, place_name: Option<String>) -> City {
+        let same_place = self.geonames_id == city.geonames_id;
+        let place_names = if same_place {
+            city.place_names.clone()
+        } else {
+            Vec::new()
+        };
         City {
+            geonames_id: self.geonames_id,
+            geonames_name: place_name,
             name: self.name.trim().to_owned(),
             aliases: self.aliases.iter().map(|a| a.trim().to_owned()).collect(),
             place_names: Vec::new(),
@@ -77,7 +115,7 @@ impl MemberCityInput {
             version: city.version + 1,
             ..city.clone()
         }
-        .with_place_names(city.place_names.clone())
+        .with_place_names(place_names)
     }
 
     /// The slug a new city of this name would get unless taken: its name's, or `city` for a
@@ -93,7 +131,12 @@ impl MemberCityInput {
 
     /// A new member city with a fresh id and a slug not `taken`: its name's, with part of the
     /// id added when that is taken, reserved (`new`) or empty.
-    pub fn create(&self, id: Uuid, taken: impl Fn(&str) -> bool) -> City {
+    pub fn create(
+        &self,
+        id: Uuid,
+        taken: impl Fn(&str) -> bool,
+        place_name: Option<String>,
+    ) -> City {
         let base = self.slug_base();
         let suffixed = slugify(&self.name).is_empty() || base == "new" || taken(&base);
         let slug = if suffixed {
@@ -132,7 +175,7 @@ impl MemberCityInput {
             contact: None,
             version: 0,
         };
-        self.apply(&blank)
+        self.apply(&blank, place_name)
     }
 }
 
@@ -188,22 +231,75 @@ mod tests {
             joined_year: 2026,
             cohort: "2026 admission".into(),
             joined_source: "https://asean.org/".into(),
+            geonames_id: None,
         }
     }
 
     #[test]
+    fn a_place_must_be_imported_and_no_other_city_s() {
+        let place = |city: Option<Uuid>| PlaceDetail {
+            place: crate::place::Place {
+                geonames_id: 1_734_705,
+                name: "Miri".into(),
+                ascii_name: "Miri".into(),
+                alternate_names: vec!["米里".into()],
+                latitude: 4.39,
+                longitude: 113.99,
+                feature_class: "P".into(),
+                feature_code: "PPLA2".into(),
+                country_code: "MY".into(),
+                admin1_code: "13".into(),
+                population: 234_541,
+                timezone: "Asia/Kuching".into(),
+                modified_on: None,
+            },
+            city: city.map(|id| crate::city::CityRef {
+                id,
+                slug: "miri".into(),
+                name: "Miri".into(),
+                country_iso2: "MY".into(),
+            }),
+        };
+        let named = MemberCityInput {
+            geonames_id: Some(1_734_705),
+            ..city()
+        };
+        let states = ["MY".to_owned()];
+        let field = |r: Checked| r.err().map(|e| (e[0].field.clone(), e[0].code));
+        assert_eq!(
+            field(named.check(&states, None, None)),
+            Some(("geonames_id".into(), Code::UnknownRecord))
+        );
+        assert_eq!(named.check(&states, Some(&place(None)), None), Ok(()));
+        let own = Uuid::from_u128(1);
+        assert_eq!(
+            named.check(&states, Some(&place(Some(own))), Some(own)),
+            Ok(())
+        );
+        assert_eq!(
+            field(named.check(&states, Some(&place(Some(own))), None)),
+            Some(("geonames_id".into(), Code::Duplicate))
+        );
+        let c = named.create(Uuid::nil(), |_| false, Some("Miri".into()));
+        assert_eq!(
+            (c.geonames_id, c.geonames_name.as_deref()),
+            (Some(1_734_705), Some("Miri"))
+        );
+    }
+
+    #[test]
     fn a_new_member_city_gets_a_free_slug() {
-        assert_eq!(city().check(&["MY".into()]), Ok(()));
-        let c = city().create(Uuid::nil(), |_| false);
+        assert_eq!(city().check(&["MY".into()], None, None), Ok(()));
+        let c = city().create(Uuid::nil(), |_| false, None);
         assert_eq!((c.slug.as_str(), c.version), ("miri", 1));
-        let c = city().create(Uuid::nil(), |s| s == "miri");
+        let c = city().create(Uuid::nil(), |s| s == "miri", None);
         assert!(c.slug.starts_with("miri-"));
         let thai = MemberCityInput {
             name: "เชียงราย".into(),
             ..city()
         };
         assert!(
-            thai.create(Uuid::nil(), |_| false)
+            thai.create(Uuid::nil(), |_| false, None)
                 .slug
                 .starts_with("city-")
         );
@@ -212,7 +308,9 @@ mod tests {
             ..city()
         };
         assert!(
-            new.create(Uuid::nil(), |_| false).slug.starts_with("new-"),
+            new.create(Uuid::nil(), |_| false, None)
+                .slug
+                .starts_with("new-"),
             "`/cities/new` is the form"
         );
     }
@@ -227,7 +325,7 @@ mod tests {
             ..city()
         };
         let mut fields: Vec<String> = bad
-            .check(&["MY".into()])
+            .check(&["MY".into()], None, None)
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)

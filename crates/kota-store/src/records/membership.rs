@@ -5,6 +5,7 @@ use kota_domain::access::Principal;
 use kota_domain::city::City;
 use kota_domain::edit::MemberCityInput;
 use kota_domain::ids::Key;
+use kota_domain::place::PlaceDetail;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -39,13 +40,19 @@ impl Edit for AdmitCity {
 
     async fn check(&self, conn: &mut Conn<'_>, _: &Principal, _: &()) -> WriteResult<()> {
         let states = conn.state_codes().await?;
-        checked(self.input.check(&states))
+        let place = conn.named_place(&self.input).await?;
+        checked(self.input.check(&states, place.as_ref(), None))
     }
 
     async fn apply(&self, conn: &mut Conn<'_>, _: &Principal, _: &()) -> StoreResult<City> {
         let base = self.input.slug_base();
         let taken = conn.city_ref(&Key::Slug(base.clone())).await?.is_some();
-        Ok(self.input.create(Uuid::new_v4(), |s| taken && s == base))
+        let place = conn.named_place(&self.input).await?;
+        Ok(self.input.create(
+            Uuid::new_v4(),
+            |s| taken && s == base,
+            place.map(|p| p.place.name),
+        ))
     }
 
     async fn save(
@@ -58,13 +65,14 @@ impl Edit for AdmitCity {
         on_conn!(conn, c => sqlx::query(
             "INSERT INTO cities (id, slug, name, aliases, country_iso2, latitude, longitude, \
              joined_year, cohort, joined_source, role_evidence, documented_twinnings, uncertain, \
-             seeded, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, FALSE, FALSE, $13)",
+             seeded, version, geonames_id, geonames_name) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, FALSE, FALSE, $13, $14, $15)",
         )
         .bind(city.id).bind(&city.slug).bind(&city.name).bind(Json(&city.aliases))
         .bind(&city.country_iso2).bind(city.latitude).bind(city.longitude).bind(city.joined_year)
         .bind(&city.cohort).bind(city.joined_source.as_str()).bind(Json(&city.role_evidence))
-        .bind(Json(&city.documented_twinnings)).bind(city.version)
+        .bind(Json(&city.documented_twinnings)).bind(city.version).bind(city.geonames_id)
+        .bind(&city.geonames_name)
         .execute(&mut *c).await.map(|_| ()))?;
         Ok(())
     }
@@ -100,13 +108,15 @@ impl Edit for UpdateMembership {
         Some(city.version)
     }
 
-    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, _: &City) -> WriteResult<()> {
+    async fn check(&self, conn: &mut Conn<'_>, _: &Principal, city: &City) -> WriteResult<()> {
         let states = conn.state_codes().await?;
-        checked(self.input.check(&states))
+        let place = conn.named_place(&self.input).await?;
+        checked(self.input.check(&states, place.as_ref(), Some(city.id)))
     }
 
-    async fn apply(&self, _: &mut Conn<'_>, _: &Principal, before: &City) -> StoreResult<City> {
-        Ok(self.input.apply(before))
+    async fn apply(&self, conn: &mut Conn<'_>, _: &Principal, before: &City) -> StoreResult<City> {
+        let place = conn.named_place(&self.input).await?;
+        Ok(self.input.apply(before, place.map(|p| p.place.name)))
     }
 
     async fn save(
@@ -118,17 +128,29 @@ impl Edit for UpdateMembership {
     ) -> StoreResult<()> {
         on_conn!(conn, c => sqlx::query(
             "UPDATE cities SET name = $1, aliases = $2, country_iso2 = $3, latitude = $4, \
-             longitude = $5, joined_year = $6, cohort = $7, joined_source = $8, version = $9 \
-             WHERE id = $10",
+             longitude = $5, joined_year = $6, cohort = $7, joined_source = $8, version = $9, \
+             geonames_id = $10, geonames_name = $11 WHERE id = $12",
         )
         .bind(&after.name).bind(Json(&after.aliases)).bind(&after.country_iso2)
         .bind(after.latitude).bind(after.longitude).bind(after.joined_year).bind(&after.cohort)
-        .bind(after.joined_source.as_str()).bind(after.version).bind(after.id)
+        .bind(after.joined_source.as_str()).bind(after.version).bind(after.geonames_id)
+        .bind(&after.geonames_name).bind(after.id)
         .execute(&mut *c).await.map(|_| ()))?;
         Ok(())
     }
 
     fn audited(before: &City, after: &City) -> Audited {
         Audited::update(after.id, before)
+    }
+}
+
+impl Conn<'_> {
+    /// The place a membership names, as stored with the city that has it; none when it names
+    /// none or no such place is stored.
+    async fn named_place(&mut self, input: &MemberCityInput) -> StoreResult<Option<PlaceDetail>> {
+        match input.geonames_id {
+            Some(id) => self.place(id).await,
+            None => Ok(None),
+        }
     }
 }

@@ -159,10 +159,41 @@ impl Conn<'_> {
 
     /// The world's places that are not member cities: candidate cities.
     pub(crate) async fn places_docs(&mut self) -> StoreResult<Vec<Doc>> {
-        let rows: Vec<PlaceRow> = on_conn!(self, c => sqlx::query_as(
+        self.candidates_where("").await
+    }
+
+    /// The places of `ids` that are candidate cities (no member city has them).
+    pub(crate) async fn candidate_docs(&mut self, ids: &[i64]) -> StoreResult<Vec<Doc>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        self.candidates_where(&format!(" AND pl.geonames_id IN ({})", list.join(", ")))
+            .await
+    }
+
+    /// The places the cities `cities` have.
+    pub(crate) async fn places_of(&mut self, cities: &[Uuid]) -> StoreResult<Vec<i64>> {
+        let mut sql = Sql::default();
+        let Some(cond) = Which::Ids(cities.to_vec()).condition(&mut sql, "c.id", "c.id") else {
+            return Ok(Vec::new());
+        };
+        let text = format!(
+            "SELECT CAST(c.geonames_id AS BIGINT) FROM cities c{cond} AND c.geonames_id IS NOT NULL"
+        );
+        Ok(
+            on_conn!(self, c => bind_args!(sqlx::query_scalar(&text), &sql.args).fetch_all(&mut *c).await)?,
+        )
+    }
+
+    /// Candidate places, `more` narrowing them (`AND …` on `pl`).
+    async fn candidates_where(&mut self, more: &str) -> StoreResult<Vec<Doc>> {
+        let text = format!(
             "SELECT CAST(pl.geonames_id AS BIGINT), pl.name, pl.ascii_name, pl.alternate_names, pl.country_code \
-             FROM places pl WHERE NOT EXISTS (SELECT 1 FROM cities c WHERE c.geonames_id = pl.geonames_id)"
-        ).fetch_all(&mut *c).await)?;
+             FROM places pl WHERE NOT EXISTS (SELECT 1 FROM cities c WHERE c.geonames_id = pl.geonames_id){more}"
+        );
+        let rows: Vec<PlaceRow> =
+            on_conn!(self, c => sqlx::query_as(&text).fetch_all(&mut *c).await)?;
         Ok(rows
             .into_iter()
             .map(|(id, name, ascii, alternate, country)| {

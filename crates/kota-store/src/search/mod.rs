@@ -82,11 +82,16 @@ impl Store {
     /// snapshot). Kinds of change search does not know are passed over.
     pub async fn search_changes_since(&self, seq: i64) -> StoreResult<Changes> {
         in_snapshot!(self, conn => {
-            let entries: Vec<(i64, String, String)> = on_conn!(conn, c => sqlx::query_as(
-                "SELECT seq, object_type, object_id FROM audit_log WHERE seq > $1 ORDER BY seq"
+            // A city's record before its change tells which place it may have let go.
+            let entries: Vec<(i64, String, String, Option<String>)> = on_conn!(conn, c => sqlx::query_as(
+                "SELECT seq, object_type, object_id, \
+                 CASE WHEN object_type = 'city' THEN CAST(before AS TEXT) END \
+                 FROM audit_log WHERE seq > $1 ORDER BY seq"
             ).bind(seq).fetch_all(&mut *c).await)?;
             let last = entries.last().map_or(seq, |e| e.0);
-            let update = conn.update_for(entries.iter().map(|(_, t, id)| (t.as_str(), id.as_str()))).await?;
+            let update = conn.update_for(entries.iter().map(|(_, t, id, before)| {
+                (t.as_str(), id.as_str(), before.as_deref())
+            })).await?;
             Ok(Changes { seq: last, update })
         })
     }
@@ -97,6 +102,8 @@ impl Store {
 struct Touched {
     everything: bool,
     places: bool,
+    /// Places the changed cities had before their change.
+    earlier_places: BTreeSet<i64>,
     cities: BTreeSet<Uuid>,
     projects: BTreeSet<Uuid>,
     partners: BTreeSet<Uuid>,
@@ -105,8 +112,12 @@ struct Touched {
 }
 
 impl Touched {
-    fn note(&mut self, object_type: &str, object_id: &str) {
+    fn note(&mut self, object_type: &str, object_id: &str, before: Option<&str>) {
         let id = Uuid::parse_str(object_id).ok();
+        let earlier_place = before
+            .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+            .and_then(|b| b["geonames_id"].as_i64());
+        self.earlier_places.extend(earlier_place);
         let set = match object_type {
             "network" => {
                 self.everything = true;
@@ -140,11 +151,11 @@ impl Conn<'_> {
     /// The update that brings an index up to date with the changes `entries` name.
     async fn update_for<'a>(
         &mut self,
-        entries: impl Iterator<Item = (&'a str, &'a str)>,
+        entries: impl Iterator<Item = (&'a str, &'a str, Option<&'a str>)>,
     ) -> StoreResult<Update> {
         let mut touched = Touched::default();
-        for (object_type, object_id) in entries {
-            touched.note(object_type, object_id);
+        for (object_type, object_id, before) in entries {
+            touched.note(object_type, object_id, before);
         }
         if touched.everything {
             return Ok(Update {
@@ -162,6 +173,18 @@ impl Conn<'_> {
             update.docs.extend(self.city_docs(&Which::All).await?);
         } else if !touched.cities.is_empty() {
             let cities: Vec<Uuid> = touched.cities.iter().copied().collect();
+            // A place a city took is no longer a candidate; one it let go is one again.
+            let taken = self.places_of(&cities).await?;
+            update
+                .removed
+                .extend(taken.iter().map(|id| (Kind::Place, id.to_string())));
+            let freed: Vec<i64> = touched
+                .earlier_places
+                .iter()
+                .copied()
+                .filter(|id| !taken.contains(id))
+                .collect();
+            update.docs.extend(self.candidate_docs(&freed).await?);
             update
                 .docs
                 .extend(self.city_docs(&Which::Ids(cities)).await?);

@@ -103,6 +103,7 @@ fn membership_values(c: &City) -> FormValues {
         .set("joined_year", Some(c.joined_year.to_string()))
         .set("cohort", Some(c.cohort.clone()))
         .set("joined_source", Some(c.joined_source.as_str().to_owned()))
+        .set("geonames_id", c.geonames_id.map(|id| id.to_string()))
         .set("version", Some(c.version.to_string()));
     v
 }
@@ -128,6 +129,7 @@ fn membership_input(v: &FormValues) -> (MemberCityInput, Vec<FieldError>) {
         joined_year,
         cohort: v.text("cohort").to_owned(),
         joined_source: v.text("joined_source").to_owned(),
+        geonames_id: v.number("geonames_id", &mut errors),
     };
     (input, errors)
 }
@@ -189,6 +191,10 @@ fn membership_fields(states: &[(String, String)], f: &mut Fields<'_>) {
         f.input("joined_source", "Source of the membership", Kind::Text)
             .required()
             .help("A web address or a citation of the document.");
+        f.input("geonames_id", "GeoNames place", Kind::Number).help(
+            "The id of the city's place among the places imported from GeoNames \
+             (its page is /places/{id}): the city gains its names in every script.",
+        );
     }
 }
 
