@@ -254,4 +254,30 @@ async fn coordinators_edit_focus_areas_and_membership() {
         fields.contains(&"country_iso2") && fields.contains(&"latitude"),
         "{fields:?}"
     );
+
+    // Bangkok's own place, from the network's data, stays its place though no GeoNames dump
+    // was imported here.
+    let before = app.get_json("/api/v1/cities/bangkok", 200).await;
+    let place = before["city"]["geonames_id"].clone();
+    assert!(place.is_i64(), "{before}");
+    let kept = app
+        .client
+        .put(app.url("/api/v1/cities/bangkok/membership"))
+        .bearer_auth(&coordinator.token)
+        .header("If-Match", &city_tag)
+        .json(
+            &json!({"name": "Bangkok", "country_iso2": "TH", "latitude": 13.75,
+                      "longitude": 100.5, "joined_year": 2018, "cohort": "pilot (2018)",
+                      "joined_source": "https://asean.org/", "geonames_id": place}),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(kept.status(), 200);
+    let after = app.get_json("/api/v1/cities/bangkok", 200).await;
+    assert_eq!(after["city"]["geonames_id"], place);
+    assert_eq!(
+        after["city"]["geonames_name"],
+        before["city"]["geonames_name"]
+    );
 }

@@ -50,15 +50,18 @@ pub struct MemberCityInput {
 
 impl MemberCityInput {
     /// Every invalid field, given the member states' codes and, when a place is named, the
-    /// place as stored (none: no such place) for the city `city` (none: a new one).
+    /// place as stored (none: no such place) for the city `city` (none: a new one). A city's
+    /// own place, unchanged, is taken as it is: the network's data may link a place that was
+    /// never imported.
     pub fn check(
         &self,
         state_codes: &[String],
         place: Option<&PlaceDetail>,
-        city: Option<Uuid>,
+        city: Option<&City>,
     ) -> Checked {
         let mut errors = report(self.validate());
-        if let Some(id) = self.geonames_id.filter(|id| *id > 0) {
+        let own = city.and_then(|c| c.geonames_id);
+        if let Some(id) = self.geonames_id.filter(|id| *id > 0 && own != Some(*id)) {
             match place {
                 None => errors.push(super::words::unknown_record(
                     "geonames_id",
@@ -67,7 +70,7 @@ impl MemberCityInput {
                 )),
                 Some(PlaceDetail {
                     city: Some(taken), ..
-                }) if Some(taken.id) != city => errors.push(FieldError::new(
+                }) if Some(taken.id) != city.map(|c| c.id) => errors.push(FieldError::new(
                     "geonames_id",
                     Code::Duplicate,
                     format!("The place {id} is already the place of {}", taken.name),
@@ -91,18 +94,18 @@ impl MemberCityInput {
         done(errors)
     }
 
-    /// The city with these membership facts (and its next version), its place `place_name`
-    /// (the name of the place `geonames_id` names, as stored).
+    /// The city with these membership facts (and its next version); a place it takes newly
+    /// gives it `place_name` (the name of the place `geonames_id` names, as stored).
     pub fn apply(&self, city: &City, place_name: Option<String>) -> City {
         let same_place = self.geonames_id == city.geonames_id;
-        let place_names = if same_place {
-            city.place_names.clone()
+        let (geonames_name, place_names) = if same_place {
+            (city.geonames_name.clone(), city.place_names.clone())
         } else {
-            Vec::new()
+            (place_name, Vec::new())
         };
         City {
             geonames_id: self.geonames_id,
-            geonames_name: place_name,
+            geonames_name,
             name: self.name.trim().to_owned(),
             aliases: self.aliases.iter().map(|a| a.trim().to_owned()).collect(),
             place_names: Vec::new(),
@@ -271,13 +274,20 @@ mod tests {
             Some(("geonames_id".into(), Code::UnknownRecord))
         );
         assert_eq!(named.check(&states, Some(&place(None)), None), Ok(()));
-        let own = Uuid::from_u128(1);
+        let own = named.create(Uuid::from_u128(1), |_| false, Some("Miri".into()));
         assert_eq!(
-            named.check(&states, Some(&place(Some(own))), Some(own)),
+            named.check(&states, Some(&place(Some(own.id))), Some(&own)),
             Ok(())
         );
         assert_eq!(
-            field(named.check(&states, Some(&place(Some(own))), None)),
+            named.check(&states, None, Some(&own)),
+            Ok(()),
+            "its own place, unchanged, even when the place was never imported"
+        );
+        let kept = named.apply(&own, None);
+        assert_eq!(kept.geonames_name.as_deref(), Some("Miri"));
+        assert_eq!(
+            field(named.check(&states, Some(&place(Some(own.id))), None)),
             Some(("geonames_id".into(), Code::Duplicate))
         );
         let c = named.create(Uuid::nil(), |_| false, Some("Miri".into()));

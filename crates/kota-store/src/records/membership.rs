@@ -111,7 +111,7 @@ impl Edit for UpdateMembership {
     async fn check(&self, conn: &mut Conn<'_>, _: &Principal, city: &City) -> WriteResult<()> {
         let states = conn.state_codes().await?;
         let place = conn.named_place(&self.input).await?;
-        checked(self.input.check(&states, place.as_ref(), Some(city.id)))
+        checked(self.input.check(&states, place.as_ref(), Some(city)))
     }
 
     async fn apply(&self, conn: &mut Conn<'_>, _: &Principal, before: &City) -> StoreResult<City> {
